@@ -1,0 +1,10 @@
+"""Defaults for the test suite; tests override the database per run."""
+
+SECRET_KEY = "test-only-secret"
+TOOL_BASE_URL = "http://localhost"
+DEMO_PLATFORM_URL = "http://127.0.0.1/demo"
+DEMO_ENABLED = True
+ALLOW_INSECURE_PLATFORMS = True
+LOG_LEVEL = "WARNING"
+# Keep key generation cheap in tests; production keys are 2048 bits.
+TOOL_KEY_BITS = 2048

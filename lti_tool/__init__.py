@@ -1,0 +1,80 @@
+"""Proctor LTI: an LTI 1.3 tool for proctored multiple-choice exams."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lti_tool import config as app_config
+from lti_tool import db, errors
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Pages are framed by any LMS; scripts, styles and data come only from the tool itself.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'none'; object-src 'none'"
+)
+
+
+def create_app(config=None):
+    """Build the app. `config` overrides configs/<APP_ENV>.py and the environment (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app_config.load(app, config)
+    app.config["MIGRATIONS_DIR"] = ROOT / "migrations"
+    Path(app.instance_path).mkdir(exist_ok=True)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+    _import_models()
+    db.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def _import_models():
+    """Every model module, so the metadata (and Alembic) sees every table."""
+    from lti_tool import audit  # noqa: F401
+    from lti_tool.demo import models as demo_models  # noqa: F401
+    from lti_tool.exam import models as exam_models  # noqa: F401
+    from lti_tool.identity import models as identity_models  # noqa: F401
+    from lti_tool.launch import models as launch_models  # noqa: F401
+
+
+def _register_blueprints(app):
+    from lti_tool.exam.views import bp as exam_bp
+    from lti_tool.identity.views import bp as session_bp
+    from lti_tool.launch.cli import cli as lti_cli
+    from lti_tool.launch.views import bp as launch_bp
+    from lti_tool.proctor.views import bp as proctor_bp
+
+    for blueprint in (launch_bp, session_bp, exam_bp, proctor_bp):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(lti_cli)
+    if app.config["DEMO_ENABLED"]:
+        from lti_tool.demo.cli import cli as demo_cli
+        from lti_tool.demo.views import bp as demo_bp
+
+        app.register_blueprint(demo_bp)
+        app.cli.add_command(demo_cli)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response

@@ -1,0 +1,103 @@
+"""The one place that reads configuration: configs/ defaults, then the environment."""
+
+import os
+from pathlib import Path
+
+CONFIGS_DIR = Path(__file__).resolve().parent.parent / "configs"
+ENVIRONMENTS = ("development", "test", "production")
+
+# Environment variables the tool reads, with the type each one is parsed to.
+ENV_VARS = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "REDIS_URL": str,
+    "AGORA_APP_ID": str,
+    "AGORA_APP_CERT": str,
+    "TOOL_BASE_URL": str,
+    "DEMO_PLATFORM_URL": str,
+    "LOG_LEVEL": str,
+    "PROXY_FIX_HOPS": int,
+    "LAUNCH_TOKEN_TTL": int,
+    "OUTBOUND_HTTP_TIMEOUT": float,
+}
+
+DEFAULTS = {
+    "TOOL_NAME": "Proctor LTI",
+    "DATABASE_URL": None,
+    "REDIS_URL": None,
+    "AGORA_APP_ID": None,
+    "AGORA_APP_CERT": None,
+    "DEMO_ENABLED": False,
+    "DEMO_PLATFORM_URL": None,
+    "PROXY_FIX_HOPS": 0,
+    # Platforms on plain http (the demo and the test platform); never in production.
+    "ALLOW_INSECURE_PLATFORMS": False,
+    "TOOL_KEY_BITS": 2048,
+    # A launch token lives this long; open pages refresh it well before expiry.
+    "LAUNCH_TOKEN_TTL": 15 * 60,
+    # No refresh is granted this long after the LTI launch itself: launch again.
+    "LAUNCH_SESSION_MAX": 12 * 3600,
+    "LOGIN_STATE_TTL": 10 * 60,
+    "OUTBOUND_HTTP_TIMEOUT": 10.0,
+    "ROLE_MAP_PATH": str(CONFIGS_DIR / "roles.toml"),
+    "SOCK_SERVER_OPTIONS": {"ping_interval": 25, "max_message_size": 65536},
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "JSON_SORT_KEYS": False,
+}
+
+# Values that mean "nobody changed the default" and must never reach production.
+KNOWN_DEV_SECRETS = {"dev-only-secret-change-me", "test-only-secret", "", None}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the tool; the message says what to set."""
+
+
+def load(app, overrides=None):
+    """Fill app.config from configs/<APP_ENV>.py, the environment, then overrides."""
+    overrides = dict(overrides or {})
+    env_name = overrides.get("APP_ENV") or os.environ.get("APP_ENV", "development")
+    if env_name not in ENVIRONMENTS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env_name!r}")
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile(str(CONFIGS_DIR / f"{env_name}.py"))
+    app.config["APP_ENV"] = env_name
+    for name, kind in ENV_VARS.items():
+        raw = os.environ.get(name)
+        if raw not in (None, ""):
+            app.config[name] = _parse(name, raw, kind)
+    app.config.update(overrides)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'proctor.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(app.config["DATABASE_URL"])
+    app.config["TOOL_BASE_URL"] = (app.config["TOOL_BASE_URL"] or "").rstrip("/") or None
+    if env_name == "production":
+        _check_production(app.config)
+
+
+def _sqlalchemy_url(url):
+    """postgres:// and postgresql:// mean psycopg2, the driver wsgi.py makes gevent-friendly."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
+def _parse(name, raw, kind):
+    try:
+        return kind(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
+
+
+def _check_production(config):
+    if config.get("SECRET_KEY") in KNOWN_DEV_SECRETS or len(config["SECRET_KEY"]) < 32:
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production"
+        )
+    if not config.get("TOOL_BASE_URL"):
+        raise ConfigError("TOOL_BASE_URL must be set in production (e.g. https://proctor.example.edu)")
+    if config.get("ALLOW_INSECURE_PLATFORMS"):
+        raise ConfigError("Platforms on plain http cannot be allowed in production")
+    if config.get("DEMO_ENABLED"):
+        raise ConfigError("The demo platform cannot be enabled in production")

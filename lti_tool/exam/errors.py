@@ -1,0 +1,8 @@
+"""Refusals from the exam domain."""
+
+from lti_tool.errors import AppError
+
+
+class InvalidExam(AppError):
+    code = "invalid_exam"
+    title = "The exam could not be saved"

@@ -1,0 +1,76 @@
+"""Authenticating requests by launch token, and checking the role they need."""
+
+import functools
+import time
+from dataclasses import replace
+
+from flask import current_app, g, request
+
+from lti_tool.errors import Forbidden, NotAuthenticated
+from lti_tool.identity import services, tokens
+
+
+def issue_token(context):
+    config = current_app.config
+    return tokens.issue(
+        context,
+        secret_key=config["SECRET_KEY"],
+        issuer=config["TOOL_BASE_URL"],
+        ttl=config["LAUNCH_TOKEN_TTL"],
+    )
+
+
+def verify_token(token):
+    config = current_app.config
+    return tokens.verify(token, secret_key=config["SECRET_KEY"], issuer=config["TOOL_BASE_URL"])
+
+
+def token_from_request():
+    """The launch token from `Authorization: Bearer`, or from a page navigation's form field."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    if request.method == "POST" and request.form.get("launch_token"):
+        return request.form["launch_token"]
+    raise NotAuthenticated(
+        "This page needs a launch from your course.",
+        hint="Open the tool from your course page in the LMS.",
+    )
+
+
+def require_launch(*roles):
+    """Decorator: the request must carry a valid launch token holding one of these roles."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            context = verify_token(token_from_request())
+            if roles and not context.has_any(*roles):
+                raise Forbidden(
+                    "Your role in this course does not allow this.",
+                    hint=f"This needs the role: {' or '.join(r.replace('_', ' ') for r in roles)}.",
+                )
+            g.launch = context
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def refresh(context, now=None):
+    """A fresh token for an open page, with roles re-read; refused past the session's end."""
+    now = now if now is not None else time.time()
+    if now - context.launched_at > current_app.config["LAUNCH_SESSION_MAX"]:
+        raise NotAuthenticated(
+            "Your session has reached its time limit.", hint="Open the tool again from your course page."
+        )
+    roles = services.current_roles(context.user_id, context.course_id)
+    return issue_token(replace(context, roles=roles))
+
+
+def require_same_course(context, course_id):
+    """A token for one course opens nothing in another."""
+    if context.course_id != course_id:
+        raise Forbidden("That belongs to another course.")

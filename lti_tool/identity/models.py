@@ -1,0 +1,75 @@
+"""Who and where: users, courses, their roles in each course, and the course's resource links."""
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lti_tool.db import UTCDateTime, db, utcnow
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("platform_id", "sub"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    sub: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+    @property
+    def display_name(self):
+        return self.name or self.email or f"User {self.sub}"
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+    __table_args__ = (UniqueConstraint("platform_id", "context_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(String(500))
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    @property
+    def display_name(self):
+        return self.title or self.label or f"Course {self.context_id}"
+
+
+class Membership(db.Model):
+    """A user's tool roles in one course, as mapped from the latest launch."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    roles: Mapped[list] = mapped_column(JSON)
+    lti_roles: Mapped[list] = mapped_column(JSON)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+class ResourceLink(db.Model):
+    """A placement of the tool in a course; bound to the exam it runs."""
+
+    __tablename__ = "resource_links"
+    __table_args__ = (UniqueConstraint("course_id", "lti_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    lti_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(String(500))
+    exam_id: Mapped[int | None] = mapped_column(ForeignKey("exams.id", ondelete="SET NULL"))
+    # The AGS line item the platform created for this link, where grades go.
+    lineitem_url: Mapped[str | None] = mapped_column(String(1000))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+    course: Mapped[Course] = relationship()

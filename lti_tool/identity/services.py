@@ -1,0 +1,69 @@
+"""Keeping users, courses, memberships and resource links in step with each launch."""
+
+from sqlalchemy import select
+
+from lti_tool.db import db
+from lti_tool.errors import Forbidden, NotAuthenticated
+from lti_tool.identity.models import Course, Membership, ResourceLink, User
+
+
+def upsert_user(platform_id, sub, *, name=None, email=None):
+    user = db.session.scalar(select(User).filter_by(platform_id=platform_id, sub=sub))
+    if user is None:
+        user = User(platform_id=platform_id, sub=sub)
+        db.session.add(user)
+    # Platforms send name and email only when their privacy settings allow; keep what we had.
+    user.name = name or user.name
+    user.email = email or user.email
+    return user
+
+
+def upsert_course(platform_id, context_id, *, title=None, label=None):
+    course = db.session.scalar(select(Course).filter_by(platform_id=platform_id, context_id=context_id))
+    if course is None:
+        course = Course(platform_id=platform_id, context_id=context_id)
+        db.session.add(course)
+    course.title = title or course.title
+    course.label = label or course.label
+    return course
+
+
+def set_membership(user, course, tool_roles, lti_roles):
+    """Store the user's roles in the course as this launch states them (roles can be revoked)."""
+    db.session.flush()
+    membership = db.session.scalar(select(Membership).filter_by(user_id=user.id, course_id=course.id))
+    if membership is None:
+        membership = Membership(user_id=user.id, course_id=course.id)
+        db.session.add(membership)
+    membership.roles = [str(r) for r in tool_roles]
+    membership.lti_roles = list(lti_roles)
+    return membership
+
+
+def upsert_resource_link(course, lti_id, *, title=None, lineitem_url=None):
+    db.session.flush()
+    link = db.session.scalar(select(ResourceLink).filter_by(course_id=course.id, lti_id=lti_id))
+    if link is None:
+        link = ResourceLink(course_id=course.id, lti_id=lti_id)
+        db.session.add(link)
+    link.title = title or link.title
+    link.lineitem_url = lineitem_url or link.lineitem_url
+    return link
+
+
+def current_roles(user_id, course_id):
+    """The user's tool roles in the course now; refusing if they no longer have any."""
+    membership = db.session.scalar(select(Membership).filter_by(user_id=user_id, course_id=course_id))
+    if membership is None or not membership.roles:
+        raise Forbidden("You no longer have a role in this course.")
+    return tuple(membership.roles)
+
+
+def load_people(context):
+    """The user and course a launch context names, for display."""
+    user = db.session.get(User, context.user_id)
+    course = db.session.get(Course, context.course_id)
+    if user is None or course is None:
+        raise NotAuthenticated("The launch this page belongs to no longer exists.")
+    link = db.session.get(ResourceLink, context.resource_link_id) if context.resource_link_id else None
+    return user, course, link

@@ -1,0 +1,64 @@
+"""The tool's RSA keys: the newest signs, every unretired key is published, rotation is safe."""
+
+import json
+import secrets
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwcrypto.jwk import JWK
+from sqlalchemy import select
+
+from lti_tool.db import db, utcnow
+from lti_tool.launch.models import ToolKey
+
+
+def _new_key(bits):
+    private = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return ToolKey(kid=secrets.token_hex(12), private_key_pem=pem, created_at=utcnow())
+
+
+def published():
+    """Unretired keys, newest first: the current key, then the previous one."""
+    return db.session.scalars(
+        select(ToolKey).where(ToolKey.retired_at.is_(None)).order_by(ToolKey.id.desc())
+    ).all()
+
+
+def current(bits=2048):
+    """The signing key, made on first use."""
+    keys = published()
+    if keys:
+        return keys[0]
+    key = _new_key(bits)
+    db.session.add(key)
+    db.session.commit()
+    return key
+
+
+def rotate(bits=2048):
+    """Make a new signing key. The previous key stays published; older ones are retired."""
+    keys = published()
+    new = _new_key(bits)
+    db.session.add(new)
+    for old in keys[1:]:
+        old.retired_at = utcnow()
+    db.session.commit()
+    return new, [k.kid for k in keys[1:]]
+
+
+def public_jwk(key):
+    jwk = JWK.from_pem(key.private_key_pem.encode())
+    public = json.loads(jwk.export_public())
+    public.update({"kid": key.kid, "alg": "RS256", "use": "sig"})
+    return public
+
+
+def jwks(bits=2048):
+    """The published key set; a fresh install makes its first key here, before any launch."""
+    current(bits)
+    return {"keys": [public_jwk(k) for k in published()]}

@@ -1,0 +1,106 @@
+"""What a validated launch does: store who, where and as what, and say where the user lands."""
+
+import time
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from lti_tool import audit
+from lti_tool.db import db, utcnow
+from lti_tool.errors import Forbidden
+from lti_tool.exam import services as exam_services
+from lti_tool.identity import services as identity
+from lti_tool.identity.roles import ToolRole
+from lti_tool.identity.tokens import LaunchContext
+from lti_tool.launch.errors import LaunchRefused
+from lti_tool.launch.models import Launch, LoginState, UsedNonce
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+CLAIM_MESSAGE_TYPE = LTI + "message_type"
+CLAIM_ROLES = LTI + "roles"
+CLAIM_CONTEXT = LTI + "context"
+CLAIM_RESOURCE_LINK = LTI + "resource_link"
+CLAIM_CUSTOM = LTI + "custom"
+CLAIM_DEPLOYMENT = LTI + "deployment_id"
+CLAIM_AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+CLAIM_DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+
+RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
+DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
+
+# Where each tool role lands after a resource link launch (endpoint names).
+LANDING = {
+    ToolRole.TEST_MAKER: "exam.manage",
+    ToolRole.PROCTOR: "proctor.home",
+    ToolRole.STUDENT: "exam.lobby",
+}
+
+
+def record(message_launch, role_map, *, origin):
+    """Store the users, course, roles and link a validated launch names; return its context and landing."""
+    claims = message_launch.claims
+    platform = message_launch.platform
+    message_type = claims.get(CLAIM_MESSAGE_TYPE)
+    if message_type not in (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST):
+        raise LaunchRefused("message", f"The tool does not handle {message_type} messages.")
+    sub = claims.get("sub")
+    context = claims.get(CLAIM_CONTEXT) or {}
+    if not sub:
+        raise LaunchRefused("user", "The launch does not say who the user is (no sub); exams need a named user.")
+    if not context.get("id"):
+        raise LaunchRefused("context", "The tool must be launched from inside a course.")
+    lti_roles = claims.get(CLAIM_ROLES) or []
+    tool_roles = role_map.tool_roles(lti_roles)
+    if not tool_roles:
+        raise Forbidden(
+            "Your role in this course gives no access to the tool.",
+            hint=f"The LMS sent the roles: {', '.join(lti_roles) or 'none'}. Ask your instructor if this is wrong.",
+        )
+    user = identity.upsert_user(platform.id, sub, name=claims.get("name") or _full_name(claims),
+                                email=claims.get("email"))
+    course = identity.upsert_course(platform.id, context["id"], title=context.get("title"),
+                                    label=context.get("label"))
+    identity.set_membership(user, course, tool_roles, lti_roles)
+    link = None
+    if message_type == RESOURCE_LINK_REQUEST:
+        resource = claims.get(CLAIM_RESOURCE_LINK) or {}
+        link = identity.upsert_resource_link(
+            course, resource["id"], title=resource.get("title"),
+            lineitem_url=(claims.get(CLAIM_AGS) or {}).get("lineitem"),
+        )
+        exam_services.bind_link_from_custom(link, (claims.get(CLAIM_CUSTOM) or {}).get("exam_id"))
+    elif ToolRole.TEST_MAKER not in tool_roles:
+        raise Forbidden("Only a course's instructors can add the tool to it.")
+    db.session.flush()
+    deployment = next(d for d in platform.deployments if d.deployment_id == str(claims.get(CLAIM_DEPLOYMENT)))
+    launch = Launch(
+        id=str(uuid.uuid4()), platform_id=platform.id, deployment_id=deployment.id, user_id=user.id,
+        course_id=course.id, resource_link_id=link.id if link else None, message_type=message_type,
+        roles=[str(r) for r in tool_roles], claims=dict(claims),
+    )
+    db.session.add(launch)
+    audit.record("launch", "launch", launch.id, actor_user_id=user.id, course_id=course.id,
+                 data={"message_type": message_type, "roles": launch.roles, "lti_roles": lti_roles},
+                 origin=origin)
+    db.session.commit()
+    launch_context = LaunchContext(
+        user_id=user.id, course_id=course.id, resource_link_id=launch.resource_link_id,
+        roles=tuple(launch.roles), launch_id=launch.id, launched_at=int(time.time()),
+    )
+    landing = "launch.deep_link" if message_type == DEEP_LINKING_REQUEST else LANDING[tool_roles[0]]
+    return launch_context, landing
+
+
+def _full_name(claims):
+    parts = [claims.get("given_name"), claims.get("family_name")]
+    return " ".join(p for p in parts if p) or None
+
+
+def purge_expired(now=None):
+    """Delete login states and used nonces nobody can use any more. Returns how many rows went."""
+    now = now or utcnow()
+    states = db.session.execute(delete(LoginState).where(LoginState.expires_at < now - timedelta(hours=1)))
+    nonces = db.session.execute(delete(UsedNonce).where(UsedNonce.expires_at < now))
+    db.session.commit()
+    return states.rowcount + nonces.rowcount

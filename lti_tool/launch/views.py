@@ -1,0 +1,130 @@
+"""LTI endpoints: OIDC login, launch, JWKS, dynamic registration, Canvas config, deep linking."""
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
+
+from lti_tool.db import db
+from lti_tool.exam import services as exam_services
+from lti_tool.identity import access
+from lti_tool.identity.roles import ToolRole, load_map
+from lti_tool.launch import (
+    deep_linking, http, keys, login, platforms, registration, services, tool_metadata, validation,
+)
+from lti_tool.launch.errors import StateCookieMissing
+
+bp = Blueprint("launch", __name__)
+
+
+def _base_url():
+    return current_app.config["TOOL_BASE_URL"]
+
+
+def _origin():
+    return request.remote_addr or "unknown"
+
+
+@bp.route("/lti/login", methods=["GET", "POST"])
+def oidc_login():
+    config = current_app.config
+    started = login.start(
+        request.values.to_dict(), request.cookies,
+        launch_url=tool_metadata.urls(_base_url())["launch"],
+        ttl_seconds=config["LOGIN_STATE_TTL"], key_bits=config["TOOL_KEY_BITS"],
+    )
+    if started.storage_target:
+        response = current_app.make_response(render_template(
+            "launch/login_storage.html", started=started,
+        ))
+    else:
+        response = redirect(started.redirect_url)
+    started.cookies.apply(response)
+    return response
+
+
+@bp.post("/lti/launch")
+def launch():
+    config = current_app.config
+    try:
+        message_launch = validation.validate(
+            request.form.to_dict(), request.cookies, key_bits=config["TOOL_KEY_BITS"], http=http.session(),
+        )
+    except StateCookieMissing as missing:
+        return _recover_from_missing_cookie(missing.login_state)
+    context, landing = services.record(message_launch, load_map(config["ROLE_MAP_PATH"]), origin=_origin())
+    return render_template("launch/enter.html", token=access.issue_token(context), landing=url_for(landing))
+
+
+def _recover_from_missing_cookie(login_state):
+    """No state cookie: ask the platform's storage (LTI Platform Storage), else offer a new window."""
+    if login_state.storage_target and "lti_storage_state" not in request.form:
+        return render_template(
+            "launch/storage_check.html",
+            id_token=request.form.get("id_token", ""),
+            state=login_state.state,
+            storage_target=login_state.storage_target,
+            platform_origin=platforms.origin(login_state.platform),
+        )
+    params = dict(login_state.login_params, lti1p3_new_window="1")
+    reopen_url = f"{url_for('launch.oidc_login')}?{urlencode(params)}"
+    return render_template("launch/new_window.html", reopen_url=reopen_url), 401
+
+
+@bp.get("/lti/jwks")
+def jwks():
+    response = jsonify(keys.jwks(current_app.config["TOOL_KEY_BITS"]))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/lti/register")
+def register():
+    config = current_app.config
+    platform, deployment_id = registration.register(
+        request.args.get("openid_configuration"), request.args.get("registration_token"),
+        http=http.session(), base_url=_base_url(), tool_name=config["TOOL_NAME"],
+        allow_http=config["ALLOW_INSECURE_PLATFORMS"], origin=_origin(),
+    )
+    db.session.commit()
+    return render_template("launch/registered.html", platform=platform, deployment_id=deployment_id)
+
+
+@bp.get("/lti/config/canvas.json")
+def canvas_config():
+    return jsonify(tool_metadata.canvas_config(_base_url(), current_app.config["TOOL_NAME"]))
+
+
+@bp.get("/lti/deep-link")
+def deep_link():
+    return render_template("launch/deep_link.html")
+
+
+@bp.get("/api/deep-link")
+@access.require_launch(ToolRole.TEST_MAKER)
+def deep_link_options():
+    launch = deep_linking.deep_linking_launch(g.launch)
+    dl_settings = deep_linking.settings(launch)
+    exams = exam_services.list_exams(g.launch.course_id)
+    return {
+        "title": dl_settings.get("title"),
+        "exams": [{"id": e.id, "title": e.title} for e in exams],
+    }
+
+
+@bp.post("/api/deep-link")
+@access.require_launch(ToolRole.TEST_MAKER)
+def deep_link_respond():
+    launch = deep_linking.deep_linking_launch(g.launch)
+    body = request.get_json(silent=True) or {}
+    if body.get("exam_id") is not None:
+        exam = exam_services.get_exam(g.launch.course_id, body["exam_id"])
+    else:
+        exam = exam_services.create_exam(
+            g.launch.course_id, body.get("title"), actor_user_id=g.launch.user_id, origin=_origin(),
+        )
+    return_url, jwt = deep_linking.response(
+        launch, exam, launch_url=tool_metadata.urls(_base_url())["launch"],
+        key_bits=current_app.config["TOOL_KEY_BITS"],
+    )
+    db.session.commit()
+    return {"return_url": return_url, "jwt": jwt, "exam": {"id": exam.id, "title": exam.title}}

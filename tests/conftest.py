@@ -1,0 +1,177 @@
+"""Fixtures: the app on SQLite and on PostgreSQL (migrated by Alembic), a test LTI platform over
+real HTTP, and LtiLaunch, which plays the browser through OIDC login and launch."""
+
+import json
+import os
+import re
+import shutil
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from lti_tool import create_app
+from lti_tool.db import db
+from lti_tool.launch import platforms
+from tests.lti_platform import CLIENT_ID, DEPLOYMENT_ID, LEARNER, TestPlatform
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+# CI sets this: a service that cannot be reached there is a failure, not a skip.
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+TOOL_BASE_URL = "https://localhost"
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "migrations")
+
+
+def _config(database_url, **extra):
+    return {"APP_ENV": "test", "DATABASE_URL": database_url, "TOOL_BASE_URL": TOOL_BASE_URL, "DEMO_ENABLED": os.environ.get("XDEMO", "1") == "1", **extra}  # TEMP
+
+
+def _migrate(database_url):
+    app = create_app(_config(database_url))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        db.engine.dispose()
+
+
+def _admin_engine():
+    url = POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg2://", 1)
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file; each test gets a copy."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh, migrated PostgreSQL database for this run, dropped at the end."""
+    engine = _admin_engine()
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+    except sa.exc.OperationalError as exc:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_ADMIN_URL}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}")
+    name = f"proctor_test_{uuid.uuid4().hex[:10]}"
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    _migrate(url)
+    yield url
+    with engine.connect() as conn:
+        conn.execute(sa.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
+        ), {"name": name})
+        conn.execute(sa.text(f'DROP DATABASE "{name}"'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Each test runs on both databases, each time from an empty, migrated schema."""
+    if request.param == "sqlite":
+        path = tmp_path / "tool.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    with engine.begin() as conn:
+        tables = [t.name for t in db.metadata.sorted_tables]
+        # TRUNCATE, unlike DELETE, does not fire the audit log's append-only row triggers.
+        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(_config(database_url))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def test_platform():
+    platform = TestPlatform().start()
+    yield platform
+    platform.stop()
+
+
+@pytest.fixture
+def registered_platform(app, test_platform):
+    """The test platform, registered with the tool as an admin would with the CLI."""
+    platforms.save(
+        issuer=test_platform.issuer, client_id=CLIENT_ID, name="Test platform",
+        auth_login_url=test_platform.auth_url, token_url=test_platform.token_url,
+        jwks_url=test_platform.jwks_url, deployment_ids=[DEPLOYMENT_ID], allow_http=True,
+    )
+    db.session.commit()
+    return test_platform
+
+
+class LtiLaunch:
+    """Plays the user's browser: OIDC login at the tool, id_token from the platform, launch POST."""
+
+    def __init__(self, client, platform):
+        self.client = client
+        self.platform = platform
+
+    def login(self, **params):
+        """Start a login; return (state, nonce) from the tool's redirect to the platform."""
+        query = {"iss": self.platform.issuer, "login_hint": "hint-1", "client_id": CLIENT_ID,
+                 "target_link_uri": f"{TOOL_BASE_URL}/lti/launch", "lti_deployment_id": DEPLOYMENT_ID, **params}
+        response = self.client.get("/lti/login", query_string=query, base_url=TOOL_BASE_URL)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        location = urlsplit(response.headers["Location"])
+        assert f"{location.scheme}://{location.netloc}{location.path}" == self.platform.auth_url
+        auth = {k: v[0] for k, v in parse_qs(location.query).items()}
+        assert auth["redirect_uri"] == f"{TOOL_BASE_URL}/lti/launch"
+        return auth["state"], auth["nonce"]
+
+    def post(self, id_token, state, **extra):
+        return self.client.post("/lti/launch", data={"id_token": id_token, "state": state, **extra},
+                                base_url=TOOL_BASE_URL)
+
+    def launch(self, roles=(LEARNER,), **claims):
+        """A full, valid launch; returns the tool's response."""
+        state, nonce = self.login()
+        token = self.platform.sign(self.platform.claims(nonce=nonce, roles=list(roles), **claims))
+        return self.post(token, state)
+
+    def token_for(self, roles=(LEARNER,), **claims):
+        """Launch and return the launch token and landing URL the tool handed to the page."""
+        response = self.launch(roles, **claims)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return launch_data(response)
+
+
+def launch_data(response):
+    """The token and landing page the tool's enter page carries."""
+    match = re.search(r'<script type="application/json" id="launch-data">(.*?)</script>',
+                      response.get_data(as_text=True), re.S)
+    assert match, "the launch did not render the enter page"
+    return json.loads(match.group(1))
+
+
+@pytest.fixture
+def lti(client, registered_platform):
+    return LtiLaunch(client, registered_platform)

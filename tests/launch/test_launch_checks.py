@@ -1,0 +1,191 @@
+"""Every forged or broken launch is refused with a 4xx page naming the failed check; none is a 500."""
+
+import re
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from lti_tool.db import db
+from lti_tool.identity.models import User
+from tests.lti_platform import LEARNER, SigningKey
+
+
+def failed_check(response):
+    assert 400 <= response.status_code < 500, (response.status_code, response.get_data(as_text=True))
+    match = re.search(r'data-check="([a-z_]+)"', response.get_data(as_text=True))
+    assert match, response.get_data(as_text=True)
+    return match.group(1)
+
+
+def claims_for(lti, nonce, **overrides):
+    return lti.platform.claims(nonce=nonce, roles=[LEARNER], **overrides)
+
+
+def test_replayed_id_token_and_state_is_refused(lti):
+    state, nonce = lti.login()
+    token = lti.platform.sign(claims_for(lti, nonce))
+    assert lti.post(token, state).status_code == 200
+    replay = lti.post(token, state)
+    assert replay.status_code == 403
+    assert failed_check(replay) == "replay"
+    assert "already used" in replay.get_data(as_text=True)
+
+
+def test_tampered_signature_is_refused(lti):
+    state, nonce = lti.login()
+    header, body, signature = lti.platform.sign(claims_for(lti, nonce)).split(".")
+    tampered = lti.platform.sign(claims_for(lti, nonce, sub="admin")).split(".")[1]
+    response = lti.post(f"{header}.{tampered}.{signature}", state)
+    assert failed_check(response) == "signature"
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_signature_by_another_key_with_the_platforms_kid_is_refused(lti):
+    state, nonce = lti.login()
+    token = lti.platform.sign(claims_for(lti, nonce), key=SigningKey(), kid=lti.platform.key.kid)
+    assert failed_check(lti.post(token, state)) == "signature"
+
+
+@pytest.mark.parametrize(("claim", "value", "check"), [
+    ("aud", "another-tool", "registration"),
+    ("iss", "https://evil.example", "registration"),
+])
+def test_wrong_audience_or_issuer_is_refused(lti, claim, value, check):
+    state, nonce = lti.login()
+    token = lti.platform.sign(claims_for(lti, nonce, **{claim: value}))
+    assert failed_check(lti.post(token, state)) == check
+
+
+def test_audience_list_without_matching_azp_is_refused(lti):
+    state, nonce = lti.login()
+    token = lti.platform.sign(claims_for(lti, nonce, aud=["test-client", "other"], azp="other"))
+    assert failed_check(lti.post(token, state)) == "audience"
+
+
+def test_expired_launch_is_refused(lti):
+    state, nonce = lti.login()
+    past = int(time.time()) - 3600
+    token = lti.platform.sign(claims_for(lti, nonce, iat=past - 300, exp=past))
+    response = lti.post(token, state)
+    assert response.status_code == 401
+    assert failed_check(response) == "expired"
+
+
+def test_alg_none_is_refused(lti):
+    state, nonce = lti.login()
+    response = lti.post(lti.platform.sign_none(claims_for(lti, nonce)), state)
+    assert failed_check(response) == "algorithm"
+
+
+def test_hs256_signed_with_the_public_key_is_refused(lti):
+    state, nonce = lti.login()
+    response = lti.post(lti.platform.sign_hs256_with_public_key(claims_for(lti, nonce)), state)
+    assert failed_check(response) == "algorithm"
+
+
+def test_unknown_kid_refetches_the_platform_jwks_once(lti):
+    lti.token_for()  # the tool now caches the platform's keys
+    fetched = lti.platform.jwks_requests
+    state, nonce = lti.login()
+    token = lti.platform.sign(claims_for(lti, nonce), kid="nobody-publishes-this")
+    assert failed_check(lti.post(token, state)) == "signature"
+    # Fetched before, less than 30 s ago: an unknown kid does not hammer the platform.
+    assert lti.platform.jwks_requests == fetched
+
+
+def test_platform_key_rotation_is_picked_up_by_one_refetch(lti, app):
+    lti.token_for()
+    assert lti.platform.jwks_requests == 1
+    lti.platform.rotate()
+    from lti_tool.launch.models import Platform
+    platform = db.session.scalar(select(Platform))
+    platform.jwks_fetched_at = platform.jwks_fetched_at.replace(year=2000)
+    db.session.commit()
+    assert lti.launch().status_code == 200
+    assert lti.platform.jwks_requests == 2
+    assert lti.launch().status_code == 200
+    assert lti.platform.jwks_requests == 2
+
+
+def test_platform_jwks_down_is_a_clear_4xx(lti):
+    lti.platform.fail_jwks = True
+    state, nonce = lti.login()
+    response = lti.post(lti.platform.sign(claims_for(lti, nonce)), state)
+    assert failed_check(response) == "jwks"
+    assert "could not be fetched" in response.get_data(as_text=True)
+
+
+def test_unknown_deployment_is_refused(lti):
+    state, nonce = lti.login()
+    claims = claims_for(lti, nonce)
+    claims["https://purl.imsglobal.org/spec/lti/claim/deployment_id"] = "not-registered"
+    response = lti.post(lti.platform.sign(claims), state)
+    assert response.status_code == 403
+    assert failed_check(response) == "deployment"
+
+
+def test_wrong_state_is_refused(lti):
+    state, nonce = lti.login()
+    response = lti.post(lti.platform.sign(claims_for(lti, nonce)), "state-forged")
+    assert failed_check(response) == "state"
+
+
+def test_state_from_another_browser_is_refused(lti, client):
+    state, nonce = lti.login()
+    client.delete_cookie(f"lti1p3-{state}", path="/lti/", domain="localhost")
+    response = lti.post(lti.platform.sign(claims_for(lti, nonce)), state)
+    # No cookie and no platform storage: the tool offers a new window instead of launching.
+    assert response.status_code == 401
+    assert "Open the tool in a new window" in response.get_data(as_text=True)
+
+
+def test_wrong_nonce_is_refused(lti):
+    state, _ = lti.login()
+    response = lti.post(lti.platform.sign(claims_for(lti, "a-nonce-the-tool-never-issued")), state)
+    assert failed_check(response) == "nonce"
+
+
+def test_malformed_id_token_is_refused(lti):
+    state, _ = lti.login()
+    assert failed_check(lti.post("not-a-jwt", state)) == "format"
+
+
+def test_missing_id_token_is_refused(lti, client):
+    state, _ = lti.login()
+    response = client.post("/lti/launch", data={"state": state}, base_url="https://localhost")
+    assert failed_check(response) == "id_token"
+
+
+def test_login_from_unregistered_platform_is_refused(client, app):
+    response = client.get("/lti/login", query_string={"iss": "https://unknown.example", "login_hint": "x"})
+    assert failed_check(response) == "registration"
+    assert "not registered" in response.get_data(as_text=True)
+
+
+def test_login_without_login_hint_is_refused(lti, client):
+    response = client.get("/lti/login", query_string={"iss": lti.platform.issuer})
+    assert failed_check(response) == "login"
+
+
+def test_launch_without_course_is_refused(lti):
+    state, nonce = lti.login()
+    claims = claims_for(lti, nonce)
+    del claims["https://purl.imsglobal.org/spec/lti/claim/context"]
+    assert failed_check(lti.post(lti.platform.sign(claims), state)) == "context"
+
+
+def test_role_without_access_gets_a_403_naming_the_roles(lti):
+    state, nonce = lti.login()
+    claims = lti.platform.claims(nonce=nonce, roles=["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Faculty"])
+    response = lti.post(lti.platform.sign(claims), state)
+    assert response.status_code == 403
+    assert "institution/person#Faculty" in response.get_data(as_text=True)
+
+
+def test_refusals_answer_json_to_api_clients(lti, client):
+    state, _ = lti.login()
+    response = client.post("/lti/launch", data={"state": state, "id_token": "x.y"},
+                           headers={"Accept": "application/json"}, base_url="https://localhost")
+    assert response.status_code == 400
+    assert response.json["error"]["check"] == "format"
