@@ -15,7 +15,7 @@ from flask_migrate import upgrade
 from lti_tool import create_app
 from lti_tool.db import db
 from lti_tool.launch import platforms
-from tests.lti_platform import CLIENT_ID, DEPLOYMENT_ID, LEARNER, TestPlatform
+from tests.lti_platform import CLIENT_ID, DEPLOYMENT_ID, LEARNER, SigningKey, TestPlatform
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # CI sets this: a service that cannot be reached there is a failure, not a skip.
@@ -109,9 +109,15 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture(scope="session")
+def platform_key():
+    """One platform signing key for the run: RSA key generation is the slowest part of a test."""
+    return SigningKey()
+
+
 @pytest.fixture
-def test_platform():
-    platform = TestPlatform().start()
+def test_platform(platform_key):
+    platform = TestPlatform(platform_key).start()
     yield platform
     platform.stop()
 
@@ -175,3 +181,22 @@ def launch_data(response):
 @pytest.fixture
 def lti(client, registered_platform):
     return LtiLaunch(client, registered_platform)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly how many PostgreSQL-backed and browser tests ran, so CI shows they were not skipped."""
+    def count(outcome, predicate):
+        # A pass is reported for the call; a skip usually at setup (a fixture skipped it).
+        return sum(1 for report in terminalreporter.stats.get(outcome, [])
+                   if (outcome == "skipped" or report.when == "call") and predicate(report))
+
+    def on_postgres(report):
+        return "[postgresql" in report.nodeid
+
+    def in_browser(report):
+        return "browser" in report.keywords
+
+    terminalreporter.write_line(
+        f"PostgreSQL-backed tests: {count('passed', on_postgres)} passed, {count('skipped', on_postgres)} skipped; "
+        f"browser tests: {count('passed', in_browser)} passed, {count('skipped', in_browser)} skipped"
+    )

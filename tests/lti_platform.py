@@ -53,8 +53,8 @@ class TestPlatform:
 
     __test__ = False  # not a test class
 
-    def __init__(self):
-        self.key = SigningKey()
+    def __init__(self, key=None):
+        self.key = key or SigningKey()
         self.published_keys = [self.key]
         self.jwks_requests = 0
         self.scores = []
@@ -70,7 +70,7 @@ class TestPlatform:
     def start(self):
         self._server = make_server("127.0.0.1", 0, self._wsgi_app(), threaded=True)
         self.base_url = f"http://127.0.0.1:{self._server.server_port}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self):

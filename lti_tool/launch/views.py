@@ -1,5 +1,6 @@
 """LTI endpoints: OIDC login, launch, JWKS, dynamic registration, Canvas config, deep linking."""
 
+import time
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
@@ -24,9 +25,21 @@ def _origin():
     return request.remote_addr or "unknown"
 
 
+PURGE_INTERVAL_SECONDS = 600
+
+
+def _purge_now_and_then():
+    """Delete expired login states and nonces, at most every ten minutes per worker."""
+    now = time.monotonic()
+    if now - current_app.extensions.get("lti_last_purge", float("-inf")) >= PURGE_INTERVAL_SECONDS:
+        current_app.extensions["lti_last_purge"] = now
+        services.purge_expired()
+
+
 @bp.route("/lti/login", methods=["GET", "POST"])
 def oidc_login():
     config = current_app.config
+    _purge_now_and_then()
     started = login.start(
         request.values.to_dict(), request.cookies,
         launch_url=tool_metadata.urls(_base_url())["launch"],

@@ -58,3 +58,18 @@ def test_state_cookie_is_secure_samesite_none_partitioned(lti, client):
     assert cookie.startswith("lti1p3-state-")
     for attribute in ("Secure", "HttpOnly", "SameSite=None", "Partitioned", "Path=/lti/"):
         assert attribute in cookie
+
+
+def test_expired_login_states_and_nonces_are_purged(lti, app):
+    from datetime import timedelta
+
+    from lti_tool.db import utcnow
+    from lti_tool.launch import services
+    from lti_tool.launch.models import LoginState, UsedNonce
+
+    lti.token_for()
+    lti.login()
+    assert services.purge_expired() == 0
+    assert services.purge_expired(now=utcnow() + timedelta(days=2)) == 3  # 2 login states, 1 nonce
+    assert db.session.scalar(select(LoginState)) is None
+    assert db.session.scalar(select(UsedNonce)) is None

@@ -1,0 +1,93 @@
+"""A real server (gunicorn + gevent, as `scripts/run` starts it) and Debian's Chromium driven by Playwright."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import REQUIRE_SERVICES
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+]
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The tool on localhost:PORT and its demo platform on 127.0.0.1:PORT: two sites, one server."""
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("live")
+    env = {
+        **os.environ,
+        "APP_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{workdir}/live.sqlite3",
+        "TOOL_BASE_URL": f"http://localhost:{port}",
+        "DEMO_PLATFORM_URL": f"http://127.0.0.1:{port}/demo",
+        "BIND": f"127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "lti_tool"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([*flask, "demo", "seed"], env=env, cwd=ROOT, check=True, capture_output=True)
+    log = open(workdir / "gunicorn.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "configs/gunicorn.conf.py", "wsgi:app"],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(f"{base}/healthz", timeout=1).ok:
+                break
+        except requests.ConnectionError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail(f"gunicorn did not start: {(workdir / 'gunicorn.log').read_text()[-2000:]}")
+        time.sleep(0.1)
+    yield {"demo": f"{base}/demo", "tool": f"http://localhost:{port}", "log": workdir / "gunicorn.log"}
+    server.terminate()
+    server.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which("chromium") and not os.path.exists(CHROMIUM):
+        if REQUIRE_SERVICES:
+            pytest.fail("Chromium is required but /usr/bin/chromium is not installed")
+        pytest.skip("Chromium absent: /usr/bin/chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1000, "height": 1100})
+    page = context.new_page()
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()

@@ -1,0 +1,70 @@
+"""Configuration: typed, from the environment, and production refuses unsafe defaults."""
+
+import pytest
+
+from lti_tool import create_app
+from lti_tool.config import ConfigError
+
+STRONG = "x" * 40
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in ("SECRET_KEY", "TOOL_BASE_URL", "DATABASE_URL", "APP_ENV", "PROXY_FIX_HOPS"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_production_refuses_the_default_secret(clean_env):
+    clean_env.setenv("TOOL_BASE_URL", "https://tool.example.edu")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({"APP_ENV": "production"})
+
+
+def test_production_refuses_a_missing_base_url(clean_env):
+    clean_env.setenv("SECRET_KEY", STRONG)
+    with pytest.raises(ConfigError, match="TOOL_BASE_URL"):
+        create_app({"APP_ENV": "production"})
+
+
+def test_production_starts_with_its_secrets_and_has_no_demo(clean_env, tmp_path):
+    clean_env.setenv("SECRET_KEY", STRONG)
+    clean_env.setenv("TOOL_BASE_URL", "https://tool.example.edu/")
+    app = create_app({"APP_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"})
+    assert app.config["TOOL_BASE_URL"] == "https://tool.example.edu"
+    assert "demo" not in app.blueprints
+    assert app.config["PROXY_FIX_HOPS"] == 1
+
+
+def test_environment_values_are_typed(clean_env):
+    clean_env.setenv("PROXY_FIX_HOPS", "2")
+    app = create_app({"APP_ENV": "test"})
+    assert app.config["PROXY_FIX_HOPS"] == 2
+
+
+def test_a_bad_number_names_the_variable(clean_env):
+    clean_env.setenv("PROXY_FIX_HOPS", "two")
+    with pytest.raises(ConfigError, match="PROXY_FIX_HOPS"):
+        create_app({"APP_ENV": "test"})
+
+
+def test_unknown_environment_is_refused(clean_env):
+    with pytest.raises(ConfigError, match="APP_ENV"):
+        create_app({"APP_ENV": "staging"})
+
+
+def test_postgres_urls_use_psycopg2(clean_env):
+    app = create_app({"APP_ENV": "test", "DATABASE_URL": "postgresql://u@h/db"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg2://u@h/db"
+
+
+def test_proxy_fix_makes_https_urls_behind_a_tls_proxy(clean_env, tmp_path):
+    app = create_app({"APP_ENV": "test", "PROXY_FIX_HOPS": 1, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"})
+
+    @app.get("/scheme")
+    def scheme():
+        from flask import request
+        return request.scheme
+
+    response = app.test_client().get("/scheme", headers={"X-Forwarded-Proto": "https"})
+    assert response.get_data(as_text=True) == "https"
