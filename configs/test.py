@@ -1,7 +1,7 @@
 """Defaults for the test suite; tests override the database per run."""
 
 SECRET_KEY = "test-only-secret"
-TOOL_BASE_URL = "http://localhost"
+TOOL_BASE_URL = "https://localhost"
 DEMO_PLATFORM_URL = "http://127.0.0.1/demo"
 DEMO_ENABLED = True
 ALLOW_INSECURE_PLATFORMS = True

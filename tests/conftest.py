@@ -25,7 +25,7 @@ MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "migrations")
 
 
 def _config(database_url, **extra):
-    return {"APP_ENV": "test", "DATABASE_URL": database_url, "TOOL_BASE_URL": TOOL_BASE_URL, "DEMO_ENABLED": os.environ.get("XDEMO", "1") == "1", **extra}  # TEMP
+    return {"APP_ENV": "test", "DATABASE_URL": database_url, "TOOL_BASE_URL": TOOL_BASE_URL, **extra}
 
 
 def _migrate(database_url):

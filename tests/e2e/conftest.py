@@ -46,27 +46,31 @@ def live_server(tmp_path_factory):
     flask = [sys.executable, "-m", "flask", "--app", "lti_tool"]
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run([*flask, "demo", "seed"], env=env, cwd=ROOT, check=True, capture_output=True)
-    log = open(workdir / "gunicorn.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "configs/gunicorn.conf.py", "wsgi:app"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
+    log_path = workdir / "gunicorn.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "configs/gunicorn.conf.py", "wsgi:app"],
+            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
         try:
-            if requests.get(f"{base}/healthz", timeout=1).ok:
-                break
-        except requests.ConnectionError:
+            _wait_until_serving(f"http://127.0.0.1:{port}/healthz", server, log_path)
+            yield {"demo": f"http://127.0.0.1:{port}/demo", "tool": f"http://localhost:{port}", "log": log_path}
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def _wait_until_serving(url, server, log_path, timeout=30):
+    """Poll the health endpoint until gunicorn answers; fail with its log if it exits or never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
             pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail(f"gunicorn did not start: {(workdir / 'gunicorn.log').read_text()[-2000:]}")
         time.sleep(0.1)
-    yield {"demo": f"{base}/demo", "tool": f"http://localhost:{port}", "log": workdir / "gunicorn.log"}
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    pytest.fail(f"gunicorn did not start serving: {log_path.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="session")

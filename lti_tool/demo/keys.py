@@ -1,0 +1,56 @@
+"""The demo platform's RSA key: made on first use, published as a JWKS, signing its JWTs."""
+
+import secrets
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import select
+
+from lti_tool.db import db, utcnow
+from lti_tool.demo.models import DemoKey
+from lti_tool.launch.keys import public_jwk
+
+KEY_BITS = 2048
+ALGORITHM = "RS256"
+
+
+def current():
+    """The signing key (the oldest row), made and committed on first use."""
+    key = db.session.scalar(select(DemoKey).order_by(DemoKey.id))
+    if key is None:
+        key = _new_key()
+        db.session.add(key)
+        db.session.commit()
+    return key
+
+
+def _new_key():
+    """A fresh RSA key with a random kid."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption(),
+    ).decode()
+    return DemoKey(kid=secrets.token_hex(12), private_key_pem=pem, created_at=utcnow())
+
+
+def jwks():
+    """The demo's public keys as a JWKS document."""
+    current()
+    keys = db.session.scalars(select(DemoKey).order_by(DemoKey.id)).all()
+    return {"keys": [public_jwk(key) for key in keys]}
+
+
+def sign(claims):
+    """A compact RS256 JWT of these claims, with the signing key's kid in the header."""
+    key = current()
+    return jwt.encode(claims, key.private_key_pem, algorithm=ALGORITHM, headers={"kid": key.kid})
+
+
+def verify(token, *, audience, issuer):
+    """The claims of a JWT the demo signed itself; raises jwt.InvalidTokenError otherwise."""
+    private = serialization.load_pem_private_key(current().private_key_pem.encode(), password=None)
+    return jwt.decode(
+        token, private.public_key(), algorithms=[ALGORITHM], audience=audience, issuer=issuer,
+        options={"require": ["exp", "iat", "iss", "aud"]},
+    )

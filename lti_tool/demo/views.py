@@ -1,0 +1,139 @@
+"""The demo LTI 1.3 platform: course page, OIDC auth, JWKS, token, AGS, NRPS, deep linking return."""
+
+import functools
+
+from flask import Blueprint, jsonify, make_response, redirect, render_template, request
+
+from lti_tool import CONTENT_SECURITY_POLICY
+from lti_tool.demo import ags, auth, deep_linking, endpoints, keys, launcher, nrps, oauth, registration, roster
+from lti_tool.demo.errors import ServiceError
+
+bp = Blueprint("demo", __name__, url_prefix="/demo")
+
+
+@bp.errorhandler(ServiceError)
+def service_error(exc):
+    """Token, AGS and NRPS refusals as JSON; token problems also say so in WWW-Authenticate."""
+    response = jsonify(exc.body())
+    response.status_code = exc.status
+    if exc.status in (401, 403):
+        response.headers["WWW-Authenticate"] = f'Bearer error="{exc.error}"'
+    return response
+
+
+def _json(body, media_type, status=200):
+    """A JSON response with an LTI service media type."""
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = media_type
+    return response
+
+
+def _bearer(*scopes):
+    """Decorator: the request must carry a demo access token holding one of these scopes."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            oauth.check_bearer(request.headers.get("Authorization"), *scopes)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@bp.get("")
+def course():
+    """The demo course page, always served from the demo's own host so the tool is framed cross-site."""
+    if request.host != endpoints.platform_host():
+        return redirect(endpoints.platform_url())
+    registration.ensure_registered(origin="demo-page")
+    response = make_response(render_template(
+        "demo/course.html", course=roster.COURSE, launches=launcher.course_launches(),
+        deep_linking=launcher.deep_linking_launch(), tool_origin=endpoints.tool_origin(),
+    ))
+    # The frame loads the tool, and the demo's own auth page on the way (the OIDC redirect).
+    response.headers["Content-Security-Policy"] = (
+        f"{CONTENT_SECURITY_POLICY}; frame-src {endpoints.tool_origin()} 'self'"
+    )
+    return response
+
+
+@bp.get("/auth")
+def authorize():
+    """OIDC authentication: answer the tool's request with an auto-submitting id_token form."""
+    answer = auth.authorize(request.args.to_dict())
+    return render_template("demo/auth_post.html", answer=answer)
+
+
+@bp.get("/jwks")
+def jwks():
+    """The demo platform's public keys."""
+    return jsonify(keys.jwks())
+
+
+@bp.post("/token")
+def token():
+    """OAuth2 client_credentials grant with the tool's signed client assertion."""
+    response = jsonify(oauth.issue_token(request.form.to_dict()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/ags/lineitems")
+@_bearer(ags.SCOPE_LINEITEM, ags.SCOPE_LINEITEM_READONLY)
+def list_line_items():
+    """The course's line items, filtered by resource_link_id, resource_id or tag."""
+    items = ags.list_line_items(resource_link_id=request.args.get("resource_link_id"),
+                                resource_id=request.args.get("resource_id"), tag=request.args.get("tag"))
+    return _json(items, ags.LINEITEM_CONTAINER_TYPE)
+
+
+@bp.post("/ags/lineitems")
+@_bearer(ags.SCOPE_LINEITEM)
+def create_line_item():
+    """Add a line item (a gradebook column)."""
+    return _json(ags.create_line_item(request.get_json(silent=True)), ags.LINEITEM_TYPE, status=201)
+
+
+@bp.get("/ags/lineitems/<int:item_id>")
+@_bearer(ags.SCOPE_LINEITEM, ags.SCOPE_LINEITEM_READONLY)
+def get_line_item(item_id):
+    """One line item."""
+    return _json(ags.line_item_json(ags.get_line_item(item_id)), ags.LINEITEM_TYPE)
+
+
+@bp.post("/ags/lineitems/<int:item_id>/scores")
+@_bearer(ags.SCOPE_SCORE)
+def post_score(item_id):
+    """Record a user's score for a line item."""
+    ags.record_score(item_id, request.get_json(silent=True))
+    return "", 204
+
+
+@bp.get("/ags/lineitems/<int:item_id>/results")
+@_bearer(ags.SCOPE_RESULT_READONLY)
+def results(item_id):
+    """The latest result of each user, or of the user_id asked for."""
+    return _json(ags.results(item_id, request.args.get("user_id")), ags.RESULT_CONTAINER_TYPE)
+
+
+@bp.get("/nrps/memberships")
+@_bearer(nrps.SCOPE)
+def memberships():
+    """The course roster."""
+    return _json(nrps.membership_container(), nrps.MEMBERSHIP_CONTAINER_TYPE)
+
+
+@bp.post("/deep-link-return")
+def deep_link_return():
+    """Receive the tool's deep linking response and show, inside the frame, what was added."""
+    titles = deep_linking.receive(request.form.get("JWT"))
+    return render_template("demo/deep_link_added.html", titles=titles)
+
+
+@bp.get("/gradebook")
+def gradebook():
+    """Scores per line item and student."""
+    return render_template("demo/gradebook.html", course=roster.COURSE, columns=ags.gradebook())

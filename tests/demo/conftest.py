@@ -1,0 +1,31 @@
+"""Fixtures for the demo platform (on top of tests/conftest.py's app): the demo registered, a launching browser."""
+
+import pytest
+import requests
+
+from lti_tool.demo import registration
+from lti_tool.launch import http
+
+from .browser import Browser, AppAdapter
+
+
+@pytest.fixture
+def seeded(app):
+    registration.ensure_registered(origin="test")
+
+
+@pytest.fixture
+def platform_http(app, monkeypatch):
+    """Route the tool's HTTP calls to the demo platform through the app instead of the network."""
+
+    def session():
+        routed = requests.Session()
+        routed.mount("http://", AppAdapter(app))
+        return routed
+
+    monkeypatch.setattr(http, "session", session)
+
+
+@pytest.fixture
+def browser(client, seeded, platform_http):
+    return Browser(client)
