@@ -1,15 +1,12 @@
 """The demo platform's RSA key: made on first use, published as a JWKS, signing its JWTs."""
 
-import secrets
-
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
 from lti_tool.db import db, utcnow
 from lti_tool.demo.models import DemoKey
-from lti_tool.launch.keys import public_jwk
+from lti_tool.launch.keys import new_kid, new_private_pem, public_jwk
 
 KEY_BITS = 2048
 ALGORITHM = "RS256"
@@ -27,11 +24,7 @@ def current():
 
 def _new_key():
     """A fresh RSA key with a random kid."""
-    private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
-    pem = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption(),
-    ).decode()
-    return DemoKey(kid=secrets.token_hex(12), private_key_pem=pem, created_at=utcnow())
+    return DemoKey(kid=new_kid(), private_key_pem=new_private_pem(KEY_BITS), created_at=utcnow())
 
 
 def jwks():

@@ -26,13 +26,10 @@ def verify_token(token):
 
 
 def token_from_request():
-    """The launch token from `Authorization: Bearer`, or from a page navigation's form field."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
+    """The launch token from `Authorization: Bearer` (pages never send it any other way)."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    if request.method == "POST" and request.form.get("launch_token"):
-        return request.form["launch_token"]
     raise NotAuthenticated(
         "This page needs a launch from your course.",
         hint="Open the tool from your course page in the LMS.",

@@ -12,14 +12,20 @@ from lti_tool.db import db, utcnow
 from lti_tool.launch.models import ToolKey
 
 
-def _new_key(bits):
+def new_private_pem(bits):
+    """A fresh RSA private key, PEM-encoded (PKCS#8)."""
     private = rsa.generate_private_key(public_exponent=65537, key_size=bits)
-    pem = private.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
+    return private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption(),
     ).decode()
-    return ToolKey(kid=secrets.token_hex(12), private_key_pem=pem, created_at=utcnow())
+
+
+def new_kid():
+    return secrets.token_hex(12)
+
+
+def _new_key(bits):
+    return ToolKey(kid=new_kid(), private_key_pem=new_private_pem(bits), created_at=utcnow())
 
 
 def published():

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+
 from pylti1p3.contrib.flask import FlaskOIDCLogin, FlaskRequest
 from pylti1p3.cookie import CookieService
 from pylti1p3.exception import OIDCException

@@ -61,6 +61,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         steps = (
             ("format", self.validate_jwt_format, 400),
             ("algorithm", self.validate_algorithm, 401),
+            ("kid", self.validate_kid, 401),
             ("registration", self.validate_registration, 400),
             ("signature", self.validate_jwt_signature, 401),
             ("nonce", self.validate_nonce, 400),
@@ -72,13 +73,25 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 step()
             except LtiException as exc:
                 raise LaunchRefused(check, _explain(check, exc), status=status) from exc
+            except (AttributeError, TypeError, KeyError, ValueError) as exc:
+                # A claim of the wrong JSON type trips pylti1p3 itself; it is still a bad message.
+                log.warning("launch check %s hit a malformed message", check, exc_info=True)
+                raise LaunchRefused(check, _explain(check, f"malformed: {exc.__class__.__name__}"),
+                                    status=400) from exc
         return self
+
+    def validate_jwt_format(self):
+        super().validate_jwt_format()
+        if not isinstance(self._jwt.get("header"), dict) or not isinstance(self._jwt.get("body"), dict):
+            raise LtiException("id_token header and payload must be JSON objects")
 
     def validate_algorithm(self):
         header = self._jwt.get("header", {})
         if header.get("alg") not in ALLOWED_ALGORITHMS:
             raise LtiException(f"id_token is signed with {header.get('alg')!r}; only RS256 is accepted")
-        if not header.get("kid"):
+
+    def validate_kid(self):
+        if not self._jwt["header"].get("kid"):
             raise LtiException("id_token header has no kid")
 
     def validate_registration(self):
@@ -109,8 +122,10 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             raise LaunchRefused("audience", "The launch was meant for another tool (aud).", status=401) from exc
         except jwt.InvalidIssuerError as exc:
             raise LaunchRefused("issuer", "The launch names another issuer (iss).", status=401) from exc
-        except jwt.InvalidTokenError as exc:
+        except (jwt.InvalidSignatureError, jwt.DecodeError) as exc:
             raise LtiException(f"signature check failed: {exc}") from exc
+        except jwt.InvalidTokenError as exc:
+            raise LaunchRefused("claims", f"The launch's standard claims are invalid: {exc}.", status=401) from exc
         aud = self.claims.get("aud")
         if isinstance(aud, list) and len(aud) > 1 and self.claims.get("azp") != self.platform.client_id:
             raise LaunchRefused("audience", "The launch has several audiences and no matching azp.", status=401)
@@ -153,7 +168,8 @@ class ToolMessageLaunch(FlaskMessageLaunch):
 def _explain(check, exc):
     explanations = {
         "format": "The launch's id_token is not a well-formed JWT.",
-        "algorithm": "The launch is not signed with RS256 by a key the LMS names.",
+        "algorithm": "The launch is not signed with RS256.",
+        "kid": "The launch does not name the key (kid) it was signed with.",
         "registration": "The launch comes from an LMS or client that is not registered with the tool.",
         "signature": "The launch's signature does not verify against the LMS's published keys.",
         "nonce": "The launch's nonce does not match the login the tool started.",

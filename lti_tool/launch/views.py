@@ -10,7 +10,15 @@ from lti_tool.exam import services as exam_services
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole, load_map
 from lti_tool.launch import (
-    deep_linking, http, keys, login, platforms, registration, services, tool_metadata, validation,
+    deep_linking,
+    http,
+    keys,
+    login,
+    platforms,
+    registration,
+    services,
+    tool_metadata,
+    validation,
 )
 from lti_tool.launch.errors import StateCookieMissing
 

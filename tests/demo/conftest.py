@@ -6,7 +6,7 @@ import requests
 from lti_tool.demo import registration
 from lti_tool.launch import http
 
-from .browser import Browser, AppAdapter
+from .browser import AppAdapter, Browser
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import pytest
 
-from lti_tool.identity.roles import RoleMapError, ToolRole, load_map, parse, parse_map
 from lti_tool.config import DEFAULTS
+from lti_tool.identity.roles import RoleMapError, ToolRole, load_map, parse, parse_map
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 ROLE_MAP = load_map(DEFAULTS["ROLE_MAP_PATH"])

@@ -1,8 +1,10 @@
 """Every forged or broken launch is refused with a 4xx page naming the failed check; none is a 500."""
 
+import base64
 import re
 import time
 
+import jwt
 import pytest
 from sqlalchemy import func, select
 
@@ -189,3 +191,41 @@ def test_refusals_answer_json_to_api_clients(lti, client):
                            headers={"Accept": "application/json"}, base_url="https://localhost")
     assert response.status_code == 400
     assert response.json["error"]["check"] == "format"
+
+
+def test_a_token_without_kid_is_refused(lti):
+    state, nonce = lti.login()
+    token = jwt.encode(claims_for(lti, nonce), lti.platform.key.private_pem, algorithm="RS256")
+    assert failed_check(lti.post(token, state)) == "kid"
+
+
+@pytest.mark.parametrize(("claim", "value"), [
+    ("https://purl.imsglobal.org/spec/lti/claim/context", "course-1"),
+    ("https://purl.imsglobal.org/spec/lti/claim/resource_link", ["link-1"]),
+    ("https://purl.imsglobal.org/spec/lti/claim/roles", "Learner"),
+    ("https://purl.imsglobal.org/spec/lti/claim/custom", "exam_id=1"),
+    ("https://purl.imsglobal.org/spec/lti-ags/claim/endpoint", 7),
+    ("sub", {"id": 1}),
+    ("email", ["a@b"]),
+])
+def test_signed_claims_of_the_wrong_type_are_refused_not_a_500(lti, claim, value):
+    state, nonce = lti.login()
+    response = lti.post(lti.platform.sign(claims_for(lti, nonce, **{claim: value})), state)
+    assert failed_check(response) in ("message", "claims")
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+@pytest.mark.parametrize(("claim", "value"), [("iat", "yesterday"), ("exp", None), ("iat", 10**10)])
+def test_missing_or_odd_time_claims_are_refused(lti, claim, value):
+    state, nonce = lti.login()
+    claims = claims_for(lti, nonce, **{claim: value})
+    if value is None:
+        del claims[claim]
+    assert failed_check(lti.post(lti.platform.sign(claims), state)) == "claims"
+
+
+def test_a_payload_that_is_not_a_json_object_is_refused(lti):
+    state, _ = lti.login()
+    header = lti.platform.sign({"x": 1}).split(".")[0]
+    body = base64.urlsafe_b64encode(b'["not", "an", "object"]').rstrip(b"=").decode()
+    assert failed_check(lti.post(f"{header}.{body}.c2ln", state)) == "format"
