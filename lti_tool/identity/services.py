@@ -1,17 +1,30 @@
 """Keeping users, courses, memberships and resource links in step with each launch."""
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lti_tool.db import db
 from lti_tool.errors import Forbidden, NotAuthenticated
 from lti_tool.identity.models import Course, Membership, ResourceLink, User
 
 
+def _find_or_add(model, defaults=None, **key):
+    """The row with this natural key, inserting it if missing. Two first launches at once (the whole
+    class opening an exam) race to insert the same course: the loser takes the winner's row."""
+    row = db.session.scalar(select(model).filter_by(**key))
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = model(**key, **(defaults or {}))
+            db.session.add(row)
+    except IntegrityError:
+        row = db.session.scalar(select(model).filter_by(**key))
+    return row
+
+
 def upsert_user(platform_id, sub, *, name=None, email=None):
-    user = db.session.scalar(select(User).filter_by(platform_id=platform_id, sub=sub))
-    if user is None:
-        user = User(platform_id=platform_id, sub=sub)
-        db.session.add(user)
+    user = _find_or_add(User, platform_id=platform_id, sub=sub)
     # Platforms send name and email only when their privacy settings allow; keep what we had.
     user.name = name or user.name
     user.email = email or user.email
@@ -19,10 +32,7 @@ def upsert_user(platform_id, sub, *, name=None, email=None):
 
 
 def upsert_course(platform_id, context_id, *, title=None, label=None):
-    course = db.session.scalar(select(Course).filter_by(platform_id=platform_id, context_id=context_id))
-    if course is None:
-        course = Course(platform_id=platform_id, context_id=context_id)
-        db.session.add(course)
+    course = _find_or_add(Course, platform_id=platform_id, context_id=context_id)
     course.title = title or course.title
     course.label = label or course.label
     return course
@@ -31,10 +41,7 @@ def upsert_course(platform_id, context_id, *, title=None, label=None):
 def set_membership(user, course, tool_roles, lti_roles):
     """Store the user's roles in the course as this launch states them (roles can be revoked)."""
     db.session.flush()
-    membership = db.session.scalar(select(Membership).filter_by(user_id=user.id, course_id=course.id))
-    if membership is None:
-        membership = Membership(user_id=user.id, course_id=course.id)
-        db.session.add(membership)
+    membership = _find_or_add(Membership, {"roles": [], "lti_roles": []}, user_id=user.id, course_id=course.id)
     membership.roles = [str(r) for r in tool_roles]
     membership.lti_roles = list(lti_roles)
     return membership
@@ -42,10 +49,7 @@ def set_membership(user, course, tool_roles, lti_roles):
 
 def upsert_resource_link(course, lti_id, *, title=None, lineitem_url=None):
     db.session.flush()
-    link = db.session.scalar(select(ResourceLink).filter_by(course_id=course.id, lti_id=lti_id))
-    if link is None:
-        link = ResourceLink(course_id=course.id, lti_id=lti_id)
-        db.session.add(link)
+    link = _find_or_add(ResourceLink, course_id=course.id, lti_id=lti_id)
     link.title = title or link.title
     link.lineitem_url = lineitem_url or link.lineitem_url
     return link
