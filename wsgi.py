@@ -8,6 +8,7 @@ from psycogreen.gevent import patch_psycopg  # noqa: E402
 
 patch_psycopg()
 
-from lti_tool import create_app  # noqa: E402
+from lti_tool import background, create_app  # noqa: E402
 
 app = create_app()
+background.start(app)

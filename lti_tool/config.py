@@ -19,6 +19,7 @@ ENV_VARS = {
     "PROXY_FIX_HOPS": int,
     "LAUNCH_TOKEN_TTL": int,
     "OUTBOUND_HTTP_TIMEOUT": float,
+    "ANSWER_GRACE_SECONDS": int,
 }
 
 DEFAULTS = {
@@ -39,6 +40,12 @@ DEFAULTS = {
     "LAUNCH_SESSION_MAX": 12 * 3600,
     "LOGIN_STATE_TTL": 10 * 60,
     "OUTBOUND_HTTP_TIMEOUT": 10.0,
+    # Answers are accepted this long after the deadline, for network latency.
+    "ANSWER_GRACE_SECONDS": 5,
+    # Background jobs every worker runs (see lti_tool/background.py); tests call the jobs directly.
+    "BACKGROUND_JOBS": True,
+    "SWEEP_INTERVAL_SECONDS": 1.0,
+    "PASSBACK_INTERVAL_SECONDS": 2.0,
     "ROLE_MAP_PATH": str(CONFIGS_DIR / "roles.toml"),
     "SOCK_SERVER_OPTIONS": {"ping_interval": 25, "max_message_size": 65536},
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

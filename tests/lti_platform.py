@@ -11,6 +11,7 @@ import json
 import threading
 import time
 import uuid
+from datetime import datetime
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -26,6 +27,13 @@ INSTRUCTOR = LIS + "membership#Instructor"
 TEACHING_ASSISTANT = LIS + "membership/Instructor#TeachingAssistant"
 CLIENT_ID = "test-client"
 DEPLOYMENT_ID = "test-deployment"
+AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+AGS_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/"
+SCORE_MEDIA_TYPE = "application/vnd.ims.lis.v1.score+json"
+LINEITEM_MEDIA_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
+LINEITEMS_MEDIA_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+# The longest a "timeout" or "hold" injection keeps a request waiting for `release`: bounded, always.
+MAX_HOLD_SECONDS = 10.0
 
 
 def _b64(data):
@@ -63,6 +71,23 @@ class TestPlatform:
         self.tool_jwks = None  # set by tests that call AGS/NRPS: the tool's published keys
         self.members = []
         self.fail_jwks = False
+        # AGS: tokens issued by /token (token -> scopes), line items by number, the newest score time
+        # (whole seconds) per (line item, userId), as Moodle keeps it.
+        self.token_requests = 0
+        self.token_expires_in = 3600
+        self.tokens = {}
+        self.line_items = {}
+        self.score_times = {}
+        self.requests = []  # (method, path with query) of every request, in order
+        # Failure injection, consumed one per request: an HTTP status, (status, body), "timeout" (answer
+        # 503 only after `release` is set, or MAX_HOLD_SECONDS: longer than the client waits) or "hold"
+        # (wait for `release`, then answer normally). `holding` is set when a request starts waiting.
+        self.fail_token = []
+        self.fail_scores = []
+        self.fail_lineitems = []
+        self.release = threading.Event()
+        self.holding = threading.Event()
+        self._lock = threading.Lock()
         self._server = None
         self.base_url = None
 
@@ -70,10 +95,13 @@ class TestPlatform:
     def start(self):
         self._server = make_server("127.0.0.1", 0, self._wsgi_app(), threaded=True)
         self.base_url = f"http://127.0.0.1:{self._server.server_port}"
+        if 1 not in self.line_items:  # the line item the default launch claims name
+            self.add_line_item(label="Link link-1", resourceLinkId="link-1")
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self):
+        self.release.set()  # no handler keeps waiting for a test that is over
         self._server.shutdown()
 
     @property
@@ -92,8 +120,58 @@ class TestPlatform:
     def jwks_url(self):
         return f"{self.base_url}/jwks"
 
+    @property
+    def lineitems_url(self):
+        return f"{self.base_url}/lineitems"
+
+    def lineitem_url(self, number):
+        return f"{self.base_url}/lineitems/{number}/lineitem"
+
+    def add_line_item(self, **fields):
+        """A line item the platform holds (as if made by an instructor or Deep Linking); returns it."""
+        with self._lock:
+            number = max(self.line_items, default=0) + 1
+            item = {"id": self.lineitem_url(number), "scoreMaximum": 100, "label": f"Item {number}", **fields}
+            self.line_items[number] = item
+        return item
+
+    def revoke_tokens(self):
+        """Forget every access token issued, as a platform does when they expire early."""
+        with self._lock:
+            self.tokens.clear()
+
+    def _inject(self, failures):
+        """The response for the next injected failure, or None to answer normally."""
+        with self._lock:
+            failure = failures.pop(0) if failures else None
+        if failure is None:
+            return None
+        if failure in ("timeout", "hold"):
+            self.holding.set()
+            self.release.wait(MAX_HOLD_SECONDS)
+            return ({"error": "injected timeout"}, 503) if failure == "timeout" else None
+        status, body = failure if isinstance(failure, tuple) else (failure, f"injected failure {failure}")
+        return body, status
+
+    def _bearer_scopes(self):
+        """The scopes of the request's access token; aborts 401 when it is not one /token issued."""
+        header = request.headers.get("Authorization", "")
+        scopes = self.tokens.get(header[len("Bearer "):]) if header.startswith("Bearer ") else None
+        if scopes is None:
+            abort(401)
+        return scopes
+
+    def _require_scope(self, *any_of):
+        if not set(any_of) & self._bearer_scopes():
+            return {"error": "insufficient_scope", "needs": list(any_of)}, 403
+        return None
+
     def _wsgi_app(self):
         app = Flask("test_platform")
+
+        @app.before_request
+        def log_request():
+            self.requests.append((request.method, request.full_path.rstrip("?")))
 
         @app.get("/jwks")
         def jwks():
@@ -125,6 +203,10 @@ class TestPlatform:
 
         @app.post("/token")
         def token():
+            self.token_requests += 1
+            injected = self._inject(self.fail_token)
+            if injected is not None:
+                return injected
             assertion = request.form.get("client_assertion", "")
             try:
                 header = jwt.get_unverified_header(assertion)
@@ -133,14 +215,84 @@ class TestPlatform:
                            issuer=CLIENT_ID)
             except Exception:  # any failure is the client's fault here
                 return {"error": "invalid_client"}, 400
-            return {"access_token": "at-" + uuid.uuid4().hex, "token_type": "Bearer", "expires_in": 3600,
-                    "scope": request.form.get("scope", "")}
+            access_token = "at-" + uuid.uuid4().hex
+            scope = request.form.get("scope", "")
+            with self._lock:
+                self.tokens[access_token] = set(scope.split())
+            return {"access_token": access_token, "token_type": "Bearer", "expires_in": self.token_expires_in,
+                    "scope": scope}
+
+        @app.get("/lineitems")
+        def lineitems():
+            injected = self._inject(self.fail_lineitems)
+            if injected is not None:
+                return injected
+            refused = self._require_scope(AGS_SCOPE + "lineitem", AGS_SCOPE + "lineitem.readonly")
+            if refused:
+                return refused
+            filters = {"resource_link_id": "resourceLinkId", "resource_id": "resourceId", "tag": "tag"}
+            items = [item for item in self.line_items.values()
+                     if all(str(item.get(field)) == request.args[arg]
+                            for arg, field in filters.items() if arg in request.args)]
+            response = jsonify(items)
+            response.mimetype = LINEITEMS_MEDIA_TYPE
+            return response
+
+        @app.post("/lineitems")
+        def create_lineitem():
+            injected = self._inject(self.fail_lineitems)
+            if injected is not None:
+                return injected
+            refused = self._require_scope(AGS_SCOPE + "lineitem")
+            if refused:
+                return refused
+            if request.mimetype != LINEITEM_MEDIA_TYPE:
+                return {"error": f"expected {LINEITEM_MEDIA_TYPE}, got {request.mimetype}"}, 415
+            body = request.get_json(force=True, silent=True)
+            if not isinstance(body, dict) or not body.get("label") or not _positive_number(body.get("scoreMaximum")):
+                return {"error": "a line item needs a label and a scoreMaximum > 0"}, 400
+            body.pop("id", None)
+            item = self.add_line_item(**body)
+            response = jsonify(item)
+            response.mimetype = LINEITEM_MEDIA_TYPE
+            return response, 201
+
+        @app.get("/lineitems/<int:item>/lineitem")
+        def lineitem(item):
+            refused = self._require_scope(AGS_SCOPE + "lineitem", AGS_SCOPE + "lineitem.readonly")
+            if refused:
+                return refused
+            if item not in self.line_items:
+                abort(404)
+            response = jsonify(self.line_items[item])
+            response.mimetype = LINEITEM_MEDIA_TYPE
+            return response
 
         @app.post("/lineitems/<int:item>/lineitem/scores")
         def scores(item):
-            if not request.headers.get("Authorization", "").startswith("Bearer at-"):
-                abort(401)
-            self.scores.append({"line_item": item, **request.get_json(force=True)})
+            injected = self._inject(self.fail_scores)
+            if injected is not None:
+                return injected
+            refused = self._require_scope(AGS_SCOPE + "score")
+            if refused:
+                return refused
+            if item not in self.line_items:
+                return {"error": f"no line item {item}"}, 404
+            if request.mimetype != SCORE_MEDIA_TYPE:
+                return {"error": f"expected {SCORE_MEDIA_TYPE}, got {request.mimetype}"}, 415
+            score = request.get_json(force=True, silent=True)
+            problem = _score_problem(score)
+            if problem:
+                return {"error": problem}, 400
+            seconds = int(datetime.fromisoformat(score["timestamp"]).timestamp())
+            with self._lock:
+                key = (item, score["userId"])
+                if key in self.score_times and seconds <= self.score_times[key]:
+                    # Moodle's words (mod/lti/service/gradebookservices), to the second.
+                    return {"error": f"Refusing score with an earlier timestamp for item {item} "
+                                     f"and user {score['userId']}"}, 400
+                self.score_times[key] = seconds
+                self.scores.append({"line_item": item, **score})
             return "", 204
 
         @app.get("/memberships")
@@ -167,6 +319,15 @@ class TestPlatform:
                 "messages_supported": [{"type": "LtiResourceLinkRequest"}, {"type": "LtiDeepLinkingRequest"}],
             },
         }
+
+    def ags_claim(self, *, lineitem=1, lineitems=False, scopes=("score",)):
+        """An AGS endpoint claim: line item `lineitem` (a number, a URL or None) and, if asked, the container."""
+        claim = {"scope": [AGS_SCOPE + s for s in scopes]}
+        if lineitem is not None:
+            claim["lineitem"] = lineitem if isinstance(lineitem, str) else self.lineitem_url(lineitem)
+        if lineitems:
+            claim["lineitems"] = self.lineitems_url
+        return claim
 
     # --- messages ----------------------------------------------------------------------------
     def claims(self, *, nonce, roles, sub="user-1", context_id="course-1", resource_link_id="link-1",
@@ -227,3 +388,33 @@ class TestPlatform:
         self.published_keys.append(self.key)
         return self.key
 
+
+
+def _positive_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
+def _score_problem(score):
+    """Why a score body is not one the AGS spec (and this platform) accepts, or None."""
+    if not isinstance(score, dict):
+        return "the score is not a JSON object"
+    for field in ("userId", "activityProgress", "gradingProgress", "timestamp"):
+        if not isinstance(score.get(field), str) or not score[field]:
+            return f"{field} is required"
+    if score["activityProgress"] not in ("Initialized", "Started", "InProgress", "Submitted", "Completed"):
+        return "activityProgress is not one the spec names"
+    if score["gradingProgress"] not in ("FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"):
+        return "gradingProgress is not one the spec names"
+    if "scoreGiven" in score:
+        given = score["scoreGiven"]
+        if not isinstance(given, int | float) or isinstance(given, bool) or given < 0:
+            return "scoreGiven must be a number >= 0"
+        if not _positive_number(score.get("scoreMaximum")):
+            return "scoreMaximum must be a number > 0 when scoreGiven is sent"
+    try:
+        stamp = datetime.fromisoformat(score["timestamp"])
+    except ValueError:
+        return "timestamp is not ISO 8601"
+    if stamp.tzinfo is None:
+        return "timestamp has no timezone"
+    return None

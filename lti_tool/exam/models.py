@@ -1,7 +1,7 @@
-"""Exams. The foundation only needs an exam to exist in a course; authoring fills it in."""
+"""Exams, their questions and options, accommodations, attempts, answers and the grade outbox."""
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import UTCDateTime, db, utcnow
 
@@ -12,6 +12,147 @@ class Exam(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    # The window in which attempts can be started and must end; None means unbounded on that side.
+    opens_at = mapped_column(UTCDateTime)
+    closes_at = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=False)
+    shuffle_options: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts_allowed: Mapped[int] = mapped_column(Integer, default=1)
+    pass_mark: Mapped[float | None] = mapped_column(Float)  # percent
+    show_results_after_close: Mapped[bool] = mapped_column(Boolean, default=False)
+    partial_credit: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    # Set when a test maker closes the exam before its window ends.
+    closed_at = mapped_column(UTCDateTime)
     archived_at = mapped_column(UTCDateTime)
+
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="exam", cascade="all, delete-orphan", order_by="Question.position"
+    )
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_exam_position", "exam_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # "single" or "multi"
+    text: Mapped[str] = mapped_column(Text)
+    points: Mapped[float] = mapped_column(Float, default=1.0)
+    explanation: Mapped[str | None] = mapped_column(Text)
+
+    exam: Mapped[Exam] = relationship(back_populates="questions")
+    options: Mapped[list["Option"]] = relationship(
+        back_populates="question", cascade="all, delete-orphan", order_by="Option.position"
+    )
+
+
+class Option(db.Model):
+    __tablename__ = "options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    is_correct: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Partial-credit weight in percent (-100..100) for multi-answer questions; None = not weighted.
+    weight: Mapped[float | None] = mapped_column(Float)
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+
+class Accommodation(db.Model):
+    """Extra time for one student in one exam: minutes added, or the duration multiplied."""
+
+    __tablename__ = "accommodations"
+    __table_args__ = (UniqueConstraint("exam_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    time_multiplier: Mapped[float] = mapped_column(Float, default=1.0)
+
+
+class ExamProctor(db.Model):
+    """A proctor the test maker listed by email for one exam."""
+
+    __tablename__ = "exam_proctors"
+    __table_args__ = (UniqueConstraint("exam_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+
+
+class Attempt(db.Model):
+    """One student's attempt at an exam; its status moves only through exam/lifecycle.py."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (UniqueConstraint("exam_id", "user_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    resource_link_id: Mapped[int | None] = mapped_column(ForeignKey("resource_links.id", ondelete="SET NULL"))
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    started_at = mapped_column(UTCDateTime, nullable=False)
+    deadline = mapped_column(UTCDateTime, nullable=False)
+    paused_at = mapped_column(UTCDateTime)
+    finished_at = mapped_column(UTCDateTime)
+    last_saved_at = mapped_column(UTCDateTime)
+    # When the sweeper must look at this attempt (its deadline); None once final or while paused.
+    check_at = mapped_column(UTCDateTime, index=True)
+    question_order: Mapped[list] = mapped_column(JSON)
+    option_order: Mapped[dict] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[float | None] = mapped_column(Float)
+    max_score: Mapped[float | None] = mapped_column(Float)
+    breakdown: Mapped[list | None] = mapped_column(JSON)
+    finish_reason: Mapped[str | None] = mapped_column(String(300))
+
+    exam: Mapped[Exam] = relationship()
+
+
+class Answer(db.Model):
+    """The options a student picked for one question of an attempt; saved on every click."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    option_ids: Mapped[list] = mapped_column(JSON)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    saved_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class GradeOutbox(db.Model):
+    """A score waiting to reach the LMS gradebook; kept until the LMS accepts it."""
+
+    __tablename__ = "grade_outbox"
+    __table_args__ = (Index("ix_grade_outbox_due", "status", "next_try_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    resource_link_id: Mapped[int | None] = mapped_column(ForeignKey("resource_links.id", ondelete="SET NULL"))
+    score_given: Mapped[float] = mapped_column(Float)
+    score_maximum: Mapped[float] = mapped_column(Float)
+    # The score's timestamp; strictly increasing per user and link, in whole seconds (Moodle compares so).
+    timestamp = mapped_column(UTCDateTime, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at = mapped_column(UTCDateTime, nullable=False)
+    claimed_until = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    sent_at = mapped_column(UTCDateTime)

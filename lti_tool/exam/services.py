@@ -1,19 +1,25 @@
-"""Exams in a course: list, create, bind to a resource link."""
+"""The exam domain's entry point for authoring: exams, questions, imports, accommodations, proctors,
+binding to resource links. Views call these; these never read the request."""
 
+import json
 import logging
+import re
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 
 from lti_tool import audit
-from lti_tool.db import db
+from lti_tool.db import db, utcnow
 from lti_tool.errors import NotFound
-from lti_tool.exam.errors import InvalidExam
-from lti_tool.exam.models import Exam
-from lti_tool.identity.models import ResourceLink
+from lti_tool.exam import question_files, settings
+from lti_tool.exam.errors import EditRefused, InvalidExam
+from lti_tool.exam.models import Accommodation, Attempt, Exam, ExamProctor, GradeOutbox, Option, Question
+from lti_tool.identity.models import Membership, ResourceLink, User
 
 log = logging.getLogger(__name__)
-TITLE_MAX = 300
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
+
+# --- exams --------------------------------------------------------------------------------------
 
 def list_exams(course_id):
     return db.session.scalars(
@@ -40,18 +46,82 @@ def bound_exam(course_id, resource_link_id):
     return db.session.get(Exam, link.exam_id)
 
 
-def create_exam(course_id, title, *, actor_user_id, origin):
-    title = (title or "").strip()
-    if not title:
-        raise InvalidExam("An exam needs a title.")
-    if len(title) > TITLE_MAX:
-        raise InvalidExam(f"An exam title can be at most {TITLE_MAX} characters.")
-    exam = Exam(course_id=course_id, title=title, created_by=actor_user_id)
+def has_attempts(exam_id):
+    return db.session.scalar(select(exists().where(Attempt.exam_id == exam_id)))
+
+
+def create_exam(course_id, title, *, actor_user_id, origin, fields=None):
+    values = settings.parse({"title": title if title is not None else "", **(fields or {})})
+    exam = Exam(course_id=course_id, created_by=actor_user_id, **values)
     db.session.add(exam)
     db.session.flush()
     audit.record("exam.created", "exam", exam.id, actor_user_id=actor_user_id, course_id=course_id,
-                 data={"title": title}, origin=origin)
+                 data=_jsonable(values), origin=origin)
+    db.session.commit()
     return exam
+
+
+def update_exam(exam, data, *, actor_user_id, origin):
+    values = settings.parse(data, current=exam)
+    frozen = sorted(settings.SCORING_FIELDS & values.keys())
+    if frozen and has_attempts(exam.id) and any(getattr(exam, f) != values[f] for f in frozen):
+        raise EditRefused(f"{', '.join(frozen)} cannot change: students have already taken this exam, and "
+                          "their scores would no longer match.")
+    for name, value in values.items():
+        setattr(exam, name, value)
+    audit.record("exam.updated", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 data=_jsonable(values), origin=origin)
+    db.session.commit()
+    return exam
+
+
+def duplicate_exam(exam, *, actor_user_id, origin):
+    """A copy with the same settings and questions and no attempts, titled 'Copy of …'."""
+    copy = Exam(course_id=exam.course_id, created_by=actor_user_id, title=f"Copy of {exam.title}"[:300],
+                **{name: getattr(exam, name) for name in settings.FIELDS if name != "title"})
+    for question in exam.questions:
+        copy.questions.append(_copy_question(question))
+    db.session.add(copy)
+    db.session.flush()
+    audit.record("exam.duplicated", "exam", copy.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 data={"from_exam": exam.id}, origin=origin)
+    db.session.commit()
+    return copy
+
+
+def _copy_question(question):
+    return Question(position=question.position, kind=question.kind, text=question.text, points=question.points,
+                    explanation=question.explanation,
+                    options=[Option(position=o.position, text=o.text, is_correct=o.is_correct, weight=o.weight)
+                             for o in question.options])
+
+
+def delete_exam(exam, *, actor_user_id, origin):
+    """Delete an exam nobody has taken; once attempts exist, it can only be archived."""
+    if has_attempts(exam.id):
+        raise EditRefused("Students have taken this exam, so it cannot be deleted. Archive it instead.")
+    audit.record("exam.deleted", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 data={"title": exam.title}, origin=origin)
+    db.session.delete(exam)
+    db.session.commit()
+
+
+def archive_exam(exam, *, actor_user_id, origin):
+    exam.archived_at = utcnow()
+    audit.record("exam.archived", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 origin=origin)
+    db.session.commit()
+
+
+def bind_link(exam, resource_link_id, *, actor_user_id, origin):
+    """Make a resource link of the exam's course run this exam."""
+    link = db.session.get(ResourceLink, resource_link_id) if resource_link_id else None
+    if link is None or link.course_id != exam.course_id:
+        raise NotFound("This launch has no course link to bind.")
+    link.exam_id = exam.id
+    audit.record("link.bound", "resource_link", link.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 data={"exam_id": exam.id}, origin=origin)
+    db.session.commit()
 
 
 def bind_link_from_custom(link, custom_exam_id):
@@ -69,3 +139,201 @@ def bind_link_from_custom(link, custom_exam_id):
         log.info("resource link %s names exam %s, which is not in its course", link.lti_id, exam_id)
         return
     link.exam_id = exam.id
+
+
+# --- questions ----------------------------------------------------------------------------------
+
+def _check_editable(exam, what):
+    if has_attempts(exam.id):
+        raise EditRefused(f"{what} would change scoring, and students have already taken this exam. "
+                          "Duplicate the exam to make a new version.")
+
+
+def add_questions(exam, parsed, *, actor_user_id, origin, action="questions.added"):
+    """Append parsed questions (all or nothing, in the caller's transaction) and commit."""
+    _check_editable(exam, "Adding questions")
+    start = (db.session.scalar(select(func.max(Question.position)).where(Question.exam_id == exam.id)) or 0) + 1
+    for offset, item in enumerate(parsed):
+        exam.questions.append(_question_from(item, start + offset))
+    db.session.flush()
+    audit.record(action, "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 data={"count": len(parsed)}, origin=origin)
+    db.session.commit()
+    return exam.questions[-len(parsed):]
+
+
+def _question_from(item, position):
+    return Question(position=position, kind=item.kind, text=item.text, points=item.points,
+                    explanation=item.explanation,
+                    options=[Option(position=i, text=o.text, is_correct=o.correct, weight=o.weight)
+                             for i, o in enumerate(item.options, start=1)])
+
+
+def parse_question_body(body):
+    """One question from the authoring API, in the JSON import format and checked by the same rules."""
+    try:
+        [parsed] = question_files.parse(json.dumps([body]).encode(), "json")
+    except question_files.QuestionFileInvalid as exc:
+        raise InvalidExam("The question was not saved: " + "; ".join(p.message for p in exc.problems)) from exc
+    return parsed
+
+
+def get_question(exam, question_id):
+    question = db.session.get(Question, question_id) if isinstance(question_id, int) else None
+    if question is None or question.exam_id != exam.id:
+        raise NotFound("That question is not in this exam.")
+    return question
+
+
+def update_question(exam, question, parsed, *, actor_user_id, origin):
+    """Replace a question's content. Once attempts exist only wording may change, not scoring."""
+    if has_attempts(exam.id):
+        if _scoring_of(question) != _scoring_of_parsed(parsed):
+            raise EditRefused("Students have taken this exam: only the wording of questions and options may "
+                              "change now, not the answers, points or number of options.")
+        question.text, question.explanation = parsed.text, parsed.explanation
+        for option, new in zip(question.options, parsed.options, strict=True):
+            option.text = new.text
+    else:
+        question.kind, question.text = parsed.kind, parsed.text
+        question.points, question.explanation = parsed.points, parsed.explanation
+        question.options = [Option(position=i, text=o.text, is_correct=o.correct, weight=o.weight)
+                            for i, o in enumerate(parsed.options, start=1)]
+    audit.record("question.updated", "question", question.id, actor_user_id=actor_user_id,
+                 course_id=exam.course_id, data={"exam_id": exam.id}, origin=origin)
+    db.session.commit()
+    return question
+
+
+def _scoring_of(question):
+    return (question.kind, question.points, [(o.is_correct, o.weight) for o in question.options])
+
+
+def _scoring_of_parsed(parsed):
+    return (parsed.kind, parsed.points, [(o.correct, o.weight) for o in parsed.options])
+
+
+def delete_question(exam, question, *, actor_user_id, origin):
+    _check_editable(exam, "Deleting a question")
+    exam.questions.remove(question)
+    _renumber(exam.questions)
+    audit.record("question.deleted", "question", question.id, actor_user_id=actor_user_id,
+                 course_id=exam.course_id, data={"exam_id": exam.id}, origin=origin)
+    db.session.commit()
+
+
+def reorder_questions(exam, order, *, actor_user_id, origin):
+    """Put the questions in the given order of ids (every question, once)."""
+    current = {q.id: q for q in exam.questions}
+    if not isinstance(order, list) or sorted(order, key=str) != sorted(current, key=str):
+        raise InvalidExam("The new order must list every question of the exam exactly once.")
+    _check_editable(exam, "Reordering questions")
+    _renumber([current[qid] for qid in order])
+    audit.record("questions.reordered", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 data={"order": order}, origin=origin)
+    db.session.commit()
+    db.session.refresh(exam)
+
+
+def _renumber(questions):
+    for position, question in enumerate(questions, start=1):
+        question.position = position
+
+
+def import_file(exam, data, filename, *, dry_run, actor_user_id, origin):
+    """Parse a CSV, JSON or GIFT file; a dry run only previews. A broken file imports nothing."""
+    parsed = question_files.parse(data, question_files.detect_format(filename))
+    if dry_run:
+        return parsed
+    add_questions(exam, parsed, actor_user_id=actor_user_id, origin=origin, action="questions.imported")
+    return parsed
+
+
+def outbox_row(exam, row_id):
+    """A queued score of this exam (for resending)."""
+    row = db.session.get(GradeOutbox, row_id)
+    if row is None or db.session.get(Attempt, row.attempt_id).exam_id != exam.id:
+        raise NotFound("That grade is not queued for this exam.")
+    return row
+
+
+def export_questions(exam):
+    return question_files.to_json([
+        {"kind": q.kind, "text": q.text, "points": q.points, "explanation": q.explanation,
+         "options": [{"text": o.text, "correct": o.is_correct, "weight": o.weight} for o in q.options]}
+        for q in exam.questions])
+
+
+def question_json(question, *, with_answers):
+    """A question for the authoring API (with answers) or for a student's attempt (without)."""
+    body = {"id": question.id, "type": question.kind, "text": question.text, "points": question.points,
+            "options": [{"id": o.id, "text": o.text} for o in question.options]}
+    if with_answers:
+        body["explanation"] = question.explanation
+        for option, source in zip(body["options"], question.options, strict=True):
+            option.update(correct=source.is_correct, weight=source.weight)
+    return body
+
+
+# --- people -------------------------------------------------------------------------------------
+
+def set_accommodation(exam, user_id, *, extra_minutes, time_multiplier, actor_user_id, origin):
+    """Extra time for one student of the course; it applies to attempts started after it is set."""
+    if not isinstance(user_id, int) or db.session.scalar(
+            select(Membership).filter_by(user_id=user_id, course_id=exam.course_id)) is None:
+        raise NotFound("That student is not in this course.")
+    extra, multiplier = settings.parse_accommodation(extra_minutes, time_multiplier)
+    row = db.session.scalar(select(Accommodation).filter_by(exam_id=exam.id, user_id=user_id))
+    if row is None:
+        row = Accommodation(exam_id=exam.id, user_id=user_id)
+        db.session.add(row)
+    row.extra_minutes, row.time_multiplier = extra, multiplier
+    audit.record("accommodation.set", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 data={"user_id": user_id, "extra_minutes": extra, "time_multiplier": multiplier}, origin=origin)
+    db.session.commit()
+    return row
+
+
+def accommodations(exam):
+    return db.session.execute(
+        select(Accommodation, User).join(User, User.id == Accommodation.user_id)
+        .where(Accommodation.exam_id == exam.id).order_by(User.name)
+    ).all()
+
+
+def set_proctors(exam, emails, *, actor_user_id, origin):
+    """The proctors of this exam, by email (they also need a Proctor role in the course)."""
+    if not isinstance(emails, list) or not all(isinstance(e, str) for e in emails):
+        raise InvalidExam("proctors must be a list of email addresses.")
+    cleaned = sorted({e.strip().lower() for e in emails if e.strip()})
+    invalid = [e for e in cleaned if not EMAIL.match(e)]
+    if invalid:
+        raise InvalidExam(f"Not email addresses: {', '.join(invalid)}.")
+    for row in db.session.scalars(select(ExamProctor).filter_by(exam_id=exam.id)):
+        db.session.delete(row)
+    db.session.flush()
+    db.session.add_all(ExamProctor(exam_id=exam.id, email=e) for e in cleaned)
+    audit.record("proctors.set", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 data={"emails": cleaned}, origin=origin)
+    db.session.commit()
+    return cleaned
+
+
+def proctor_emails(exam):
+    return list(db.session.scalars(select(ExamProctor.email).filter_by(exam_id=exam.id).order_by(ExamProctor.email)))
+
+
+def can_proctor(exam, context):
+    """The course's test makers proctor every exam; a Proctor only the exams that list their email."""
+    if exam.course_id != context.course_id:
+        return False
+    if "test_maker" in context.roles:
+        return True
+    if "proctor" not in context.roles:
+        return False
+    email = db.session.scalar(select(User.email).where(User.id == context.user_id))
+    return bool(email) and email.lower() in proctor_emails(exam)
+
+
+def _jsonable(values):
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}

@@ -1,13 +1,44 @@
-"""Exam pages. The pages are shells; their scripts load data from the API with the launch token."""
+"""Exam pages and the JSON API they use. Pages are shells; their scripts call the API with the launch
+token. Handlers parse input, call one service, and answer."""
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, Response, current_app, g, render_template, request
 
-from lti_tool.exam import services
+from lti_tool.db import utcnow
+from lti_tool.errors import AppError
+from lti_tool.exam import attempts, marks, outbox, services, timer
+from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
 
 bp = Blueprint("exam", __name__)
+MAKER = ToolRole.TEST_MAKER
+STUDENT = ToolRole.STUDENT
 
+
+def _origin():
+    return request.remote_addr or "unknown"
+
+
+def _actor():
+    return {"actor_user_id": g.launch.user_id, "origin": _origin()}
+
+
+def _body():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise AppError("The request body must be a JSON object.")
+    return body
+
+
+def _grace():
+    return current_app.config["ANSWER_GRACE_SECONDS"]
+
+
+def _my_exam(exam_id):
+    return services.get_exam(g.launch.course_id, exam_id)
+
+
+# --- pages --------------------------------------------------------------------------------------
 
 @bp.get("/exam/lobby")
 def lobby():
@@ -19,19 +50,281 @@ def manage():
     return render_template("exam/manage.html")
 
 
-@bp.get("/api/exams")
-@access.require_launch(ToolRole.TEST_MAKER, ToolRole.PROCTOR)
-def list_exams():
-    return {"exams": [_exam_json(e) for e in services.list_exams(g.launch.course_id)]}
+# --- authoring API ------------------------------------------------------------------------------
 
+@bp.get("/api/exams")
+@access.require_launch(MAKER, ToolRole.PROCTOR)
+def list_exams():
+    return {"exams": [exam_summary(e) for e in services.list_exams(g.launch.course_id)]}
+
+
+@bp.post("/api/exams")
+@access.require_launch(MAKER)
+def create_exam():
+    body = _body()
+    exam = services.create_exam(g.launch.course_id, body.pop("title", None), fields=body, **_actor())
+    return exam_detail(exam), 201
+
+
+@bp.get("/api/exams/<int:exam_id>")
+@access.require_launch(MAKER)
+def get_exam(exam_id):
+    return exam_detail(_my_exam(exam_id))
+
+
+@bp.patch("/api/exams/<int:exam_id>")
+@access.require_launch(MAKER)
+def update_exam(exam_id):
+    return exam_detail(services.update_exam(_my_exam(exam_id), _body(), **_actor()))
+
+
+@bp.delete("/api/exams/<int:exam_id>")
+@access.require_launch(MAKER)
+def delete_exam(exam_id):
+    services.delete_exam(_my_exam(exam_id), **_actor())
+    return "", 204
+
+
+@bp.post("/api/exams/<int:exam_id>/duplicate")
+@access.require_launch(MAKER)
+def duplicate_exam(exam_id):
+    return exam_detail(services.duplicate_exam(_my_exam(exam_id), **_actor())), 201
+
+
+@bp.post("/api/exams/<int:exam_id>/archive")
+@access.require_launch(MAKER)
+def archive_exam(exam_id):
+    services.archive_exam(_my_exam(exam_id), **_actor())
+    return "", 204
+
+
+@bp.post("/api/exams/<int:exam_id>/bind")
+@access.require_launch(MAKER)
+def bind_exam(exam_id):
+    services.bind_link(_my_exam(exam_id), g.launch.resource_link_id, **_actor())
+    return "", 204
+
+
+@bp.post("/api/exams/<int:exam_id>/close")
+@access.require_launch(MAKER)
+def close_exam(exam_id):
+    ended = attempts.close_exam(_my_exam(exam_id), **_actor())
+    return {"attempts_ended": ended}
+
+
+@bp.post("/api/exams/<int:exam_id>/questions")
+@access.require_launch(MAKER)
+def add_question(exam_id):
+    exam = _my_exam(exam_id)
+    [question] = services.add_questions(exam, [services.parse_question_body(_body())], **_actor())
+    return services.question_json(question, with_answers=True), 201
+
+
+@bp.put("/api/exams/<int:exam_id>/questions/<int:question_id>")
+@access.require_launch(MAKER)
+def update_question(exam_id, question_id):
+    exam = _my_exam(exam_id)
+    question = services.get_question(exam, question_id)
+    parsed = services.parse_question_body(_body())
+    return services.question_json(services.update_question(exam, question, parsed, **_actor()), with_answers=True)
+
+
+@bp.delete("/api/exams/<int:exam_id>/questions/<int:question_id>")
+@access.require_launch(MAKER)
+def delete_question(exam_id, question_id):
+    exam = _my_exam(exam_id)
+    services.delete_question(exam, services.get_question(exam, question_id), **_actor())
+    return "", 204
+
+
+@bp.put("/api/exams/<int:exam_id>/questions/order")
+@access.require_launch(MAKER)
+def reorder_questions(exam_id):
+    exam = _my_exam(exam_id)
+    services.reorder_questions(exam, _body().get("order"), **_actor())
+    return exam_detail(exam)
+
+
+@bp.post("/api/exams/<int:exam_id>/import")
+@access.require_launch(MAKER)
+def import_questions(exam_id):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise AppError("Choose a CSV, JSON or GIFT file to import.")
+    dry_run = request.args.get("dry_run", "1") != "0"
+    parsed = services.import_file(_my_exam(exam_id), upload.read(), upload.filename, dry_run=dry_run, **_actor())
+    return {"dry_run": dry_run, "count": len(parsed),
+            "questions": [{"line": q.line, "type": q.kind, "text": q.text, "points": q.points,
+                           "options": [{"text": o.text, "correct": o.correct, "weight": o.weight}
+                                       for o in q.options]} for q in parsed]}
+
+
+@bp.get("/api/exams/<int:exam_id>/export")
+@access.require_launch(MAKER)
+def export_questions(exam_id):
+    exam = _my_exam(exam_id)
+    return Response(services.export_questions(exam), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="exam-{exam.id}-questions.json"'})
+
+
+@bp.put("/api/exams/<int:exam_id>/accommodations/<int:user_id>")
+@access.require_launch(MAKER)
+def set_accommodation(exam_id, user_id):
+    body = _body()
+    row = services.set_accommodation(_my_exam(exam_id), user_id, extra_minutes=body.get("extra_minutes", 0),
+                                     time_multiplier=body.get("time_multiplier", 1.0), **_actor())
+    return {"user_id": row.user_id, "extra_minutes": row.extra_minutes, "time_multiplier": row.time_multiplier}
+
+
+@bp.put("/api/exams/<int:exam_id>/proctors")
+@access.require_launch(MAKER)
+def set_proctors(exam_id):
+    return {"proctors": services.set_proctors(_my_exam(exam_id), _body().get("emails"), **_actor())}
+
+
+@bp.get("/api/exams/<int:exam_id>/marks")
+@access.require_launch(MAKER)
+def exam_marks(exam_id):
+    exam = _my_exam(exam_id)
+    rows = marks.student_rows(exam)
+    return {"students": rows, "questions": marks.question_stats(exam), "histogram": marks.histogram(rows)}
+
+
+@bp.get("/api/exams/<int:exam_id>/marks.csv")
+@access.require_launch(MAKER)
+def exam_marks_csv(exam_id):
+    exam = _my_exam(exam_id)
+    return Response(marks.to_csv(marks.student_rows(exam)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="exam-{exam.id}-marks.csv"'})
+
+
+@bp.post("/api/exams/<int:exam_id>/passback/<int:row_id>/resend")
+@access.require_launch(MAKER)
+def resend_grade(exam_id, row_id):
+    row = services.outbox_row(_my_exam(exam_id), row_id)
+    outbox.resend(row)
+    return {"id": row.id, "status": row.status}
+
+
+# --- taking an exam -----------------------------------------------------------------------------
 
 @bp.get("/api/exams/current")
 @access.require_launch()
 def current_exam():
-    """The exam bound to the resource link this launch came from, if any."""
+    """The exam bound to the resource link this launch came from, with the student's standing."""
     exam = services.bound_exam(g.launch.course_id, g.launch.resource_link_id)
-    return {"exam": exam and _exam_json(exam)}
+    if exam is None:
+        return {"exam": None}
+    return {"exam": exam_summary(exam), "standing": attempts.standing(exam, g.launch.user_id)}
 
 
-def _exam_json(exam):
-    return {"id": exam.id, "title": exam.title}
+@bp.post("/api/exams/<int:exam_id>/attempts")
+@access.require_launch(STUDENT)
+def start_attempt(exam_id):
+    exam = _my_exam(exam_id)
+    attempt = attempts.start_or_resume(exam, g.launch.user_id, resource_link_id=g.launch.resource_link_id,
+                                       origin=_origin(), grace_seconds=_grace())
+    return attempt_state(attempt)
+
+
+def _my_attempt(attempt_id):
+    return attempts.attempt_for_student(attempt_id, g.launch.user_id, g.launch.course_id,
+                                        grace_seconds=_grace())
+
+
+@bp.get("/api/attempts/<int:attempt_id>")
+@access.require_launch(STUDENT)
+def get_attempt(attempt_id):
+    return attempt_state(_my_attempt(attempt_id))
+
+
+@bp.put("/api/attempts/<int:attempt_id>/answers/<int:question_id>")
+@access.require_launch(STUDENT)
+def save_answer(attempt_id, question_id):
+    body = _body()
+    saved_at = attempts.save_answer(_my_attempt(attempt_id), question_id, body.get("option_ids"),
+                                    flagged=body.get("flagged", False), grace_seconds=_grace())
+    return {"saved": True, "question_id": question_id, "saved_at": saved_at.isoformat()}
+
+
+@bp.put("/api/attempts/<int:attempt_id>/position")
+@access.require_launch(STUDENT)
+def set_position(attempt_id):
+    position = _body().get("position")
+    if not isinstance(position, int) or isinstance(position, bool):
+        raise AppError("position must be a question number (from 0).")
+    attempts.set_position(_my_attempt(attempt_id), position)
+    return "", 204
+
+
+@bp.post("/api/attempts/<int:attempt_id>/submit")
+@access.require_launch(STUDENT)
+def submit_attempt(attempt_id):
+    return attempt_state(attempts.submit(_my_attempt(attempt_id), origin=_origin()))
+
+
+# --- shapes -------------------------------------------------------------------------------------
+
+def exam_summary(exam):
+    return {
+        "id": exam.id, "title": exam.title, "instructions": exam.instructions,
+        "opens_at": exam.opens_at and exam.opens_at.isoformat(),
+        "closes_at": exam.closes_at and exam.closes_at.isoformat(),
+        "closed": exam.closed_at is not None, "duration_minutes": exam.duration_minutes,
+        "attempts_allowed": exam.attempts_allowed, "questions": len(exam.questions),
+    }
+
+
+def exam_detail(exam):
+    return {
+        **exam_summary(exam),
+        "settings": {name: _setting(getattr(exam, name)) for name in services.settings.FIELDS},
+        "has_attempts": services.has_attempts(exam.id),
+        "proctors": services.proctor_emails(exam),
+        "question_list": [services.question_json(q, with_answers=True) for q in exam.questions],
+    }
+
+
+def _setting(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def attempt_state(attempt):
+    """What the student's page needs. Correct answers appear only once the attempt is final and the
+    exam shows results after it closes (and has closed)."""
+    now = utcnow()
+    exam = attempt.exam
+    questions = {q.id: q for q in exam.questions}
+    answers = attempts.answers_of(attempt.id)
+    final = Status(attempt.status) in FINAL
+    state = {
+        "id": attempt.id, "exam": {"id": exam.id, "title": exam.title, "instructions": exam.instructions},
+        "status": attempt.status, "number": attempt.number, "position": attempt.position,
+        "deadline": attempt.deadline.isoformat(), "now": now.isoformat(),
+        "seconds_left": 0 if final else timer.seconds_left(attempt, now),
+        "questions": [],
+    }
+    for qid in attempt.question_order:
+        question = questions[qid]
+        by_id = {o.id: o for o in question.options}
+        answer = answers.get(qid)
+        state["questions"].append({
+            "id": qid, "type": question.kind, "text": question.text, "points": question.points,
+            "options": [{"id": oid, "text": by_id[oid].text} for oid in attempt.option_order[str(qid)]
+                        if oid in by_id],
+            "chosen": answer.option_ids if answer else [],
+            "flagged": bool(answer and answer.flagged),
+        })
+    if final:
+        state["result"] = _result(attempt, exam, questions, now)
+    return state
+
+
+def _result(attempt, exam, questions, now):
+    window_over = timer.window_end(exam) is not None and now >= timer.window_end(exam)
+    result = {"finished_at": attempt.finished_at.isoformat(), "reason": attempt.finish_reason}
+    if exam.show_results_after_close and window_over:
+        result.update(score=attempt.score, max_score=attempt.max_score, breakdown=[
+            dict(item, explanation=questions[item["question_id"]].explanation)
+            for item in attempt.breakdown or [] if item["question_id"] in questions])
+    return result

@@ -67,8 +67,10 @@ class ResourceLink(db.Model):
     lti_id: Mapped[str] = mapped_column(String(255))
     title: Mapped[str | None] = mapped_column(String(500))
     exam_id: Mapped[int | None] = mapped_column(ForeignKey("exams.id", ondelete="SET NULL"))
-    # The AGS line item the platform created for this link, where grades go.
+    # The AGS line item the platform created for this link, where grades go, and the
+    # container to create one in when the platform made none.
     lineitem_url: Mapped[str | None] = mapped_column(String(1000))
+    lineitems_url: Mapped[str | None] = mapped_column(String(1000))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 

@@ -47,11 +47,12 @@ def set_membership(user, course, tool_roles, lti_roles):
     return membership
 
 
-def upsert_resource_link(course, lti_id, *, title=None, lineitem_url=None):
+def upsert_resource_link(course, lti_id, *, title=None, lineitem_url=None, lineitems_url=None):
     db.session.flush()
     link = _find_or_add(ResourceLink, course_id=course.id, lti_id=lti_id)
     link.title = title or link.title
     link.lineitem_url = lineitem_url or link.lineitem_url
+    link.lineitems_url = lineitems_url or link.lineitems_url
     return link
 
 

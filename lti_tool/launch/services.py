@@ -63,9 +63,10 @@ def record(message_launch, role_map, *, origin):
     link = None
     if message_type == RESOURCE_LINK_REQUEST:
         resource = claims.get(CLAIM_RESOURCE_LINK) or {}
+        ags = claims.get(CLAIM_AGS) or {}
         link = identity.upsert_resource_link(
             course, resource["id"], title=resource.get("title"),
-            lineitem_url=(claims.get(CLAIM_AGS) or {}).get("lineitem"),
+            lineitem_url=ags.get("lineitem"), lineitems_url=ags.get("lineitems"),
         )
         exam_services.bind_link_from_custom(link, (claims.get(CLAIM_CUSTOM) or {}).get("exam_id"))
     elif ToolRole.TEST_MAKER not in tool_roles:

@@ -1,0 +1,51 @@
+"""Jobs every worker runs on a timer: the sweeper that ends overdue attempts and the sender that
+delivers queued grades. Under gunicorn + gevent the threads are greenlets (wsgi.py patches first)."""
+
+import logging
+import threading
+
+from lti_tool.db import db
+from lti_tool.exam import attempts
+from lti_tool.launch import passback
+
+log = logging.getLogger(__name__)
+
+
+def _sweep(app):
+    return attempts.finalize_due(grace_seconds=app.config["ANSWER_GRACE_SECONDS"])
+
+
+def _send_grades(app):
+    return passback.send_due()
+
+
+JOBS = (
+    ("sweeper", "SWEEP_INTERVAL_SECONDS", _sweep),
+    ("grade sender", "PASSBACK_INTERVAL_SECONDS", _send_grades),
+)
+
+
+def start(app, stop=None):
+    """Start every job on its own thread (greenlet); returns the event that stops them."""
+    stop = stop or threading.Event()
+    if not app.config["BACKGROUND_JOBS"]:
+        return stop
+    for name, interval_key, job in JOBS:
+        thread = threading.Thread(target=_run, args=(app, name, app.config[interval_key], job, stop),
+                                  name=name, daemon=True)
+        thread.start()
+    return stop
+
+
+def _run(app, name, interval, job, stop):
+    while not stop.is_set():
+        with app.app_context():
+            try:
+                job(app)
+            except Exception:
+                # A job must outlive a database restart or an LMS outage: log, and try again next tick.
+                log.exception("background job %s failed; retrying in %ss", name, interval)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+        stop.wait(interval)

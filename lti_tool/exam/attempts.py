@@ -1,0 +1,307 @@
+"""Taking an exam: start or resume an attempt, save answers, submit, and the one finalize function
+that every ending goes through (submit, the sweeper, a lazy read, closing the exam, a force close)."""
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from lti_tool import audit
+from lti_tool.db import db, utcnow
+from lti_tool.errors import AppError, NotFound
+from lti_tool.exam import grading, outbox, timer
+from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, transition
+from lti_tool.exam.models import Accommodation, Answer, Attempt, Option, Question
+
+
+class AttemptRefused(AppError):
+    code = "attempt_refused"
+    title = "The exam cannot be taken now"
+    http_status = 409
+
+
+class SaveRefused(AppError):
+    code = "save_refused"
+    title = "The answer was not saved"
+    http_status = 409
+
+
+# --- starting -----------------------------------------------------------------------------------
+
+def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, now=None):
+    """The student's open attempt, or a new one if the exam is open and attempts remain."""
+    now = now or utcnow()
+    current = _latest(exam.id, user_id)
+    if current is not None:
+        current = finalize_if_overdue(current, grace_seconds=grace_seconds, now=now)
+        if Status(current.status) in OPEN:
+            return current
+    if not timer.is_open(exam, now):
+        raise AttemptRefused(_closed_reason(exam, now))
+    if not exam.questions:
+        raise AttemptRefused("This exam has no questions yet.", hint="Please tell your instructor.")
+    used = current.number if current is not None else 0
+    if used >= exam.attempts_allowed:
+        raise AttemptRefused(
+            f"You have used {'your attempt' if used == 1 else f'all {used} attempts'} at this exam.")
+    attempt = _new_attempt(exam, user_id, used + 1, resource_link_id, now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # The same student started in two tabs at once: the other tab's attempt is theirs.
+        return _latest(exam.id, user_id)
+    audit.record("attempt.started", "attempt", attempt.id, actor_user_id=user_id, course_id=exam.course_id,
+                 data={"exam_id": exam.id, "number": attempt.number, "deadline": attempt.deadline.isoformat()},
+                 origin=origin)
+    db.session.commit()
+    return attempt
+
+
+def _closed_reason(exam, now):
+    if exam.opens_at is not None and now < exam.opens_at:
+        return f"This exam opens at {exam.opens_at.isoformat(timespec='minutes')} (UTC)."
+    return "This exam is closed."
+
+
+def _new_attempt(exam, user_id, number, resource_link_id, now):
+    accommodation = db.session.scalar(select(Accommodation).filter_by(exam_id=exam.id, user_id=user_id))
+    deadline = timer.deadline_for(
+        exam, now,
+        extra_minutes=accommodation.extra_minutes if accommodation else 0,
+        multiplier=accommodation.time_multiplier if accommodation else 1.0,
+    )
+    shuffler = random.Random()
+    questions = list(exam.questions)
+    if exam.shuffle_questions:
+        shuffler.shuffle(questions)
+    option_order = {}
+    for question in questions:
+        ids = [o.id for o in question.options]
+        if exam.shuffle_options:
+            shuffler.shuffle(ids)
+        option_order[str(question.id)] = ids
+    return Attempt(
+        exam_id=exam.id, user_id=user_id, resource_link_id=resource_link_id, number=number,
+        status=str(Status.IN_PROGRESS), started_at=now, deadline=deadline, check_at=deadline,
+        question_order=[q.id for q in questions], option_order=option_order, position=0,
+    )
+
+
+def standing(exam, user_id, now=None):
+    """For the lobby: attempts used and allowed, the open attempt if any, and whether one can start."""
+    now = now or utcnow()
+    latest = _latest(exam.id, user_id)
+    used = latest.number if latest is not None else 0
+    open_attempt = latest if latest is not None and Status(latest.status) in OPEN else None
+    can_start = open_attempt is None and used < exam.attempts_allowed and timer.is_open(exam, now)
+    return {
+        "attempts_used": used, "attempts_allowed": exam.attempts_allowed,
+        "open_attempt_id": open_attempt.id if open_attempt else None,
+        "last_attempt_id": latest.id if latest is not None else None,
+        "can_start": can_start or open_attempt is not None,
+        "message": None if can_start or open_attempt else (
+            _closed_reason(exam, now) if not timer.is_open(exam, now) else "You have no attempts left."),
+    }
+
+
+def _latest(exam_id, user_id):
+    return db.session.scalar(
+        select(Attempt).filter_by(exam_id=exam_id, user_id=user_id).order_by(Attempt.number.desc()).limit(1)
+    )
+
+
+def attempt_for_student(attempt_id, user_id, course_id, *, grace_seconds, now=None):
+    """The student's own attempt in this course (anyone else's is 'not found'), finalized if overdue."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id or attempt.exam.course_id != course_id:
+        raise NotFound("That attempt does not exist.")
+    return finalize_if_overdue(attempt, grace_seconds=grace_seconds, now=now)
+
+
+# --- answering ----------------------------------------------------------------------------------
+
+def save_answer(attempt, question_id, option_ids, *, flagged=False, grace_seconds, now=None):
+    """Store the student's choice for one question (idempotent: the last save wins). Refused, changing
+    nothing, once the attempt is over or its deadline plus grace has passed."""
+    now = now or utcnow()
+    _check_accepts_saves(attempt, grace_seconds, now)
+    if question_id not in attempt.question_order:
+        raise SaveRefused("That question is not part of this attempt.")
+    chosen = _checked_options(question_id, option_ids)
+    _hold_open(attempt, grace_seconds, now)
+    values = {"option_ids": chosen, "flagged": bool(flagged), "saved_at": now}
+    _upsert_answer(attempt.id, question_id, values)
+    db.session.commit()
+    return now
+
+
+def _hold_open(attempt, grace_seconds, now):
+    """Stamp the attempt, only if it is still open: on PostgreSQL the row lock orders this save against a
+    concurrent finalize, so an acknowledged answer is always one the grade saw."""
+    held = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == str(Status.IN_PROGRESS),
+               Attempt.deadline >= now - timedelta(seconds=grace_seconds))
+        .values(last_saved_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not held:
+        db.session.rollback()
+        raise SaveRefused("This attempt has just ended; the answer was not saved.")
+
+
+def _check_accepts_saves(attempt, grace_seconds, now):
+    status = Status(attempt.status)
+    if status is Status.PAUSED:
+        raise SaveRefused("Your exam is paused by the proctor. Your answers are safe; wait to continue.")
+    if status in FINAL:
+        raise SaveRefused("This attempt has ended; no more answers can be saved.")
+    if not timer.accepts_saves(attempt, now, grace_seconds):
+        raise SaveRefused("Time is up: answers after the deadline are not accepted.")
+
+
+def _checked_options(question_id, option_ids):
+    if not isinstance(option_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool)
+                                                   for i in option_ids):
+        raise SaveRefused("option_ids must be a list of option ids.")
+    rows = db.session.execute(
+        select(Option.id, Question.kind).join(Question, Question.id == Option.question_id)
+        .where(Option.question_id == question_id)
+    ).all()
+    valid = {option_id for option_id, _ in rows}
+    kind = rows[0].kind if rows else None
+    chosen = sorted(set(option_ids))
+    if not set(chosen) <= valid:
+        raise SaveRefused("That option does not belong to this question.")
+    if kind == "single" and len(chosen) > 1:
+        raise SaveRefused("This question takes one answer.")
+    return chosen
+
+
+def _upsert_answer(attempt_id, question_id, values):
+    """INSERT ... ON CONFLICT DO UPDATE: one statement, safe when two saves of a question race."""
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(Answer).values(attempt_id=attempt_id, question_id=question_id, **values)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=[Answer.attempt_id, Answer.question_id], set_=values))
+
+
+def set_position(attempt, position):
+    """Remember which question the student is on, so any device resumes there."""
+    if Status(attempt.status) in OPEN and 0 <= position < len(attempt.question_order):
+        attempt.position = position
+        db.session.commit()
+
+
+def answers_of(attempt_id):
+    rows = db.session.scalars(select(Answer).filter_by(attempt_id=attempt_id)).all()
+    return {row.question_id: row for row in rows}
+
+
+# --- ending -------------------------------------------------------------------------------------
+
+def submit(attempt, *, origin, now=None):
+    """The student hands in."""
+    return finalize(attempt, Status.SUBMITTED, actor_user_id=attempt.user_id, origin=origin, now=now)
+
+
+def finalize(attempt, to, *, actor_user_id, origin, reason=None, now=None):
+    """End an open attempt: status, finished_at (the deadline if the student was away past it),
+    grade, audit row and outbox row, in one transaction. Idempotent: if another caller ended it
+    first, this returns the attempt as that caller left it."""
+    now = now or utcnow()
+    if Status(attempt.status) in FINAL:
+        return attempt
+    finished_at = min(now, attempt.deadline) if to is Status.TIMED_OUT else now
+    exam = attempt.exam
+    try:
+        # The status moves first; answers are read after, so no save can slip in between.
+        transition(
+            attempt, to, actor_user_id=actor_user_id, origin=origin, course_id=exam.course_id,
+            changes={"finished_at": finished_at, "check_at": None, "paused_at": None, "finish_reason": reason},
+            data={"reason": reason},
+        )
+    except TransitionLost:
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return attempt
+    attempt.score, attempt.max_score, attempt.breakdown = grading.grade(
+        _questions_in_order(attempt), {q: a.option_ids for q, a in answers_of(attempt.id).items()},
+        partial_credit=exam.partial_credit,
+    )
+    audit.record("attempt.graded", "attempt", attempt.id, course_id=exam.course_id, origin=origin,
+                 data={"score": attempt.score, "max_score": attempt.max_score})
+    outbox.queue(attempt, now)
+    db.session.commit()
+    return attempt
+
+
+def _questions_in_order(attempt):
+    questions = {q.id: q for q in attempt.exam.questions}
+    return [questions[qid] for qid in attempt.question_order if qid in questions]
+
+
+def finalize_if_overdue(attempt, *, grace_seconds=0, now=None):
+    """The lazy caller: whoever reads an attempt past its deadline ends it."""
+    now = now or utcnow()
+    overdue = (Status(attempt.status) is Status.IN_PROGRESS
+               and now > attempt.deadline + timedelta(seconds=grace_seconds))
+    if overdue:
+        return finalize(attempt, Status.TIMED_OUT, actor_user_id=None, origin="system", reason="deadline",
+                        now=now)
+    return attempt
+
+
+def finalize_due(*, grace_seconds, now=None, limit=200):
+    """The sweeper's pass: end attempts whose deadline (plus grace) has passed. Every worker runs it;
+    on PostgreSQL SKIP LOCKED hands each attempt to one worker, and finalize() is idempotent anyway."""
+    now = now or utcnow()
+    due = (
+        select(Attempt.id)
+        .where(Attempt.check_at <= now - timedelta(seconds=grace_seconds),
+               Attempt.status == str(Status.IN_PROGRESS))
+        .order_by(Attempt.check_at)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(due))
+    ended = 0
+    for attempt_id in ids:
+        attempt = db.session.get(Attempt, attempt_id)
+        finalize(attempt, Status.TIMED_OUT, actor_user_id=None, origin="sweeper", reason="deadline", now=now)
+        ended += 1
+    db.session.commit()
+    return ended
+
+
+def close_exam(exam, *, actor_user_id, origin, now=None):
+    """Close the exam now: no new attempts, and every open attempt ends (timed out)."""
+    now = now or utcnow()
+    exam.closed_at = now
+    audit.record("exam.closed", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 origin=origin)
+    db.session.commit()
+    open_attempts = db.session.scalars(
+        select(Attempt).where(Attempt.exam_id == exam.id, Attempt.status.in_([str(s) for s in OPEN]))
+    ).all()
+    for attempt in open_attempts:
+        finalize(attempt, Status.TIMED_OUT, actor_user_id=actor_user_id, origin=origin,
+                 reason="exam closed", now=now)
+    return len(open_attempts)
+
+
+def force_close(attempt, *, actor_user_id, origin, reason, now=None):
+    """A proctor ends one attempt; the reason is required and recorded."""
+    if not (reason or "").strip():
+        raise AttemptRefused("A reason is required to close an attempt.")
+    if Status(attempt.status) in FINAL:
+        raise AttemptRefused("This attempt has already ended.")
+    return finalize(attempt, Status.TERMINATED, actor_user_id=actor_user_id, origin=origin,
+                    reason=reason.strip(), now=now)

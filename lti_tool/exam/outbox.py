@@ -1,0 +1,124 @@
+"""The grade outbox: scores queued in the finalizing transaction, claimed one row at a time by the
+sender, retried with backoff until the LMS accepts them, in order per student and link."""
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.orm import aliased
+
+from lti_tool.db import db, utcnow
+from lti_tool.exam.models import Attempt, GradeOutbox
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+CLAIM_SECONDS = 60
+BACKOFF_BASE_SECONDS = 5
+BACKOFF_MAX_SECONDS = 30 * 60
+
+
+def queue(attempt, now=None):
+    """Add the attempt's score to the outbox (in the caller's transaction). Its timestamp is whole
+    seconds and later than any earlier score for this student and link, as Moodle requires."""
+    now = now or utcnow()
+    row = GradeOutbox(
+        attempt_id=attempt.id, user_id=attempt.user_id, resource_link_id=attempt.resource_link_id,
+        score_given=attempt.score, score_maximum=attempt.max_score,
+        timestamp=_next_timestamp(attempt.user_id, attempt.resource_link_id, attempt.finished_at or now),
+        status=PENDING, tries=0, next_try_at=now,
+    )
+    db.session.add(row)
+    return row
+
+
+def _next_timestamp(user_id, resource_link_id, wanted):
+    """`wanted` in whole seconds, moved past the latest score queued for this student and link."""
+    stamp = wanted.replace(microsecond=0)
+    previous = db.session.scalar(
+        select(func.max(GradeOutbox.timestamp)).where(
+            GradeOutbox.user_id == user_id, GradeOutbox.resource_link_id.is_not_distinct_from(resource_link_id))
+    )
+    if previous is not None and stamp <= previous:
+        stamp = previous + timedelta(seconds=1)
+    return stamp
+
+
+def claim_due(now=None, limit=20):
+    """Claim rows that are due, skipping any with an older unsent row for the same student and link
+    (never a newer score before an older one). A claim lasts CLAIM_SECONDS, so a crashed sender's rows
+    come back. Returns the claimed rows, committed."""
+    now = now or utcnow()
+    earlier = aliased(GradeOutbox)
+    older_pending = exists().where(
+        earlier.user_id == GradeOutbox.user_id,
+        earlier.resource_link_id.is_not_distinct_from(GradeOutbox.resource_link_id),
+        earlier.status == PENDING,
+        earlier.id < GradeOutbox.id,
+    )
+    candidates = (
+        select(GradeOutbox.id)
+        .where(
+            GradeOutbox.status == PENDING,
+            GradeOutbox.next_try_at <= now,
+            or_(GradeOutbox.claimed_until.is_(None), GradeOutbox.claimed_until < now),
+            ~older_pending,
+        )
+        .order_by(GradeOutbox.next_try_at, GradeOutbox.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(candidates))
+    claimed = []
+    for row_id in ids:
+        # The conditional update is the claim: two senders never both win one row.
+        won = db.session.execute(
+            update(GradeOutbox)
+            .where(GradeOutbox.id == row_id, GradeOutbox.status == PENDING,
+                   or_(GradeOutbox.claimed_until.is_(None), GradeOutbox.claimed_until < now))
+            .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won:
+            claimed.append(row_id)
+    db.session.commit()
+    return [db.session.get(GradeOutbox, row_id) for row_id in claimed]
+
+
+def mark_sent(row, now=None):
+    row.status, row.sent_at, row.claimed_until, row.last_error = SENT, now or utcnow(), None, None
+    row.tries += 1
+    db.session.commit()
+
+
+def mark_failed(row, error):
+    """The LMS refused the score for good (a 4xx): keep it visible with the LMS's message."""
+    row.status, row.claimed_until, row.last_error = FAILED, None, error[:2000]
+    row.tries += 1
+    db.session.commit()
+
+
+def retry_later(row, error, now=None, rng=random.random):
+    """The LMS was down or slow: try again after an exponential backoff with jitter."""
+    now = now or utcnow()
+    row.tries += 1
+    delay = BACKOFF_BASE_SECONDS * 2 ** min(row.tries - 1, 20) * (0.5 + rng())
+    row.next_try_at = now + timedelta(seconds=min(BACKOFF_MAX_SECONDS, delay))
+    row.claimed_until, row.last_error = None, error[:2000]
+    db.session.commit()
+
+
+def resend(row, now=None):
+    """A test maker asks to send a score again. It gets a new timestamp, later than any score sent for
+    this student and link, so the LMS takes it as the newest rather than refusing or misordering it."""
+    now = now or utcnow()
+    row.timestamp = _next_timestamp(row.user_id, row.resource_link_id, now)
+    row.status, row.next_try_at, row.claimed_until = PENDING, now, None
+    db.session.commit()
+
+
+def for_exam(exam_id):
+    """Every queued score of an exam, oldest first, for the test maker's passback view."""
+    return db.session.scalars(
+        select(GradeOutbox).join(Attempt, Attempt.id == GradeOutbox.attempt_id)
+        .where(Attempt.exam_id == exam_id).order_by(GradeOutbox.id)
+    ).all()

@@ -1,0 +1,230 @@
+"""Taking an exam through the API: the server's clock, saves, refusals, submit, and the finalize path."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from lti_tool.db import db, utcnow
+from lti_tool.exam import attempts
+from lti_tool.exam.lifecycle import Status
+from lti_tool.exam.models import Answer, Attempt, GradeOutbox
+from tests.exam.conftest import right_option, wrong_option
+
+
+def start(course, exam, token):
+    response = course.call("POST", f"/api/exams/{exam['id']}/attempts", token)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def save(course, attempt, question, option_ids, token, **extra):
+    return course.call("PUT", f"/api/attempts/{attempt['id']}/answers/{question['id']}", token,
+                       json={"option_ids": option_ids, **extra})
+
+
+def test_a_student_takes_an_exam_and_gets_graded(course):
+    exam = course.exam(questions=2)
+    student = course.student()
+    attempt = start(course, exam, student)
+    assert attempt["status"] == "in_progress"
+    assert attempt["seconds_left"] > 59 * 60
+    first, second = attempt["questions"]
+    assert "correct" not in str(attempt)  # answers never reach the browser before the end
+    assert save(course, attempt, first, [right_option(first)], student).json["saved"] is True
+    assert save(course, attempt, second, [wrong_option(second)], student, flagged=True).status_code == 200
+    again = course.call("GET", f"/api/attempts/{attempt['id']}", student).json
+    assert [q["chosen"] for q in again["questions"]] == [[right_option(first)], [wrong_option(second)]]
+    assert again["questions"][1]["flagged"] is True
+    submitted = course.call("POST", f"/api/attempts/{attempt['id']}/submit", student).json
+    assert submitted["status"] == "submitted"
+    row = db.session.get(Attempt, attempt["id"])
+    assert (row.score, row.max_score) == (1.0, 2.0)
+    assert db.session.scalar(select(GradeOutbox)).score_given == 1.0
+
+
+def test_resuming_returns_the_same_attempt_with_answers_and_position(course):
+    exam = course.exam(questions=3)
+    student = course.student()
+    attempt = start(course, exam, student)
+    question = attempt["questions"][2]
+    save(course, attempt, question, [right_option(question)], student)
+    assert course.call("PUT", f"/api/attempts/{attempt['id']}/position", student,
+                       json={"position": 2}).status_code == 204
+    resumed = start(course, exam, course.student())  # a new launch, e.g. another device
+    assert resumed["id"] == attempt["id"]
+    assert resumed["position"] == 2
+    assert resumed["questions"][2]["chosen"] == [right_option(question)]
+
+
+def test_saving_again_replaces_the_answer(course):
+    exam = course.exam(questions=1)
+    student = course.student()
+    attempt = start(course, exam, student)
+    [question] = attempt["questions"]
+    save(course, attempt, question, [right_option(question)], student)
+    save(course, attempt, question, [wrong_option(question)], student)
+    save(course, attempt, question, [wrong_option(question)], student)
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+    assert db.session.scalar(select(Answer)).option_ids == [wrong_option(question)]
+
+
+def test_a_save_after_deadline_plus_grace_is_refused_and_changes_nothing(course, app):
+    exam = course.exam(questions=1)
+    student = course.student()
+    attempt = start(course, exam, student)
+    [question] = attempt["questions"]
+    save(course, attempt, question, [right_option(question)], student)
+    row = db.session.get(Attempt, attempt["id"])
+    row.deadline = row.check_at = utcnow() - timedelta(seconds=app.config["ANSWER_GRACE_SECONDS"] + 1)
+    db.session.commit()
+    late = save(course, attempt, question, [wrong_option(question)], student)
+    assert late.status_code in (404, 409)
+    # The read that found it overdue finalized it, with the deadline as finished_at.
+    db.session.expire_all()
+    row = db.session.get(Attempt, attempt["id"])
+    assert row.status == "timed_out"
+    assert row.finished_at == row.deadline
+    assert db.session.scalar(select(Answer)).option_ids == [right_option(question)]
+    assert row.score == 1.0
+
+
+def test_a_save_within_the_grace_period_is_accepted(course):
+    exam = course.exam(questions=1)
+    student = course.student()
+    attempt = start(course, exam, student)
+    [question] = attempt["questions"]
+    row = db.session.get(Attempt, attempt["id"])
+    row.deadline = row.check_at = utcnow() - timedelta(seconds=2)
+    db.session.commit()
+    assert save(course, attempt, question, [right_option(question)], student).status_code == 200
+
+
+def test_an_option_of_another_question_is_refused(course):
+    exam = course.exam(questions=2)
+    student = course.student()
+    attempt = start(course, exam, student)
+    first, second = attempt["questions"]
+    response = save(course, attempt, first, [right_option(second)], student)
+    assert response.status_code == 409
+    assert "does not belong" in response.json["error"]["message"]
+    assert db.session.scalar(select(Answer)) is None
+
+
+@pytest.mark.parametrize("option_ids", ["1", [True], [1.5], None, {"a": 1}])
+def test_malformed_option_ids_are_refused(course, option_ids):
+    exam = course.exam(questions=1)
+    student = course.student()
+    attempt = start(course, exam, student)
+    response = save(course, attempt, attempt["questions"][0], option_ids, student)
+    assert response.status_code == 409
+    assert response.json["error"]["message"]
+
+
+def test_two_answers_to_a_single_answer_question_are_refused(course):
+    exam = course.exam(questions=1)
+    student = course.student()
+    attempt = start(course, exam, student)
+    [question] = attempt["questions"]
+    response = save(course, attempt, question, [right_option(question), wrong_option(question)], student)
+    assert response.status_code == 409
+
+
+def test_a_second_attempt_is_refused_when_one_is_allowed(course):
+    exam = course.exam(questions=1)
+    student = course.student()
+    attempt = start(course, exam, student)
+    course.call("POST", f"/api/attempts/{attempt['id']}/submit", student)
+    again = course.call("POST", f"/api/exams/{exam['id']}/attempts", student)
+    assert again.status_code == 409
+    assert "used your attempt" in again.json["error"]["message"]
+
+
+def test_a_second_attempt_is_allowed_when_two_are(course):
+    exam = course.exam(questions=1, attempts_allowed=2)
+    student = course.student()
+    first = start(course, exam, student)
+    course.call("POST", f"/api/attempts/{first['id']}/submit", student)
+    second = start(course, exam, student)
+    assert second["id"] != first["id"] and second["number"] == 2
+
+
+def test_a_student_sees_only_their_own_attempt(course):
+    exam = course.exam(questions=1)
+    attempt = start(course, exam, course.student("s1"))
+    other = course.student("s2")
+    assert course.call("GET", f"/api/attempts/{attempt['id']}", other).status_code == 404
+    assert save(course, attempt, attempt["questions"][0], [], other).status_code == 404
+
+
+def test_a_closed_or_unopened_exam_cannot_be_started(course):
+    exam = course.exam(questions=1, opens_at=(utcnow() + timedelta(days=1)).isoformat())
+    response = course.call("POST", f"/api/exams/{exam['id']}/attempts", course.student())
+    assert response.status_code == 409 and "opens at" in response.json["error"]["message"]
+
+
+def test_deadline_is_capped_by_the_window_and_stretched_by_accommodations(course, app):
+    closes = utcnow() + timedelta(minutes=30)
+    exam = course.exam(questions=1, duration_minutes=60, closes_at=closes.isoformat())
+    capped = start(course, exam, course.student("s1"))
+    assert abs(capped["seconds_left"] - 30 * 60) <= 2
+    exam2 = course.exam(questions=1, duration_minutes=10)
+    student = course.student("s2")
+    from lti_tool.identity.models import User
+    user_id = db.session.scalar(select(User.id).filter_by(sub="s2"))
+    assert course.call("PUT", f"/api/exams/{exam2['id']}/accommodations/{user_id}",
+                       json={"extra_minutes": 5, "time_multiplier": 1.5}).status_code == 200
+    stretched = start(course, exam2, student)
+    assert abs(stretched["seconds_left"] - 20 * 60) <= 2  # 10 x 1.5 + 5
+
+
+def test_two_finalize_callers_racing_produce_one_grade(course, app):
+    exam = course.exam(questions=1)
+    attempt_id = start(course, exam, course.student())["id"]
+    stale = db.session.get(Attempt, attempt_id)  # this caller loaded it while it was open
+    db.session.expunge(stale)
+    db.session.rollback()
+    with app.app_context():  # another worker, with its own session, ends it first
+        attempts.finalize(db.session.get(Attempt, attempt_id), Status.SUBMITTED, actor_user_id=None,
+                          origin="first caller")
+    db.session.add(stale)
+    assert stale.status == "in_progress"
+    ended = attempts.finalize(stale, Status.TIMED_OUT, actor_user_id=None, origin="second caller")
+    assert ended.status == "submitted"
+    assert db.session.scalar(select(func.count()).select_from(GradeOutbox)) == 1
+
+
+def test_the_sweeper_finalizes_due_attempts_only(course, app):
+    exam = course.exam(questions=1)
+    due = db.session.get(Attempt, start(course, exam, course.student("s1"))["id"])
+    not_due = db.session.get(Attempt, start(course, exam, course.student("s2"))["id"])
+    due.deadline = due.check_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert attempts.finalize_due(grace_seconds=5) == 1
+    assert attempts.finalize_due(grace_seconds=5) == 0
+    db.session.expire_all()
+    assert db.session.get(Attempt, due.id).status == "timed_out"
+    assert db.session.get(Attempt, due.id).finished_at == due.deadline
+    assert db.session.get(Attempt, not_due.id).status == "in_progress"
+
+
+def test_closing_the_exam_ends_every_open_attempt(course):
+    exam = course.exam(questions=1)
+    for sub in ("s1", "s2"):
+        start(course, exam, course.student(sub))
+    response = course.call("POST", f"/api/exams/{exam['id']}/close")
+    assert response.json == {"attempts_ended": 2}
+    statuses = set(db.session.scalars(select(Attempt.status)))
+    assert statuses == {"timed_out"}
+    assert db.session.scalar(select(func.count()).select_from(GradeOutbox)) == 2
+    refused = course.call("POST", f"/api/exams/{exam['id']}/attempts", course.student("s3"))
+    assert refused.status_code == 409
+
+
+def test_force_close_needs_a_reason_and_terminates(course):
+    exam = course.exam(questions=1)
+    row = db.session.get(Attempt, start(course, exam, course.student())["id"])
+    with pytest.raises(attempts.AttemptRefused):
+        attempts.force_close(row, actor_user_id=None, origin="test", reason=" ")
+    ended = attempts.force_close(row, actor_user_id=None, origin="test", reason="left the room")
+    assert (ended.status, ended.finish_reason) == ("terminated", "left the room")

@@ -1,0 +1,32 @@
+"""The background job runner: jobs survive their own failures and stop on request."""
+
+import threading
+
+from lti_tool import background
+
+
+def test_a_failing_job_is_retried_on_the_next_tick(app):
+    stop = threading.Event()
+    calls = []
+
+    def job(_app):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database restarting")
+        stop.set()
+
+    background._run(app, "test job", 0, job, stop)
+    assert len(calls) == 2
+
+
+def test_jobs_do_not_start_when_disabled(app):
+    assert app.config["BACKGROUND_JOBS"] is False
+    before = threading.active_count()
+    background.start(app)
+    assert threading.active_count() == before
+
+
+def test_jobs_run_the_sweeper_and_the_grade_sender(app):
+    assert [name for name, _, _ in background.JOBS] == ["sweeper", "grade sender"]
+    assert background._sweep(app) == 0
+    assert background._send_grades(app)["claimed"] == 0
