@@ -8,6 +8,7 @@ import re
 from sqlalchemy import exists, func, select
 
 from lti_tool import audit
+from lti_tool.audit import AuditEntry
 from lti_tool.db import db, utcnow
 from lti_tool.errors import NotFound
 from lti_tool.exam import question_files, settings
@@ -333,6 +334,24 @@ def can_proctor(exam, context):
         return False
     email = db.session.scalar(select(User.email).where(User.id == context.user_id))
     return bool(email) and email.lower() in proctor_emails(exam)
+
+
+def audit_entries(exam, attempt_id=None):
+    """The exam's audit trail (or one attempt's), oldest first."""
+    query = select(AuditEntry).where(AuditEntry.course_id == exam.course_id)
+    if attempt_id is not None:
+        query = query.where(AuditEntry.target_type == "attempt", AuditEntry.target_id == str(attempt_id))
+        attempt = db.session.get(Attempt, attempt_id)
+        if attempt is None or attempt.exam_id != exam.id:
+            raise NotFound("That attempt is not part of this exam.")
+    else:
+        attempt_ids = [str(i) for i in db.session.scalars(select(Attempt.id).where(Attempt.exam_id == exam.id))]
+        query = query.where(
+            ((AuditEntry.target_type == "exam") & (AuditEntry.target_id == str(exam.id)))
+            | ((AuditEntry.target_type == "attempt") & AuditEntry.target_id.in_(attempt_ids))
+            | ((AuditEntry.target_type == "question") & (AuditEntry.data["exam_id"].as_integer() == exam.id))
+        )
+    return db.session.scalars(query.order_by(AuditEntry.id)).all()
 
 
 def _jsonable(values):

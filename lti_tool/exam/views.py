@@ -50,6 +50,21 @@ def manage():
     return render_template("exam/manage.html")
 
 
+@bp.get("/exam/attempt")
+def take():
+    return render_template("exam/attempt.html")
+
+
+@bp.get("/exam/edit")
+def edit():
+    return render_template("exam/edit.html")
+
+
+@bp.get("/exam/marks")
+def marks_page():
+    return render_template("exam/marks.html")
+
+
 # --- authoring API ------------------------------------------------------------------------------
 
 @bp.get("/api/exams")
@@ -198,6 +213,13 @@ def exam_marks_csv(exam_id):
                     headers={"Content-Disposition": f'attachment; filename="exam-{exam.id}-marks.csv"'})
 
 
+@bp.get("/api/exams/<int:exam_id>/audit")
+@access.require_launch(MAKER)
+def exam_audit(exam_id):
+    exam = _my_exam(exam_id)
+    return {"entries": [audit_json(e) for e in services.audit_entries(exam, request.args.get("attempt_id", type=int))]}
+
+
 @bp.post("/api/exams/<int:exam_id>/passback/<int:row_id>/resend")
 @access.require_launch(MAKER)
 def resend_grade(exam_id, row_id):
@@ -283,6 +305,11 @@ def exam_detail(exam):
         "proctors": services.proctor_emails(exam),
         "question_list": [services.question_json(q, with_answers=True) for q in exam.questions],
     }
+
+
+def audit_json(entry):
+    return {"id": entry.id, "at": entry.at.isoformat(), "actor": entry.actor_user_id, "action": entry.action,
+            "target": f"{entry.target_type}:{entry.target_id}", "data": entry.data, "origin": entry.origin}
 
 
 def _setting(value):

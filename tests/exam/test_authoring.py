@@ -203,3 +203,17 @@ def test_marks_table_stats_and_csv(course):
     csv_text = course.call("GET", f"/api/exams/{exam['id']}/marks.csv").get_data(as_text=True)
     assert csv_text.splitlines()[0].startswith("name,email,attempt,status,score")
     assert "Name of s1" in csv_text and "not_started" in csv_text
+
+
+def test_the_exam_audit_trail_lists_exam_question_and_attempt_actions(course):
+    exam = course.exam(questions=1)
+    student = course.student()
+    attempt = course.call("POST", f"/api/exams/{exam['id']}/attempts", student).json
+    course.call("POST", f"/api/attempts/{attempt['id']}/submit", student)
+    entries = course.call("GET", f"/api/exams/{exam['id']}/audit").json["entries"]
+    actions = [e["action"] for e in entries]
+    for action in ("exam.created", "questions.added", "attempt.started", "attempt.submitted", "attempt.graded"):
+        assert action in actions
+    one = course.call("GET", f"/api/exams/{exam['id']}/audit?attempt_id={attempt['id']}").json["entries"]
+    assert {e["target"] for e in one} == {f"attempt:{attempt['id']}"}
+    assert course.call("GET", f"/api/exams/{exam['id']}/audit?attempt_id=99999").status_code == 404
