@@ -85,26 +85,34 @@ def claim_due(now=None, limit=20):
 
 
 def mark_sent(row, now=None):
-    row.status, row.sent_at, row.claimed_until, row.last_error = SENT, now or utcnow(), None, None
-    row.tries += 1
-    db.session.commit()
+    return _settle(row, status=SENT, sent_at=now or utcnow(), last_error=None)
 
 
 def mark_failed(row, error):
     """The LMS refused the score for good (a 4xx): keep it visible with the LMS's message."""
-    row.status, row.claimed_until, row.last_error = FAILED, None, error[:2000]
-    row.tries += 1
-    db.session.commit()
+    return _settle(row, status=FAILED, last_error=error[:2000])
 
 
 def retry_later(row, error, now=None, rng=random.random):
     """The LMS was down or slow: try again after an exponential backoff with jitter."""
     now = now or utcnow()
-    row.tries += 1
-    delay = BACKOFF_BASE_SECONDS * 2 ** min(row.tries - 1, 20) * (0.5 + rng())
-    row.next_try_at = now + timedelta(seconds=min(BACKOFF_MAX_SECONDS, delay))
-    row.claimed_until, row.last_error = None, error[:2000]
+    delay = BACKOFF_BASE_SECONDS * 2 ** min(row.tries, 20) * (0.5 + rng())
+    return _settle(row, next_try_at=now + timedelta(seconds=min(BACKOFF_MAX_SECONDS, delay)),
+                   last_error=error[:2000])
+
+
+def _settle(row, **values):
+    """Record a send's outcome and release the claim, only while this sender still holds the claim (a
+    run that outlived it lost the row to another sender, whose outcome stands). Returns whether it did."""
+    held = db.session.execute(
+        update(GradeOutbox)
+        .where(GradeOutbox.id == row.id, GradeOutbox.status == PENDING,
+               GradeOutbox.claimed_until == row.claimed_until)
+        .values(claimed_until=None, tries=GradeOutbox.tries + 1, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
+    return bool(held)
 
 
 def resend(row, now=None):

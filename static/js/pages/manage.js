@@ -1,20 +1,165 @@
-// Test maker landing: the course's exams and the one bound to this link.
+// Test maker landing: the course's exams, the one bound to this link, and what can be done with each.
+import { ApiError, call } from "../authoring/http.js";
+import { byId, busy, confirmInline, el, messenger } from "../authoring/dom.js";
+import { plural, windowText } from "../authoring/format.js";
+import { goButton, pages } from "../authoring/nav.js";
 import { api } from "../session.js";
 import { loadIdentity } from "./identity.js";
 
-const status = document.getElementById("manage-status");
-try {
-  const { exam: bound } = await loadIdentity();
+const list = byId("exam-list");
+const msg = messenger("manage-status", "manage-alert");
+let bound = null; // the exam this launch's link runs, or null
+
+async function refresh() {
   const { exams } = await api("/api/exams");
-  const list = document.getElementById("exam-list");
-  for (const exam of exams) {
-    const item = document.createElement("li");
-    item.textContent = exam.title + (bound && bound.id === exam.id ? " (this link)" : "");
-    list.append(item);
+  list.replaceChildren(...exams.map(card));
+  byId("link-unbound").hidden = Boolean(bound);
+  return exams;
+}
+
+function card(exam) {
+  const isBound = bound && bound.id === exam.id;
+  const titleId = `exam-${exam.id}-title`;
+  const heading = el("h3", { id: titleId }, exam.title,
+    isBound ? el("span", { class: "badge badge-accent" }, "This link") : null,
+    exam.closed ? el("span", { class: "badge" }, "Closed") : null);
+  const facts = [
+    plural(exam.questions, "question"), windowText(exam), `${exam.duration_minutes} min`,
+    plural(exam.attempts_allowed, "attempt"),
+  ];
+  const item = el("li", { class: "exam-card", "aria-labelledby": titleId, "data-exam-id": exam.id });
+  const actions = el("div", { class: "actions" },
+    goButton("Edit", pages.edit(exam.id), { label: `Edit ${exam.title}`, className: "" }),
+    goButton("Marks", pages.marks(exam.id), { label: `Marks of ${exam.title}` }),
+    action("Duplicate", `Duplicate ${exam.title}`, () => duplicate(exam)),
+    isBound ? null : action("Use for this link", `Use ${exam.title} for this link`, () => bind(exam)),
+    action("Archive", `Archive ${exam.title}`, () => archive(exam, item)),
+    action("Delete", `Delete ${exam.title}`, () => remove(exam, item), "secondary danger-text"),
+  );
+  item.append(heading, el("p", { class: "meta", text: facts.join(" · ") }), actions);
+  return item;
+}
+
+function action(text, label, handler, className = "secondary") {
+  const button = el("button", { type: "button", class: className, "aria-label": label });
+  button.textContent = text;
+  button.addEventListener("click", () => busy(button, null, handler).catch(report).finally(() => {
+    // A cancelled confirmation removes the focused element: bring focus back to where it started.
+    if (button.isConnected && (document.activeElement === document.body || !document.activeElement)) button.focus();
+  }));
+  return button;
+}
+
+function report(error) {
+  msg.fail(error.message);
+}
+
+function focusCard(examId, buttonPrefix = "Edit") {
+  const button = list.querySelector(`[data-exam-id="${examId}"] button[aria-label^="${buttonPrefix}"]`);
+  button?.focus();
+}
+
+async function create(title, { forLink = false } = {}) {
+  const exam = await api("/api/exams", { method: "POST", body: { title } });
+  if (forLink) {
+    await api(`/api/exams/${exam.id}/bind`, { method: "POST" });
+    setBound(exam);
   }
-  status.textContent = exams.length
-    ? `${exams.length} exam(s). Authoring arrives with the exam features.`
-    : "No exams yet. Add the tool to your course with the LMS's “add activity / external tool” to create one.";
+  await refresh();
+  msg.say(forLink ? `Created “${exam.title}” and made it this link's exam.` : `Created “${exam.title}”.`);
+  focusCard(exam.id);
+  return exam;
+}
+
+async function duplicate(exam) {
+  const copy = await api(`/api/exams/${exam.id}/duplicate`, { method: "POST" });
+  await refresh();
+  msg.say(`Made “${copy.title}”, with the same settings and ${plural(copy.questions, "question")}.`);
+  focusCard(copy.id);
+}
+
+function setBound(exam) {
+  bound = exam;
+  const field = document.querySelector('#identity [data-field="exam"]');
+  if (field) field.textContent = exam.title;
+}
+
+async function bind(exam) {
+  await api(`/api/exams/${exam.id}/bind`, { method: "POST" });
+  setBound(exam);
+  await refresh();
+  msg.say(`This link now runs “${exam.title}”.`);
+  focusCard(exam.id);
+}
+
+async function archive(exam, item) {
+  const yes = await confirmInline(item, {
+    question: `Archive “${exam.title}”? It leaves this list; its attempts and marks are kept.`,
+    confirm: "Archive exam", danger: false,
+  });
+  if (!yes) return;
+  await api(`/api/exams/${exam.id}/archive`, { method: "POST" });
+  if (bound && bound.id === exam.id) bound = null;
+  await refresh();
+  msg.say(`Archived “${exam.title}”.`);
+  byId("exams-title").focus();
+}
+
+async function remove(exam, item) {
+  const yes = await confirmInline(item, {
+    question: `Delete “${exam.title}” and its questions? This cannot be undone.`, confirm: "Delete exam",
+  });
+  if (!yes) return;
+  try {
+    await call(`/api/exams/${exam.id}`, { method: "DELETE" });
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 409) throw error;
+    const instead = el("button", { type: "button", class: "secondary" }, `Archive “${exam.title}” instead`);
+    instead.addEventListener("click", () => busy(instead, null, async () => {
+      await api(`/api/exams/${exam.id}/archive`, { method: "POST" });
+      if (bound && bound.id === exam.id) bound = null;
+      await refresh();
+      msg.say(`Archived “${exam.title}”.`);
+    }).catch(report));
+    msg.fail(error.message, instead);
+    instead.focus();
+    return;
+  }
+  if (bound && bound.id === exam.id) bound = null;
+  await refresh();
+  msg.say(`Deleted “${exam.title}”.`);
+  byId("exams-title").focus();
+}
+
+function onCreate(formId, inputId, options) {
+  const form = byId(formId);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = byId(inputId);
+    const title = input.value.trim();
+    if (!title) {
+      input.setAttribute("aria-invalid", "true");
+      msg.fail("Give the exam a title first.");
+      input.focus();
+      return;
+    }
+    input.removeAttribute("aria-invalid");
+    busy(form.querySelector("button[type=submit]"), "Creating…", () => create(title, options))
+      .then(() => { input.value = ""; })
+      .catch(report);
+  });
+}
+
+byId("exams-title").tabIndex = -1;
+onCreate("create-form", "new-exam-title", {});
+onCreate("create-for-link-form", "link-exam-title", { forLink: true });
+
+try {
+  ({ exam: bound } = await loadIdentity());
+  const exams = await refresh();
+  msg.say(exams.length
+    ? `${plural(exams.length, "exam")} in this course.`
+    : "No exams yet. Create the first one above.");
 } catch (error) {
-  status.textContent = `Could not load the exams: ${error.message}`;
+  msg.fail(`Could not load the exams: ${error.message}`);
 }

@@ -1,0 +1,71 @@
+// Dates, numbers and words as the authoring pages show them.
+
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** "12 May 2026, 09:00" in the browser's time zone, or `empty` for none. */
+export function when(iso, empty = "—") {
+  if (!iso) return empty;
+  const moment = new Date(iso);
+  return Number.isNaN(moment.getTime()) ? iso : DATE_TIME.format(moment);
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+
+/** An ISO moment as a `datetime-local` value in the browser's time zone ("" for none). */
+export function toLocalInput(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A `datetime-local` value as ISO 8601 with the browser's offset at that moment ("…T09:00:00+02:00"); null for "". */
+export function fromLocalInput(value) {
+  if (!value) return null;
+  const d = new Date(value); // a datetime-local string without zone is read as local time
+  if (Number.isNaN(d.getTime())) return value; // let the server say what is wrong
+  const offset = -d.getTimezoneOffset();
+  const sign = offset >= 0 ? "+" : "-";
+  const abs = Math.abs(offset);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`
+    + `:${pad(d.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** The browser's time zone name, for labels ("Europe/Paris"). */
+export function zoneName() {
+  try { return Intl.DateTimeFormat().resolvedOptions().timeZone || "your time zone"; } catch { return "your time zone"; }
+}
+
+/** "1 question", "3 questions". */
+export function plural(count, one, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** A number without needless decimals: 2, 2.5, 66.7. */
+export function num(value) {
+  if (value === null || value === undefined) return "—";
+  return Number.isInteger(value) ? String(value) : String(Math.round(value * 10) / 10);
+}
+
+/** The exam's window as words. */
+export function windowText(exam) {
+  if (!exam.opens_at && !exam.closes_at) return "Always open";
+  if (!exam.closes_at) return `Opens ${when(exam.opens_at)}`;
+  if (!exam.opens_at) return `Closes ${when(exam.closes_at)}`;
+  return `${when(exam.opens_at)} – ${when(exam.closes_at)}`;
+}
+
+const STATUS = {
+  not_started: "Not started", in_progress: "In progress", paused: "Paused", submitted: "Submitted",
+  timed_out: "Timed out", terminated: "Terminated",
+};
+
+export function statusText(status) {
+  return STATUS[status] || String(status).replace(/_/g, " ");
+}
+
+/** The exam id of `?id=N`, or null. */
+export function examIdFromQuery() {
+  const id = Number(new URLSearchParams(location.search).get("id"));
+  return Number.isInteger(id) && id > 0 ? id : null;
+}
