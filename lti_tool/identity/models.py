@@ -32,6 +32,8 @@ class Course(db.Model):
     context_id: Mapped[str] = mapped_column(String(255))
     title: Mapped[str | None] = mapped_column(String(500))
     label: Mapped[str | None] = mapped_column(String(200))
+    # The platform's NRPS roster of this course, when the launches offer one.
+    memberships_url: Mapped[str | None] = mapped_column(String(1000))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     @property

@@ -31,10 +31,11 @@ def upsert_user(platform_id, sub, *, name=None, email=None):
     return user
 
 
-def upsert_course(platform_id, context_id, *, title=None, label=None):
+def upsert_course(platform_id, context_id, *, title=None, label=None, memberships_url=None):
     course = _find_or_add(Course, platform_id=platform_id, context_id=context_id)
     course.title = title or course.title
     course.label = label or course.label
+    course.memberships_url = memberships_url or course.memberships_url
     return course
 
 
@@ -62,6 +63,13 @@ def current_roles(user_id, course_id):
     if membership is None or not membership.roles:
         raise Forbidden("You no longer have a role in this course.")
     return tuple(membership.roles)
+
+
+def course_of(context):
+    course = db.session.get(Course, context.course_id)
+    if course is None:
+        raise NotAuthenticated("The course this page belongs to no longer exists.")
+    return course
 
 
 def load_people(context):

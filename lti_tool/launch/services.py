@@ -25,6 +25,7 @@ CLAIM_CUSTOM = LTI + "custom"
 CLAIM_DEPLOYMENT = LTI + "deployment_id"
 CLAIM_AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 CLAIM_DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+CLAIM_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 
 RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
@@ -58,7 +59,8 @@ def record(message_launch, role_map, *, origin):
     user = identity.upsert_user(platform.id, claims["sub"], name=claims.get("name") or _full_name(claims),
                                 email=claims.get("email"))
     course = identity.upsert_course(platform.id, context["id"], title=context.get("title"),
-                                    label=context.get("label"))
+                                    label=context.get("label"),
+                                    memberships_url=(claims.get(CLAIM_NRPS) or {}).get("context_memberships_url"))
     identity.set_membership(user, course, tool_roles, lti_roles)
     link = None
     if message_type == RESOURCE_LINK_REQUEST:
@@ -99,6 +101,7 @@ CLAIM_TYPES = {
     CLAIM_AGS: dict,
     CLAIM_RESOURCE_LINK: dict,
     CLAIM_DEEP_LINKING: dict,
+    CLAIM_NRPS: dict,
     "name": str,
     "given_name": str,
     "family_name": str,

@@ -8,12 +8,14 @@ from flask import Blueprint, current_app, g, jsonify, redirect, render_template,
 from lti_tool.db import db
 from lti_tool.exam import services as exam_services
 from lti_tool.identity import access
+from lti_tool.identity import services as identity_services
 from lti_tool.identity.roles import ToolRole, load_map
 from lti_tool.launch import (
     deep_linking,
     http,
     keys,
     login,
+    nrps,
     platforms,
     registration,
     services,
@@ -113,6 +115,14 @@ def register():
 @bp.get("/lti/config/canvas.json")
 def canvas_config():
     return jsonify(tool_metadata.canvas_config(_base_url(), current_app.config["TOOL_NAME"]))
+
+
+@bp.post("/api/course/roster/refresh")
+@access.require_launch(ToolRole.TEST_MAKER, ToolRole.PROCTOR)
+def refresh_roster():
+    """Fetch the course roster from the LMS (NRPS) so students who never launched are listed too."""
+    course = identity_services.course_of(g.launch)
+    return nrps.sync(course, load_map(current_app.config["ROLE_MAP_PATH"]))
 
 
 @bp.get("/lti/deep-link")

@@ -1,0 +1,54 @@
+"""The course roster from the platform (LTI Names and Role Provisioning Services), so test makers and
+proctors see every student, including those who have not launched yet."""
+
+from lti_tool.db import db
+from lti_tool.errors import AppError
+from lti_tool.identity import services as identity
+from lti_tool.launch.ags import AgsClient
+from lti_tool.launch.models import Platform
+
+SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+MEDIA_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+MAX_PAGES = 200
+
+
+class NoRoster(AppError):
+    code = "no_roster"
+    title = "The roster is not available"
+    http_status = 409
+
+
+def members(course, *, now=None):
+    """Every member the platform lists for the course (following its pagination)."""
+    if not course.memberships_url:
+        raise NoRoster("The LMS offers no roster service for this course, so only students who have "
+                       "opened the tool are listed.")
+    platform = db.session.get(Platform, course.platform_id)
+    found = []
+    with AgsClient(platform, now=now) as client:
+        url = course.memberships_url
+        for _ in range(MAX_PAGES):
+            page = client.connector.make_service_request([SCOPE], url, what="Roster", accept=MEDIA_TYPE)
+            found.extend((page["body"] or {}).get("members") or [])
+            url = page["next_page_url"]
+            if not url:
+                break
+    return found
+
+
+def sync(course, role_map, *, now=None):
+    """Bring the course's users and roles up to date with the platform's roster. Returns the counts."""
+    listed = active = 0
+    for member in members(course, now=now):
+        if not isinstance(member, dict) or not isinstance(member.get("user_id"), str):
+            continue
+        listed += 1
+        roles = role_map.tool_roles(member.get("roles") or [])
+        if member.get("status", "Active") != "Active":
+            roles = []
+        active += bool(roles)
+        user = identity.upsert_user(course.platform_id, member["user_id"], name=member.get("name"),
+                                    email=member.get("email"))
+        identity.set_membership(user, course, roles, member.get("roles") or [])
+    db.session.commit()
+    return {"listed": listed, "with_access": active}

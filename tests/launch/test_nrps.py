@@ -1,0 +1,42 @@
+"""The roster from the platform (NRPS): students who never launched appear, with mapped roles."""
+
+from sqlalchemy import select
+
+from lti_tool.db import db
+from lti_tool.identity.models import Membership, User
+from tests.lti_platform import INSTRUCTOR, LEARNER
+
+
+def test_roster_refresh_lists_students_who_never_launched(client, lti):
+    lti.platform.tool_jwks = client.get("/lti/jwks").json
+    lti.platform.members = [
+        {"status": "Active", "user_id": "never-launched", "name": "Nora", "email": "nora@example.edu",
+         "roles": [LEARNER]},
+        {"status": "Inactive", "user_id": "dropped", "name": "Dan", "roles": [LEARNER]},
+        {"status": "Active", "user_id": "teacher", "roles": [INSTRUCTOR]},
+        "garbage",
+    ]
+    token = lti.token_for((INSTRUCTOR,), sub="teacher")["token"]
+    response = client.post("/api/course/roster/refresh", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.json
+    assert response.json == {"listed": 3, "with_access": 2}
+    nora = db.session.scalar(select(User).filter_by(sub="never-launched"))
+    assert nora.email == "nora@example.edu"
+    roles = {u.sub: m.roles for u, m in db.session.execute(
+        select(User, Membership).join(Membership, Membership.user_id == User.id))}
+    assert roles == {"never-launched": ["student"], "dropped": [], "teacher": ["test_maker"]}
+
+
+def test_a_student_cannot_refresh_the_roster(client, lti):
+    token = lti.token_for((LEARNER,))["token"]
+    assert client.post("/api/course/roster/refresh", headers={"Authorization": f"Bearer {token}"}).status_code == 403
+
+
+def test_an_lms_without_roster_service_gets_a_clear_message(client, lti):
+    state, nonce = lti.login()
+    claims = lti.platform.claims(nonce=nonce, roles=[INSTRUCTOR])
+    del claims["https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"]
+    from tests.conftest import launch_data
+    token = launch_data(lti.post(lti.platform.sign(claims), state))["token"]
+    response = client.post("/api/course/roster/refresh", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 409 and "no roster service" in response.json["error"]["message"]
