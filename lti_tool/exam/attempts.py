@@ -89,10 +89,12 @@ def _new_attempt(exam, user_id, number, resource_link_id, now):
     )
 
 
-def standing(exam, user_id, now=None):
+def standing(exam, user_id, *, grace_seconds, now=None):
     """For the lobby: attempts used and allowed, the open attempt if any, and whether one can start."""
     now = now or utcnow()
     latest = _latest(exam.id, user_id)
+    if latest is not None:
+        latest = finalize_if_overdue(latest, grace_seconds=grace_seconds, now=now)
     used = latest.number if latest is not None else 0
     open_attempt = latest if latest is not None and Status(latest.status) in OPEN else None
     can_start = open_attempt is None and used < exam.attempts_allowed and timer.is_open(exam, now)

@@ -237,7 +237,7 @@ def current_exam():
     exam = services.bound_exam(g.launch.course_id, g.launch.resource_link_id)
     if exam is None:
         return {"exam": None}
-    return {"exam": exam_summary(exam), "standing": attempts.standing(exam, g.launch.user_id)}
+    return {"exam": exam_summary(exam), "standing": attempts.standing(exam, g.launch.user_id, grace_seconds=_grace())}
 
 
 @bp.post("/api/exams/<int:exam_id>/attempts")

@@ -228,3 +228,17 @@ def test_force_close_needs_a_reason_and_terminates(course):
         attempts.force_close(row, actor_user_id=None, origin="test", reason=" ")
     ended = attempts.force_close(row, actor_user_id=None, origin="test", reason="left the room")
     assert (ended.status, ended.finish_reason) == ("terminated", "left the room")
+
+
+def test_the_lobby_reading_an_overdue_attempt_finalizes_it(course, app):
+    exam = course.exam(questions=1)
+    student = course.student()
+    attempt = start(course, exam, student)
+    row = db.session.get(Attempt, attempt["id"])
+    row.deadline = row.check_at = utcnow() - timedelta(minutes=10)
+    db.session.commit()
+    standing = course.call("GET", "/api/exams/current", student).json["standing"]
+    assert standing["open_attempt_id"] is None and standing["attempts_used"] == 1
+    assert standing["message"] == "You have no attempts left."
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt["id"]).status == "timed_out"
