@@ -5,6 +5,8 @@ import random
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool import audit
@@ -184,11 +186,7 @@ def _checked_options(question_id, option_ids):
 
 def _upsert_answer(attempt_id, question_id, values):
     """INSERT ... ON CONFLICT DO UPDATE: one statement, safe when two saves of a question race."""
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(Answer).values(attempt_id=attempt_id, question_id=question_id, **values)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=[Answer.attempt_id, Answer.question_id], set_=values))
