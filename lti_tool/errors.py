@@ -20,6 +20,10 @@ class AppError(Exception):
         self.message = message
         self.hint = hint
 
+    def details(self):
+        """Extra, structured facts for API clients (e.g. every problem of a file); none by default."""
+        return {}
+
 
 class NotAuthenticated(AppError):
     http_status = 401
@@ -46,9 +50,9 @@ def wants_json():
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def render_error(status, code, title, message, hint=None, check=None):
+def render_error(status, code, title, message, hint=None, check=None, details=None):
     if wants_json():
-        body = {"error": {"code": code, "message": message}}
+        body = {"error": {"code": code, "message": message, **(details or {})}}
         if hint:
             body["error"]["hint"] = hint
         if check:
@@ -64,7 +68,7 @@ def init_app(app):
         check = getattr(exc, "check", None)
         log.info("refused %s %s [%s%s]: %s", request.method, request.path, exc.code,
                  f":{check}" if check else "", exc.message)
-        return render_error(exc.http_status, exc.code, exc.title, exc.message, exc.hint, check)
+        return render_error(exc.http_status, exc.code, exc.title, exc.message, exc.hint, check, exc.details())
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc):

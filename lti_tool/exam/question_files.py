@@ -65,6 +65,9 @@ class QuestionFileInvalid(AppError):
         super().__init__(_summary(self.problems),
                          hint="Nothing was imported. Fix the lines listed and upload the whole file again.")
 
+    def details(self):
+        return {"problems": [{"line": p.line, "message": p.message} for p in self.problems]}
+
 
 def _summary(problems):
     """'N problems: line 3: …; line 7: …' naming the first few."""

@@ -354,5 +354,9 @@ def audit_entries(exam, attempt_id=None):
     return db.session.scalars(query.order_by(AuditEntry.id)).all()
 
 
+def user_names(user_ids):
+    return {user.id: user.display_name for user in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+
+
 def _jsonable(values):
     return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}

@@ -217,7 +217,9 @@ def exam_marks_csv(exam_id):
 @access.require_launch(MAKER)
 def exam_audit(exam_id):
     exam = _my_exam(exam_id)
-    return {"entries": [audit_json(e) for e in services.audit_entries(exam, request.args.get("attempt_id", type=int))]}
+    entries = services.audit_entries(exam, request.args.get("attempt_id", type=int))
+    names = services.user_names({e.actor_user_id for e in entries if e.actor_user_id})
+    return {"entries": [audit_json(e, names.get(e.actor_user_id)) for e in entries]}
 
 
 @bp.post("/api/exams/<int:exam_id>/passback/<int:row_id>/resend")
@@ -303,12 +305,15 @@ def exam_detail(exam):
         "settings": {name: _setting(getattr(exam, name)) for name in services.settings.FIELDS},
         "has_attempts": services.has_attempts(exam.id),
         "proctors": services.proctor_emails(exam),
+        "accommodations": [{"user_id": row.user_id, "name": user.display_name, "extra_minutes": row.extra_minutes,
+                            "time_multiplier": row.time_multiplier} for row, user in services.accommodations(exam)],
         "question_list": [services.question_json(q, with_answers=True) for q in exam.questions],
     }
 
 
-def audit_json(entry):
-    return {"id": entry.id, "at": entry.at.isoformat(), "actor": entry.actor_user_id, "action": entry.action,
+def audit_json(entry, actor_name):
+    return {"id": entry.id, "at": entry.at.isoformat(), "actor": entry.actor_user_id, "actor_name": actor_name,
+            "action": entry.action,
             "target": f"{entry.target_type}:{entry.target_id}", "data": entry.data, "origin": entry.origin}
 
 

@@ -12,7 +12,7 @@ bp = Blueprint("session", __name__, url_prefix="/api/session")
 def whoami():
     user, course, link = services.load_people(g.launch)
     return {
-        "user": {"name": user.display_name, "email": user.email},
+        "user": {"id": user.id, "name": user.display_name, "email": user.email},
         "course": {"id": course.id, "title": course.display_name},
         "roles": list(g.launch.roles),
         "resource_link": link and {"id": link.id, "title": link.title, "exam_id": link.exam_id},

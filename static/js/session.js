@@ -60,15 +60,39 @@ export function start() {
   store(value);
 }
 
-/** fetch() with the launch token; JSON in, JSON out; an error answer throws with its message. */
-export async function api(path, { method = "GET", body } = {}) {
-  const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = await response.json().catch(() => ({}));
+/** A refusal from the server: its HTTP status, message, hint and structured details (e.g. problems). */
+export class ApiError extends Error {
+  constructor(status, error) {
+    super(error.message || `The server answered ${status}.`);
+    this.status = status;
+    this.hint = error.hint || null;
+    this.details = error;
+  }
+}
+
+/** fetch() with the launch token; the Response when it is a success, else ApiError (status 0: offline). */
+export async function authFetch(path, { headers = {}, ...init } = {}) {
+  let response;
+  try {
+    response = await fetch(path, { ...init, headers: { Accept: "application/json", ...headers, Authorization: `Bearer ${token}` } });
+  } catch {
+    throw new ApiError(0, { message: "The tool could not be reached. Check your connection and try again." });
+  }
+  if (response.ok) return response;
   if (response.status === 401) showExpired();
-  if (!response.ok) throw new Error(data.error?.message || `The server answered ${response.status}.`);
-  return data;
+  const data = await response.json().catch(() => ({}));
+  throw new ApiError(response.status, data.error || {});
+}
+
+/** authFetch() for JSON: a body object in, the answer's JSON out (null for 204). */
+export async function api(path, { method = "GET", body } = {}) {
+  const init = { method };
+  if (body !== undefined) {
+    init.headers = { "Content-Type": "application/json" };
+    init.body = JSON.stringify(body);
+  }
+  const response = await authFetch(path, init);
+  return response.status === 204 ? null : response.json();
 }
 
 /** Go to another page of the tool, carrying the token in the fragment (never sent to servers). */

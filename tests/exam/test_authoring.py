@@ -129,6 +129,7 @@ def test_a_broken_file_imports_nothing_and_names_its_lines(course):
     assert response.status_code == 400
     message = response.json["error"]["message"]
     assert "line 3" in message and "line 4" in message
+    assert [p["line"] for p in response.json["error"]["problems"]] == [3, 4]
     assert course.call("GET", f"/api/exams/{exam['id']}").json["question_list"] == []
 
 
@@ -183,6 +184,11 @@ def test_proctors_by_email_and_accommodations_for_course_members(course):
     assert bad.status_code == 400
     assert course.call("PUT", f"/api/exams/{exam['id']}/accommodations/999999",
                        json={"extra_minutes": 5}).status_code == 404
+    student_id = course.call("GET", "/api/session", course.student("s9")).json["user"]["id"]
+    assert course.call("PUT", f"/api/exams/{exam['id']}/accommodations/{student_id}",
+                       json={"extra_minutes": 5, "time_multiplier": 1.25}).status_code == 200
+    [row] = course.call("GET", f"/api/exams/{exam['id']}").json["accommodations"]
+    assert (row["user_id"], row["extra_minutes"], row["time_multiplier"]) == (student_id, 5, 1.25)
 
 
 def test_marks_table_stats_and_csv(course):
@@ -217,3 +223,5 @@ def test_the_exam_audit_trail_lists_exam_question_and_attempt_actions(course):
     one = course.call("GET", f"/api/exams/{exam['id']}/audit?attempt_id={attempt['id']}").json["entries"]
     assert {e["target"] for e in one} == {f"attempt:{attempt['id']}"}
     assert course.call("GET", f"/api/exams/{exam['id']}/audit?attempt_id=99999").status_code == 404
+    started = next(e for e in entries if e["action"] == "attempt.started")
+    assert started["actor_name"] == "Name of student-1"

@@ -18,7 +18,8 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function append(node, children) {
+/** Append children, skipping null/undefined/false (native append would write "null"). */
+export function append(node, children) {
   for (const child of children.flat()) {
     if (child === undefined || child === null || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));

@@ -11,6 +11,20 @@ export function when(iso, empty = "—") {
 
 const pad = (n) => String(n).padStart(2, "0");
 
+const SHORT = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+
+/** "May 12, 09:00": for table cells. */
+export function whenShort(iso, empty = "—") {
+  if (!iso) return empty;
+  const moment = new Date(iso);
+  return Number.isNaN(moment.getTime()) ? iso : SHORT.format(moment);
+}
+
+/** Whether a value looks like an ISO 8601 moment the server sent. */
+export function isMoment(value) {
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value);
+}
+
 /** An ISO moment as a `datetime-local` value in the browser's time zone ("" for none). */
 export function toLocalInput(iso) {
   if (!iso) return "";
@@ -38,7 +52,7 @@ export function zoneName() {
 
 /** "1 question", "3 questions". */
 export function plural(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
+  return `${count} ${Number(count) === 1 ? one : many}`;
 }
 
 /** A number without needless decimals: 2, 2.5, 66.7. */

@@ -1,9 +1,8 @@
 // Test maker landing: the course's exams, the one bound to this link, and what can be done with each.
-import { ApiError, call } from "../authoring/http.js";
 import { byId, busy, confirmInline, el, messenger } from "../authoring/dom.js";
 import { plural, windowText } from "../authoring/format.js";
 import { goButton, pages } from "../authoring/nav.js";
-import { api } from "../session.js";
+import { api, ApiError } from "../session.js";
 import { loadIdentity } from "./identity.js";
 
 const list = byId("exam-list");
@@ -111,7 +110,7 @@ async function remove(exam, item) {
   });
   if (!yes) return;
   try {
-    await call(`/api/exams/${exam.id}`, { method: "DELETE" });
+    await api(`/api/exams/${exam.id}`, { method: "DELETE" });
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 409) throw error;
     const instead = el("button", { type: "button", class: "secondary" }, `Archive “${exam.title}” instead`);

@@ -1,0 +1,127 @@
+"""The test maker's authoring pages inside the cross-site LMS frame: create an exam, edit its settings,
+add a question by the form, import a GIFT file through the preview (and see a broken one refused with its
+line numbers, importing nothing), then open its marks."""
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+GOOD_GIFT = (
+    "::Capital:: What is the capital of France? {=Paris ~Lyon ~Marseille}\n"
+    "\n"
+    "::Planet:: Which planet is the largest? {=Jupiter ~Mars ~Venus}\n"
+)
+BROKEN_GIFT = (
+    "::Fine:: How much is 2 + 2? {=4 ~5}\n"
+    "\n"
+    "::Broken {=a ~b}\n"
+)
+
+
+def gift(name, text):
+    return {"name": name, "mimeType": "text/plain", "buffer": text.encode()}
+
+
+def snapshot(page, name):
+    """An extra screenshot of a step, beside the one the fixture takes at the end."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"authoring-{name}.png"), full_page=True)
+
+
+def launch_as_test_maker(page, live_server):
+    page.goto(live_server["demo"])
+    page.get_by_role("link", name=re.compile("^Launch as test maker ")).first.click()
+    frame = page.frame_locator('iframe[name="tool-frame"]')
+    expect(frame.get_by_role("heading", level=1)).to_have_text("Exam management", timeout=15000)
+    return frame
+
+
+def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
+    title = f"Authoring UI {uuid.uuid4().hex[:8]}"
+    frame = launch_as_test_maker(page, live_server)
+    expect(frame.locator('[data-field="roles"]')).to_have_text("Test Maker")
+    unbound = frame.get_by_role("heading", name="This course link has no exam yet")
+    if frame.locator('[data-field="exam"]').inner_text().startswith("No exam"):
+        expect(unbound).to_be_visible()
+
+    # Create an exam by title; it appears in the list with its own actions.
+    frame.get_by_label("New exam title").fill(title)
+    frame.get_by_role("button", name="Create exam").click()
+    expect(frame.get_by_role("status").filter(has_text=f"Created “{title}”")).to_be_visible()
+    card = frame.get_by_role("listitem", name=title)
+    expect(card).to_contain_text("0 questions")
+    expect(card.get_by_role("button", name=f"Use {title} for this link")).to_be_visible()
+    snapshot(page, "manage")
+
+    # Edit: the settings form shows the server's validation message, then saves.
+    card.get_by_role("button", name=f"Edit {title}").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text(f"Edit “{title}”", timeout=15000)
+    duration = frame.get_by_label("Duration (minutes)")
+    expect(duration).to_have_value("60")
+    duration.fill("0")
+    frame.get_by_role("button", name="Save settings").click()
+    expect(frame.get_by_role("alert").filter(has_text="“Duration (minutes)” must be a whole number")).to_be_visible()
+    expect(duration).to_have_attribute("aria-invalid", "true")
+    duration.fill("45")
+    frame.get_by_role("button", name="Save settings").click()
+    expect(frame.get_by_role("status").filter(has_text="Settings saved")).to_be_visible()
+    expect(duration).to_have_value("45")
+
+    # Add a question with the form.
+    questions = frame.locator("#question-list > li")
+    frame.get_by_role("button", name="Add a question").click()
+    editor = frame.get_by_role("form", name="New question")
+    editor.get_by_label("Question text").fill("Which colour is the sky on a clear day?")
+    editor.get_by_label("Points").fill("2")
+    editor.get_by_label("Option 1", exact=True).fill("Blue")
+    editor.get_by_label("Option 2", exact=True).fill("Green")
+    editor.get_by_label("Option 1 is correct").check()
+    editor.get_by_role("button", name="Add question").click()
+    expect(frame.get_by_role("status").filter(has_text="Question 1 added.")).to_be_visible()
+    expect(questions).to_have_count(1)
+    expect(questions.first).to_contain_text("Which colour is the sky on a clear day?")
+    expect(questions.first).to_contain_text("2 points")
+
+    # Import a GIFT file: preview (dry run), then import.
+    file_input = frame.get_by_label("Question file (.csv, .json or .gift)")
+    file_input.set_input_files(gift("two.gift", GOOD_GIFT))
+    preview = frame.locator("#import-preview")
+    expect(preview.get_by_role("heading")).to_have_text("Preview: 2 questions in “two.gift”")
+    expect(preview).to_contain_text("What is the capital of France?")
+    expect(preview).to_contain_text("Line 3")
+    expect(questions).to_have_count(1)  # a preview adds nothing
+    snapshot(page, "import-preview")
+    frame.get_by_role("button", name="Import 2 questions").click()
+    expect(frame.get_by_role("status").filter(has_text="Imported 2 questions")).to_be_visible()
+    expect(questions).to_have_count(3)
+    expect(questions.nth(2)).to_contain_text("Which planet is the largest?")
+    expect(frame.locator("#question-count")).to_have_text("(3)")
+
+    # A broken file: its problems by line, and nothing imported.
+    file_input.set_input_files(gift("broken.gift", BROKEN_GIFT))
+    problem = frame.get_by_role("alert").filter(has_text="cannot be imported")
+    expect(problem).to_contain_text("Nothing was imported")
+    expect(problem.get_by_role("listitem")).to_have_text(["Line 3: the title opened with :: is not closed with ::"])
+    expect(preview).to_be_hidden()
+    expect(questions).to_have_count(3)
+    snapshot(page, "import-refused")
+
+    # Marks: an empty table (nobody has finished), the students section, the questions' statistics.
+    frame.get_by_role("navigation", name="Exam pages").get_by_role("button", name="Marks").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text(f"Marks: “{title}”", timeout=15000)
+    expect(frame.get_by_role("heading", name="Students")).to_be_visible()
+    students = frame.get_by_role("table", name="Each student's latest attempt")
+    expect(students.get_by_role("columnheader", name="Name")).to_have_attribute("aria-sort", "ascending")
+    expect(students).not_to_contain_text("Submitted")
+    expect(frame.locator("#histogram")).to_contain_text("No finished attempts yet")
+    expect(frame.locator("#questions-table tbody tr")).to_have_count(3)
+    expect(frame.locator("#audit-list")).to_contain_text("questions imported")
+    students.get_by_role("button", name="Percent").click()
+    expect(students.get_by_role("columnheader", name="Percent")).to_have_attribute("aria-sort", "ascending")
+    expect(students.get_by_role("columnheader", name="Name")).not_to_have_attribute("aria-sort", re.compile(".*"))
