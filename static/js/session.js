@@ -1,16 +1,15 @@
-// The launch token: kept in memory (and in this tab's sessionStorage so a reload resumes),
-// sent as `Authorization: Bearer`, refreshed while the page is open. Never a cookie.
-const STORAGE_KEY = "proctor-lti:launch-token";
+// The launch token: kept in memory and where a reload of this tab finds it (its sessionStorage, or its URL
+// fragment where a cross-site frame's storage is blocked; see tab-state.js), sent as
+// `Authorization: Bearer`, refreshed while the page is open. Never a cookie, never in a query string.
+import { forgetOpened, openedWith, storageWorks, tabStore } from "./tab-state.js";
+
+const TOKEN_KEY = "token";
 let token = null;
 let refreshTimer = null;
 
-function readStored() {
-  try { return sessionStorage.getItem(STORAGE_KEY); } catch { return null; }
-}
-
 function store(value) {
   token = value;
-  try { sessionStorage.setItem(STORAGE_KEY, value); } catch { /* storage blocked: memory only */ }
+  tabStore.set(TOKEN_KEY, value);
   scheduleRefresh();
 }
 
@@ -47,12 +46,10 @@ function showExpired() {
   if (banner) banner.hidden = false;
 }
 
-/** Take the token from the URL fragment (just launched) or this tab's storage (a reload). */
+/** Take the token from the URL fragment (just launched, or storage blocked) or this tab's storage (a reload). */
 export function start() {
-  const match = location.hash.match(/(?:^#|&)token=([^&]+)/);
-  const fromHash = match && decodeURIComponent(match[1]);
-  if (fromHash) history.replaceState(null, "", location.pathname + location.search);
-  const value = fromHash || readStored();
+  const value = openedWith(TOKEN_KEY) || tabStore.get(TOKEN_KEY);
+  if (storageWorks) forgetOpened(TOKEN_KEY);
   if (!value || expiresInMs(value) <= 0) {
     showExpired();
     throw new SessionError("no valid launch token");
@@ -71,10 +68,13 @@ export class ApiError extends Error {
 }
 
 /** fetch() with the launch token; the Response when it is a success, else ApiError (status 0: offline). */
-export async function authFetch(path, { headers = {}, ...init } = {}) {
+export async function authFetch(path, { headers = {}, timeoutMs = 20000, ...init } = {}) {
   let response;
   try {
-    response = await fetch(path, { ...init, headers: { Accept: "application/json", ...headers, Authorization: `Bearer ${token}` } });
+    response = await fetch(path, {
+      cache: "no-store", ...init, headers: { Accept: "application/json", ...headers, Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(timeoutMs), // a silently dropped connection counts as offline
+    });
   } catch {
     throw new ApiError(0, { message: "The tool could not be reached. Check your connection and try again." });
   }
@@ -85,8 +85,8 @@ export async function authFetch(path, { headers = {}, ...init } = {}) {
 }
 
 /** authFetch() for JSON: a body object in, the answer's JSON out (null for 204). */
-export async function api(path, { method = "GET", body } = {}) {
-  const init = { method };
+export async function api(path, { method = "GET", body, timeoutMs } = {}) {
+  const init = { method, timeoutMs };
   if (body !== undefined) {
     init.headers = { "Content-Type": "application/json" };
     init.body = JSON.stringify(body);

@@ -1,0 +1,593 @@
+// Taking the exam: one question at a time, every click saved at once, a countdown from the server's
+// clock, and a page that never navigates away on its own (answers are never lost by leaving).
+// tab-state.js first: it reads the fragment before session.js's start() strips it.
+import { tabStore } from "../tab-state.js";
+import { navigate, start } from "../session.js";
+import { Countdown, Milestones, ServerClock, describeRemaining, formatClock, parseTime } from "../attempt/clock.js";
+import { HttpError, NetworkError, isConnectionProblem, request } from "../attempt/request.js";
+import { SaveQueue } from "../attempt/save-queue.js";
+
+const $ = (id) => document.getElementById(id);
+const RESYNC_MS = 60000; // re-read the server's clock and status this often
+const PAUSED_POLL_MS = 10000; // while paused, look for the resume more often
+const RETRY_SYNC_MS = 15000; // a re-sync that failed
+const FINISH_POLL_MS = 2000; // time is up: until the server has ended the attempt
+const LOW_TIME_MS = 5 * 60 * 1000;
+const FINAL = new Set(["submitted", "timed_out", "terminated"]);
+
+const attemptId = Number(new URLSearchParams(location.search).get("id"));
+const clock = new ServerClock();
+const milestones = new Milestones([10, 5, 1]);
+const countdown = new Countdown(clock, { onTick, onZero });
+const page = {
+  status: null,
+  questions: [],
+  index: 0,
+  renderedId: null, // the question whose options are in the form now
+  saveStatus: new Map(), // question id -> { kind: saving | saved | waiting | refused, message }
+  changedAt: new Map(), // question id -> performance.now() of the student's last change
+  timeUp: false, // the countdown reached zero; the server has not ended the attempt yet
+  ended: false,
+  submitting: false,
+  syncTimer: null,
+  noticeKind: null,
+};
+let queue = null;
+
+// --- talking to the server ----------------------------------------------------------------------
+
+/** An attempt state request; its `now` and `deadline` re-sync the clock (half the round trip added). */
+async function fetchState(path, options) {
+  const t0 = performance.now();
+  const state = await request(path, options);
+  clock.sync(state, t0, performance.now());
+  if (queue && queue.size === 0) connectionChanged(false);
+  return state;
+}
+
+const attemptPath = (suffix = "") => `/api/attempts/${attemptId}${suffix}`;
+
+const position = { sent: null, wanted: null, busy: false };
+
+/** Remember where the student is (best effort; only the latest position is sent, one at a time). */
+async function savePosition(index) {
+  position.wanted = index;
+  if (position.busy) return;
+  position.busy = true;
+  while (position.wanted !== position.sent && !page.ended) {
+    const wanted = position.wanted;
+    try {
+      await request(attemptPath("/position"), { method: "PUT", body: { position: wanted } });
+      position.sent = wanted;
+    } catch {
+      break; // not worth a retry: the next move sends it again
+    }
+  }
+  position.busy = false;
+}
+
+// --- loading and resuming -----------------------------------------------------------------------
+
+async function load() {
+  $("load-retry-row").hidden = true;
+  $("load-status").hidden = false;
+  $("load-status").textContent = "Loading your exam…";
+  let state;
+  try {
+    state = await fetchState(attemptPath());
+  } catch (error) {
+    $("load-status").textContent = error instanceof NetworkError
+      ? "Could not reach the server. Your saved answers are safe; check your connection and try again."
+      : `Could not load your exam: ${error.message}`;
+    $("load-retry-row").hidden = !isConnectionProblem(error);
+    return;
+  }
+  $("load-status").hidden = true;
+  $("exam-title").textContent = state.exam.title;
+  document.title = `${state.exam.title} · ${document.title}`;
+  page.questions = state.questions.map((q) => ({ ...q, chosen: [...q.chosen] }));
+  // Answers picked here but not acknowledged before the reload: show them and send them again.
+  for (const [questionId, payload] of queue.entries()) {
+    const question = page.questions.find((q) => q.id === questionId);
+    if (!question) continue;
+    question.chosen = [...payload.option_ids];
+    question.flagged = Boolean(payload.flagged);
+    page.saveStatus.set(questionId, { kind: "saving" });
+  }
+  page.index = clampIndex(state.position);
+  position.sent = state.position;
+  if (FINAL.has(state.status)) {
+    showEnded(state, { moveFocus: false });
+    return;
+  }
+  $("attempt-ui").hidden = false;
+  renderAll();
+  applyStatus(state);
+  if (queue.size) queue.kick();
+}
+
+/** Fetch the attempt again: the server's clock, its status (paused, ended) and answers saved elsewhere. */
+async function resync() {
+  clearTimeout(page.syncTimer);
+  if (page.ended || page.timeUp) return;
+  const began = performance.now();
+  let state;
+  try {
+    state = await fetchState(attemptPath());
+  } catch (error) {
+    if (error instanceof HttpError && error.status < 500 && error.status !== 401) showNotice(error.message, "error");
+    scheduleSync(RETRY_SYNC_MS);
+    return;
+  }
+  if (page.ended) return;
+  mergeQuestions(state, began);
+  renderAll();
+  applyStatus(state);
+}
+
+/** Take the server's answers, except for questions with unsent saves or changed since `since`. */
+function mergeQuestions(state, since) {
+  for (const fresh of state.questions) {
+    const question = page.questions.find((q) => q.id === fresh.id);
+    if (!question || queue.pending(fresh.id) || (page.changedAt.get(fresh.id) ?? -1) > since) continue;
+    question.chosen = [...fresh.chosen];
+    question.flagged = fresh.flagged;
+  }
+}
+
+function scheduleSync(ms) {
+  clearTimeout(page.syncTimer);
+  page.syncTimer = setTimeout(resync, ms);
+}
+
+/** Act on the server's status: running, paused or ended. */
+function applyStatus(state) {
+  page.status = state.status;
+  if (FINAL.has(state.status)) {
+    showEnded(state, { moveFocus: true });
+    return;
+  }
+  if (state.status === "paused") {
+    if (page.noticeKind !== "paused") announce("Paused by the proctor.");
+    countdown.stop();
+    $("clock").textContent = formatClock(state.seconds_left * 1000);
+    showNotice("Paused by the proctor. Your answers are safe and the clock is stopped; please wait.", "paused");
+    setLocked(true);
+    scheduleSync(PAUSED_POLL_MS);
+    return;
+  }
+  if (page.noticeKind === "paused") {
+    hideNotice();
+    announce("The proctor resumed your exam.");
+  }
+  setLocked(false);
+  countdown.start(); // calls onZero at once if the time is already up
+  if (!page.timeUp) scheduleSync(RESYNC_MS);
+}
+
+// --- the countdown ------------------------------------------------------------------------------
+
+function onTick(ms) {
+  $("clock").textContent = formatClock(ms);
+  $("clock-box").classList.toggle("low", ms <= LOW_TIME_MS);
+  const minutes = milestones.check(ms);
+  if (minutes) announce(`${describeRemaining(minutes * 60000)} left.`);
+}
+
+function onZero() {
+  if (page.ended || page.status !== "in_progress" || page.timeUp) return;
+  page.timeUp = true;
+  clearTimeout(page.syncTimer);
+  setLocked(true);
+  const dialog = $("submit-dialog");
+  if (dialog.open) dialog.close();
+  showNotice("Time is up. Sending your last answers and finishing your exam…", "time");
+  announce("Time is up.");
+  finishAfterTime();
+}
+
+/** Send what is queued (the server accepts saves for a few seconds of grace), then ask for the attempt
+ * until the server has ended it. Never leaves the page. */
+async function finishAfterTime() {
+  await queue.flush();
+  while (!page.ended) {
+    try {
+      const state = await fetchState(attemptPath());
+      if (FINAL.has(state.status)) {
+        showEnded(state, { moveFocus: true });
+        return;
+      }
+      if (state.status === "paused" || clock.remainingMs() > 1000) {
+        // The deadline moved (extra time) or the proctor paused: carry on.
+        page.timeUp = false;
+        hideNotice();
+        mergeQuestions(state, Infinity);
+        renderAll();
+        applyStatus(state);
+        return;
+      }
+    } catch (error) {
+      showNotice(isConnectionProblem(error)
+        ? "Time is up. Waiting for the connection to finish your exam; your saved answers are safe."
+        : `Time is up. ${error.message}`, "time");
+    }
+    await new Promise((resolve) => setTimeout(resolve, FINISH_POLL_MS));
+  }
+}
+
+// --- answering ----------------------------------------------------------------------------------
+
+function current() {
+  return page.questions[page.index];
+}
+
+function clampIndex(index) {
+  return Math.min(Math.max(0, Number.isInteger(index) ? index : 0), page.questions.length - 1);
+}
+
+function queueSave(question) {
+  page.changedAt.set(question.id, performance.now());
+  queue.enqueue(question.id, { option_ids: [...question.chosen], flagged: question.flagged });
+}
+
+function onAnswer() {
+  if (isLocked()) return;
+  const question = current();
+  question.chosen = [...$("question-options").querySelectorAll("input:checked")].map((input) => Number(input.value));
+  queueSave(question);
+  renderNav();
+  renderCount();
+}
+
+function onFlag() {
+  if (isLocked()) return;
+  const question = current();
+  question.flagged = !question.flagged;
+  queueSave(question);
+  renderNav();
+  renderQuestion();
+}
+
+function saveStatusChanged(questionId, kind, error) {
+  page.saveStatus.set(questionId, { kind, message: error?.message });
+  if (kind === "refused") {
+    // Time's up, paused or ended (409): say so, and take the server's word for what was saved.
+    showNotice(`An answer was not saved: ${error.message}`, "error");
+    page.changedAt.delete(questionId);
+    resync();
+  } else if (kind === "saved" && page.noticeKind === "error") {
+    hideNotice(); // a later save went through: the refusal is old news
+  }
+  if (current()?.id === questionId) renderSaveState();
+}
+
+function connectionChanged(offline) {
+  const banner = $("offline-banner");
+  const text = offline ? "You are offline — your answers are kept and will be sent when the connection returns" : "";
+  if (banner.textContent !== text) banner.textContent = text;
+}
+
+// --- moving between questions -------------------------------------------------------------------
+
+function goTo(index, { focus } = {}) {
+  if (index < 0 || index >= page.questions.length) return;
+  page.index = index;
+  renderNav();
+  renderQuestion();
+  savePosition(index);
+  if (focus === "heading" || document.activeElement?.disabled) {
+    $("question-heading").focus();
+  } else {
+    announce(`Question ${index + 1} of ${page.questions.length}`);
+  }
+}
+
+// --- rendering ----------------------------------------------------------------------------------
+
+function renderAll() {
+  renderNav();
+  renderQuestion();
+  renderCount();
+}
+
+function renderNav() {
+  const list = $("question-nav");
+  if (list.children.length !== page.questions.length) {
+    list.replaceChildren(...page.questions.map((_, i) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "qnav-button";
+      button.dataset.index = String(i);
+      const number = document.createElement("span");
+      number.className = "qnav-number";
+      number.textContent = String(i + 1);
+      const marks = document.createElement("span");
+      marks.className = "qnav-marks";
+      marks.setAttribute("aria-hidden", "true");
+      button.append(number, marks);
+      item.append(button);
+      return item;
+    }));
+  }
+  page.questions.forEach((question, i) => {
+    const button = list.children[i].firstElementChild;
+    const answered = question.chosen.length > 0;
+    const isCurrent = i === page.index;
+    button.querySelector(".qnav-marks").textContent = `${answered ? "✓" : ""}${question.flagged ? "⚑" : ""}`;
+    button.setAttribute("aria-label", `Question ${i + 1}, ${answered ? "answered" : "not answered"}`
+      + `${question.flagged ? ", flagged for review" : ""}`);
+    button.classList.toggle("answered", answered);
+    button.classList.toggle("flagged", question.flagged);
+    button.classList.toggle("current", isCurrent);
+    if (isCurrent) button.setAttribute("aria-current", "step");
+    else button.removeAttribute("aria-current");
+  });
+}
+
+function renderQuestion() {
+  const question = current();
+  if (!question) return;
+  const total = page.questions.length;
+  $("question-heading").textContent = `Question ${page.index + 1} of ${total}`;
+  $("question-points").textContent = `${question.points} ${question.points === 1 ? "point" : "points"}`;
+  $("question-text").textContent = question.text;
+  $("question-hint").textContent = question.type === "multi" ? "Choose all the answers that apply." : "Choose one answer.";
+  const options = $("question-options");
+  if (page.renderedId !== question.id) {
+    options.replaceChildren(...question.options.map((option) => {
+      const label = document.createElement("label");
+      label.className = "option";
+      const input = document.createElement("input");
+      input.type = question.type === "multi" ? "checkbox" : "radio";
+      input.name = `question-${question.id}`;
+      input.value = String(option.id);
+      const text = document.createElement("span");
+      text.textContent = option.text;
+      label.append(input, text);
+      return label;
+    }));
+    page.renderedId = question.id;
+  }
+  for (const input of options.querySelectorAll("input")) {
+    input.checked = question.chosen.includes(Number(input.value));
+  }
+  const flag = $("flag");
+  flag.setAttribute("aria-pressed", String(question.flagged));
+  $("question-flag-mark").hidden = !question.flagged;
+  $("prev").disabled = page.index === 0;
+  $("next").disabled = page.index === total - 1;
+  renderSaveState();
+}
+
+const SAVE_TEXT = {
+  saving: "Saving…",
+  saved: "Saved",
+  waiting: "Not sent yet — kept on this device and retrying",
+};
+
+function renderSaveState() {
+  const question = current();
+  if (!question) return;
+  const element = $("save-state");
+  const status = page.saveStatus.get(question.id);
+  let kind = status?.kind;
+  let text;
+  if (kind === "refused") {
+    text = `Not saved: ${status.message}`;
+  } else if (kind) {
+    text = SAVE_TEXT[kind];
+  } else {
+    kind = question.chosen.length ? "saved" : "empty";
+    text = question.chosen.length ? "Saved" : "Not answered yet";
+  }
+  element.dataset.state = kind;
+  if (element.textContent !== text) element.textContent = text;
+}
+
+function renderCount() {
+  const answered = page.questions.filter((q) => q.chosen.length > 0).length;
+  $("answered-count").textContent = `${answered} of ${page.questions.length} answered`;
+}
+
+function isLocked() {
+  return page.ended || page.timeUp || page.status !== "in_progress";
+}
+
+function setLocked(locked) {
+  $("question-fieldset").disabled = locked;
+  $("flag").disabled = locked;
+  $("submit-open").disabled = locked;
+}
+
+function showNotice(text, kind) {
+  const notice = $("attempt-notice");
+  notice.textContent = text;
+  notice.classList.toggle("notice-error", kind === "error" || kind === "time");
+  notice.hidden = false;
+  page.noticeKind = kind;
+}
+
+function hideNotice() {
+  $("attempt-notice").hidden = true;
+  page.noticeKind = null;
+}
+
+let announceTimer = null;
+function announce(text) {
+  const region = $("announcer");
+  region.textContent = "";
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => { region.textContent = text; }, 100);
+}
+
+function formatMoment(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(undefined, {
+    dateStyle: "medium", timeStyle: "short",
+  }).format(new Date(parseTime(iso)));
+}
+
+const ENDINGS = {
+  submitted: ["Your exam has been submitted", "Your answers have been handed in.", "Submitted"],
+  timed_out: ["Your exam has ended", "Time is up; your saved answers were submitted automatically.", "Ended"],
+  terminated: ["Your exam was ended by the proctor", "Your saved answers were submitted.", "Ended"],
+};
+
+/** The attempt is over: lock the page and say how it ended (and the score, when the exam shows it). */
+function showEnded(state, { moveFocus }) {
+  if (page.ended) return; // submit and the time running out can both get here
+  page.ended = true;
+  page.status = state.status;
+  countdown.stop();
+  clearTimeout(page.syncTimer);
+  const unsent = queue.size;
+  queue.stop();
+  const dialog = $("submit-dialog");
+  if (dialog.open) dialog.close();
+  $("attempt-ui").hidden = true;
+  $("load-status").hidden = true;
+  const result = state.result || {};
+  const [title, message, verb] = ENDINGS[state.status] || ENDINGS.timed_out;
+  $("ended-title").textContent = title;
+  let detail = message;
+  if (state.status === "timed_out" && result.reason === "exam closed") {
+    detail = "The exam was closed; your saved answers were submitted automatically.";
+  } else if (state.status === "terminated" && result.reason) {
+    detail = `Reason given: ${result.reason}. ${message}`;
+  }
+  $("ended-message").textContent = detail;
+  $("ended-time").textContent = result.finished_at ? `${verb} ${formatMoment(result.finished_at)}.` : "";
+  const score = $("ended-score");
+  score.hidden = typeof result.score !== "number";
+  if (!score.hidden) score.textContent = `Score: ${result.score} out of ${result.max_score}`;
+  const unsentNote = $("ended-unsent");
+  unsentNote.hidden = unsent === 0;
+  unsentNote.textContent = unsent === 1
+    ? "One change made after the last save could not be sent before the exam ended."
+    : `${unsent} changes made after the last save could not be sent before the exam ended.`;
+  $("ended").classList.toggle("notice-ok", state.status === "submitted");
+  $("ended").hidden = false;
+  if (moveFocus) $("ended-title").focus();
+}
+
+// --- submitting ---------------------------------------------------------------------------------
+
+function listNumbers(predicate) {
+  return page.questions.flatMap((q, i) => (predicate(q) ? [i + 1] : []));
+}
+
+function openSubmit() {
+  if (isLocked()) return;
+  const unanswered = listNumbers((q) => q.chosen.length === 0);
+  const flagged = listNumbers((q) => q.flagged);
+  const total = page.questions.length;
+  $("submit-answered").textContent = `You have answered ${total - unanswered.length} of ${total} questions.`;
+  $("submit-unanswered").textContent = unanswered.length
+    ? `Not answered: question${unanswered.length === 1 ? "" : "s"} ${unanswered.join(", ")}.`
+    : "Every question is answered.";
+  $("submit-flagged").textContent = flagged.length
+    ? `Flagged for review: question${flagged.length === 1 ? "" : "s"} ${flagged.join(", ")}.`
+    : "No question is flagged for review.";
+  $("submit-error").hidden = true;
+  $("submit-progress").textContent = "";
+  setSubmitBusy(false);
+  const dialog = $("submit-dialog");
+  dialog.showModal();
+  $("submit-cancel").focus();
+}
+
+function setSubmitBusy(busy) {
+  page.submitting = busy;
+  $("submit-confirm").disabled = busy;
+  $("submit-cancel").disabled = busy;
+}
+
+function submitFailed(text) {
+  $("submit-progress").textContent = "";
+  $("submit-error").textContent = text;
+  $("submit-error").hidden = false;
+  setSubmitBusy(false);
+  $("submit-confirm").focus();
+}
+
+async function confirmSubmit() {
+  setSubmitBusy(true);
+  $("submit-error").hidden = true;
+  $("submit-progress").textContent = "Sending your last answers…";
+  if (!(await queue.flush())) {
+    submitFailed("Some answers have not reached the server yet because the connection is down. They are kept on "
+      + "this device; submit again when the connection returns.");
+    return;
+  }
+  if (page.ended) return;
+  $("submit-progress").textContent = "Submitting…";
+  let state;
+  try {
+    state = await fetchState(attemptPath("/submit"), { method: "POST" });
+  } catch (error) {
+    submitFailed(isConnectionProblem(error)
+      ? "Could not reach the server; your exam has not been submitted yet. Try again in a moment."
+      : `Your exam was not submitted: ${error.message}`);
+    if (!isConnectionProblem(error)) resync();
+    return;
+  }
+  page.submitting = false;
+  $("submit-dialog").close();
+  showEnded(state, { moveFocus: true });
+}
+
+// --- start --------------------------------------------------------------------------------------
+
+function wire() {
+  $("question-form").addEventListener("submit", (event) => event.preventDefault());
+  $("question-options").addEventListener("change", onAnswer);
+  $("flag").addEventListener("click", onFlag);
+  $("prev").addEventListener("click", () => goTo(page.index - 1));
+  $("next").addEventListener("click", () => goTo(page.index + 1));
+  $("question-nav").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-index]");
+    if (button) goTo(Number(button.dataset.index), { focus: "heading" });
+  });
+  $("submit-open").addEventListener("click", openSubmit);
+  $("submit-cancel").addEventListener("click", () => $("submit-dialog").close());
+  $("submit-confirm").addEventListener("click", confirmSubmit);
+  $("submit-dialog").addEventListener("cancel", (event) => {
+    if (page.submitting) event.preventDefault(); // Escape while sending: let it finish
+  });
+  $("submit-dialog").addEventListener("close", () => {
+    if (!page.ended && !$("submit-open").disabled) $("submit-open").focus();
+  });
+  $("load-retry").addEventListener("click", load);
+  $("back-to-lobby").addEventListener("click", () => navigate("/exam/lobby"));
+  window.addEventListener("online", () => { if (!page.ended && page.status) resync(); });
+  // Back from a hidden tab (whose timers the browser throttles): check the status and clock at once.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && !page.ended && page.status) resync();
+  });
+}
+
+function main() {
+  try {
+    start();
+  } catch {
+    $("load-status").textContent = "Your session has ended. Open the exam again from your course page; "
+      + "your saved answers are safe.";
+    return;
+  }
+  if (!Number.isInteger(attemptId) || attemptId <= 0) {
+    $("load-status").textContent = "No exam attempt was named. Open the exam from the lobby.";
+    return;
+  }
+  queue = new SaveQueue({
+    store: tabStore,
+    storageKey: `proctor-lti:unsent-answers:${attemptId}`,
+    send: (questionId, payload) => request(attemptPath(`/answers/${questionId}`), { method: "PUT", body: payload }),
+    onStatus: saveStatusChanged,
+    onConnection: connectionChanged,
+  });
+  wire();
+  load();
+}
+
+main();

@@ -1,0 +1,289 @@
+"""A student takes an exam inside the demo LMS's cross-site frame: start from the lobby, answer (each
+click saved at once), reload, lose the connection, resume on another device, submit through the
+confirmation dialog; and a countdown that reaches zero ends the attempt with the saved answers scored.
+
+Each test makes its own exam through the tool's API (with a test maker's launch token) and binds it to
+the demo course's default link, so the tests do not depend on each other or on their order."""
+
+import re
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+QUESTIONS = [
+    {"type": "single", "text": "Which city is the capital of France?", "points": 1,
+     "options": [{"text": "Paris", "correct": True}, {"text": "Lyon", "correct": False}]},
+    {"type": "multi", "text": "Which of these numbers are prime?", "points": 2,
+     "options": [{"text": "Two", "correct": True}, {"text": "Three", "correct": True},
+                 {"text": "Nine", "correct": False}]},
+    {"type": "single", "text": "What is 2 + 2?", "points": 1,
+     "options": [{"text": "4", "correct": True}, {"text": "5", "correct": False}]},
+    {"type": "single", "text": "Which is the largest planet?", "points": 1,
+     "options": [{"text": "Jupiter", "correct": True}, {"text": "Mars", "correct": False}]},
+]
+
+
+# Runs in the exam page: the countdown's arithmetic, and the save queue with a fake network (coalescing per
+# question in the order of the latest changes, a 4xx dropped, a network error kept and retried).
+MODULE_CHECKS = """async () => {
+    const clock = await import("/static/js/attempt/clock.js");
+    const { SaveQueue } = await import("/static/js/attempt/save-queue.js");
+    const { HttpError, NetworkError } = await import("/static/js/attempt/request.js");
+    const milestones = new clock.Milestones([10, 5, 1]);
+    const reached = [];
+    for (let s = 11 * 60; s >= 0; s -= 1) { const m = milestones.check(s * 1000); if (m) reached.push(m); }
+    const memory = new Map();
+    const store = { get: (k) => memory.get(k) ?? null, set: (k, v) => memory.set(k, v),
+                    remove: (k) => memory.delete(k) };
+    const sent = [], statuses = [];
+    let release, offline = false;
+    const send = async (id, payload) => {
+        sent.push([id, payload.option_ids]);
+        if (id === 1 && sent.length === 1) await new Promise((r) => { release = r; });
+        if (id === 2) throw new HttpError(409, "Time is up");
+        if (offline) throw new NetworkError("offline");
+    };
+    const queue = new SaveQueue({ store, storageKey: "k", send, onStatus: (id, s) => statuses.push([id, s]) });
+    queue.enqueue(1, { option_ids: [1], flagged: false });  // in flight until released
+    queue.enqueue(1, { option_ids: [2], flagged: false });  // replaced by [3] before it goes
+    queue.enqueue(2, { option_ids: [5], flagged: false });
+    queue.enqueue(1, { option_ids: [3], flagged: false });
+    release();
+    const first = await queue.flush();
+    offline = true;
+    queue.enqueue(3, { option_ids: [7], flagged: false });
+    const second = await queue.flush();
+    const kept = JSON.parse(memory.get("k")).map(([id]) => id);
+    offline = false;
+    queue.enqueue(4, { option_ids: [9], flagged: false });
+    const third = await queue.flush();
+    queue.stop();
+    return {
+        milestones: reached, clock: [clock.formatClock(3723000), clock.formatClock(59001), clock.formatClock(0)],
+        words: clock.describeRemaining(600000), sent, kept, flushed: [second, third && first && memory.size === 0],
+        refused: statuses.filter(([, s]) => s === "refused"),
+    };
+}"""
+
+
+class ToolApi:
+    """The tool's JSON API with one launch token, as the pages call it."""
+
+    def __init__(self, base, token):
+        self.base = base
+        self.token = token
+
+    def call(self, method, path, expected=200, **kwargs):
+        response = requests.request(method, self.base + path, timeout=10,
+                                    headers={"Authorization": f"Bearer {self.token}"}, **kwargs)
+        assert response.status_code == expected, (method, path, response.status_code, response.text)
+        return response.json() if response.content else None
+
+
+def tool_frame(page):
+    return page.frame_locator('iframe[name="tool-frame"]')
+
+
+def launch(page, live_server, role, role_name):
+    """Launch from the demo course's default link; return the launch token the tool handed its landing
+    page in the URL fragment (the cross-site frame's storage is blocked, so it is read off the navigation)."""
+    urls = []
+    page.on("framenavigated", lambda frame: urls.append(frame.url))
+    page.goto(live_server["demo"])
+    page.get_by_role("link", name=re.compile(f"^Launch as {role} ")).first.click()
+    expect(tool_frame(page).locator('[data-field="roles"]')).to_have_text(role_name, timeout=15000)
+    tokens = [parse_qs(urlparse(url).fragment).get("token") for url in urls]
+    return [t for t in tokens if t][-1][0]
+
+
+def make_exam(page, live_server, title, questions, **settings):
+    """As the test maker: create an exam with these questions and bind it to the default link."""
+    maker = ToolApi(live_server["tool"], launch(page, live_server, "test maker", "Test Maker"))
+    exam = maker.call("POST", "/api/exams", expected=201, json={"title": title, **settings})
+    for question in questions:
+        maker.call("POST", f"/api/exams/{exam['id']}/questions", expected=201, json=question)
+    maker.call("POST", f"/api/exams/{exam['id']}/bind", expected=204)
+    return maker, exam["id"]
+
+
+def student_row(maker, exam_id, attempt_id):
+    marks = maker.call("GET", f"/api/exams/{exam_id}/marks")
+    return next(row for row in marks["students"] if row["attempt_id"] == attempt_id)
+
+
+def attempt_id_of(page):
+    return int(parse_qs(urlparse(page.frame(name="tool-frame").url).query)["id"][0])
+
+
+def kept_in_tab(frame, key):
+    """What the exam page keeps for a reload: in this tab's sessionStorage, or in its URL fragment where the
+    browser blocks storage in a cross-site frame (Chromium with third-party cookies blocked does)."""
+    return frame.evaluate("""(key) => {
+        try { return sessionStorage.getItem(key); }
+        catch { return new URLSearchParams(location.hash.slice(1)).get(key); }
+    }""", key)
+
+
+def snap(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"take-exam-{name}.png"), full_page=True)
+
+
+def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_server, page):
+    maker, exam_id = make_exam(page, live_server, "Geography and numbers", QUESTIONS,
+                               instructions="Answer every question.\nEach click is saved at once.")
+    launch(page, live_server, "student", "Student")
+    frame = tool_frame(page)
+
+    # The lobby shows the bound exam and the way in.
+    expect(frame.get_by_role("heading", name="Geography and numbers")).to_be_visible()
+    expect(frame.locator('[data-fact="attempts"]')).to_have_text("0 of 1 used")
+    snap(page, "lobby")
+    frame.get_by_role("button", name="Start the exam").click()
+
+    heading = frame.locator("#question-heading")
+    save_state = frame.locator("#save-state")
+    answered = frame.locator("#answered-count")
+    expect(heading).to_have_text("Question 1 of 4", timeout=15000)
+    expect(answered).to_have_text("0 of 4 answered")
+    expect(frame.get_by_role("group", name="Which city is the capital of France?")).to_be_visible()
+    frame.get_by_label("Paris").check()
+    expect(save_state).to_have_text("Saved")
+
+    frame.get_by_role("button", name="Next", exact=True).click()
+    expect(heading).to_have_text("Question 2 of 4")
+    frame.get_by_label("Two").check()
+    frame.get_by_label("Three").check()
+    expect(save_state).to_have_text("Saved")
+    flag = frame.get_by_role("button", name="Flag for review", exact=True)
+    flag.click()
+    expect(flag).to_have_attribute("aria-pressed", "true")
+    expect(save_state).to_have_text("Saved")
+    expect(answered).to_have_text("2 of 4 answered")
+    expect(frame.get_by_role("button", name="Question 2, answered, flagged for review")).to_have_attribute(
+        "aria-current", "step")
+    snap(page, "question")
+
+    with page.expect_response(lambda r: r.url.endswith("/position") and r.request.method == "PUT") as moved:
+        frame.get_by_role("button", name=re.compile("^Question 3, not answered")).click()
+    assert moved.value.status == 204
+    expect(heading).to_have_text("Question 3 of 4")
+    expect(heading).to_be_focused()
+
+    # A reload of the tool frame lands on the same question with every saved answer.
+    tool = page.frame(name="tool-frame")
+    with tool.expect_navigation():
+        tool.evaluate("setTimeout(() => location.reload(), 0)")
+    expect(heading).to_have_text("Question 3 of 4", timeout=15000)
+    expect(answered).to_have_text("2 of 4 answered")
+    frame.get_by_role("button", name=re.compile("^Question 1, answered")).click()
+    expect(frame.get_by_label("Paris")).to_be_checked()
+    frame.get_by_role("button", name=re.compile("^Question 2, answered, flagged")).click()
+    expect(frame.get_by_label("Two")).to_be_checked()
+    expect(frame.get_by_label("Three")).to_be_checked()
+    expect(frame.get_by_label("Nine")).not_to_be_checked()
+    expect(flag).to_have_attribute("aria-pressed", "true")
+
+    # Offline: the answer is kept (in this tab's storage too), the banner says so, and it is sent later.
+    frame.get_by_role("button", name="Next", exact=True).click()
+    expect(heading).to_have_text("Question 3 of 4")
+    page.context.set_offline(True)
+    frame.get_by_label("4", exact=True).check()
+    offline = frame.get_by_role("alert").filter(has_text="You are offline")
+    expect(offline).to_have_text(
+        "You are offline — your answers are kept and will be sent when the connection returns")
+    expect(save_state).to_have_text(re.compile("^Not sent yet"))
+    assert '"option_ids"' in kept_in_tab(tool, f"proctor-lti:unsent-answers:{attempt_id_of(page)}")
+    snap(page, "offline")
+    page.context.set_offline(False)
+    expect(save_state).to_have_text("Saved", timeout=15000)
+    expect(offline).to_have_count(0)
+    expect(answered).to_have_text("3 of 4 answered")
+
+    # Another device (a narrow window) resumes at the stored position with the saved answers.
+    attempt_id = attempt_id_of(page)
+    student_token = kept_in_tab(tool, "token")
+    other_device = page.context.browser.new_context(viewport={"width": 400, "height": 900})
+    phone = other_device.new_page()
+    phone.goto(f"{live_server['tool']}/exam/attempt?id={attempt_id}#token={student_token}")
+    expect(phone.locator("#question-heading")).to_have_text("Question 3 of 4", timeout=15000)
+    expect(phone.locator("#answered-count")).to_have_text("3 of 4 answered")
+    expect(phone.get_by_label("4", exact=True)).to_be_checked()
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "take-exam-narrow.png"), full_page=True)
+    other_device.close()
+
+    # Launched again from the course: the lobby offers to continue, and the exam opens where it was.
+    launch(page, live_server, "student", "Student")
+    frame.get_by_role("button", name="Continue your exam").click()
+    expect(heading).to_have_text("Question 3 of 4", timeout=15000)
+    expect(answered).to_have_text("3 of 4 answered")
+
+    # Submit: the confirmation lists what is unanswered and flagged; Escape keeps working.
+    submit = frame.get_by_role("button", name="Submit exam…")
+    submit.click()
+    dialog = frame.get_by_role("dialog", name="Submit your exam?")
+    expect(dialog).to_contain_text("Not answered: question 4.")
+    expect(dialog).to_contain_text("Flagged for review: question 2.")
+    expect(dialog.get_by_role("button", name="Keep working")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(submit).to_be_focused()
+    submit.click()
+    snap(page, "dialog")
+    dialog.get_by_role("button", name="Submit now").click()
+    ended = frame.get_by_role("heading", name="Your exam has been submitted")
+    expect(ended).to_be_visible(timeout=15000)
+    expect(ended).to_be_focused()
+    expect(frame.locator("#ended-time")).to_contain_text("Submitted")
+    snap(page, "submitted")
+
+    row = student_row(maker, exam_id, attempt_id)
+    assert (row["status"], row["score"], row["max_score"]) == ("submitted", 4, 5)
+
+    # Back in the lobby: the attempt is over and none is left.
+    frame.get_by_role("button", name="Back to the exam lobby").click()
+    expect(frame.locator('[data-fact="last-status"]')).to_have_text("Attempt 1: Submitted.", timeout=15000)
+    expect(frame.locator("#lobby-status")).to_have_text("You have no attempts left.")
+    expect(frame.get_by_role("button", name="Start the exam")).to_have_count(0)
+
+
+def test_the_countdown_reaching_zero_ends_the_attempt_with_the_saved_answers(live_server, page):
+    maker, exam_id = make_exam(page, live_server, "Quick quiz", QUESTIONS[:2], show_results_after_close=True)
+    launch(page, live_server, "student", "Student")
+    frame = tool_frame(page)
+    start = frame.get_by_role("button", name="Start the exam")
+    expect(start).to_be_visible()
+    # The window closes in a few seconds, so the attempt's deadline is capped there.
+    closes = (datetime.now(timezone.utc) + timedelta(seconds=8)).isoformat()
+    maker.call("PATCH", f"/api/exams/{exam_id}", json={"closes_at": closes})
+    start.click()
+    expect(frame.locator("#question-heading")).to_have_text("Question 1 of 2", timeout=15000)
+    frame.get_by_label("Paris").check()
+    expect(frame.locator("#save-state")).to_have_text("Saved")
+
+    # While the clock runs down: the page's own modules, checked in place.
+    checks = page.frame(name="tool-frame").evaluate(MODULE_CHECKS)
+    assert checks == {
+        "milestones": [10, 5, 1], "clock": ["1:02:03", "1:00", "0:00"], "words": "10 minutes",
+        "sent": [[1, [1]], [2, [5]], [1, [3]], [3, [7]], [3, [7]], [4, [9]]],
+        "refused": [[2, "refused"]], "kept": [3], "flushed": [False, True],
+    }, checks
+
+    # The page's own countdown reaches zero: input stops, and the server's ending is shown in place.
+    expect(frame.locator("#clock")).to_have_text("0:00", timeout=20000)
+    expect(frame.get_by_label("Lyon")).to_be_disabled()
+    expect(frame.get_by_role("heading", name="Your exam has ended")).to_be_visible(timeout=20000)
+    expect(frame.get_by_text("Time is up; your saved answers were submitted automatically.")).to_be_visible()
+    expect(frame.locator("#ended-score")).to_have_text("Score: 1 out of 3")
+    assert page.frame(name="tool-frame").url.startswith(f"{live_server['tool']}/exam/attempt?id=")
+
+    row = student_row(maker, exam_id, attempt_id_of(page))
+    assert (row["status"], row["score"], row["max_score"]) == ("timed_out", 1, 3)
