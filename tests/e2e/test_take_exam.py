@@ -6,6 +6,7 @@ Each test makes its own exam through the tool's API (with a test maker's launch 
 the demo course's default link, so the tests do not depend on each other or on their order."""
 
 import re
+import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlparse
 
@@ -131,6 +132,24 @@ def kept_in_tab(frame, key):
     }""", key)
 
 
+def assert_in_demo_gradebook(page, live_server, student, score, maximum, timeout=30):
+    """The grade sender (a background job of the server) delivers the score to the demo LMS's AGS endpoint;
+    the gradebook page has no push, so it is reloaded until the row shows it, within a bounded time."""
+    gradebook = page.context.new_page()
+    deadline = time.monotonic() + timeout
+    row = gradebook.get_by_role("row", name=re.compile(f"^{student}"))
+    try:
+        while True:
+            gradebook.goto(f"{live_server['demo']}/gradebook")
+            cells = [c.strip() for c in row.first.locator("td").all_inner_texts()] if row.count() else []
+            if cells[:2] == [score, maximum]:
+                return
+            assert time.monotonic() < deadline, f"the demo gradebook never showed {score}/{maximum}: {cells}"
+            gradebook.wait_for_timeout(500)
+    finally:
+        gradebook.close()
+
+
 def snap(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"take-exam-{name}.png"), full_page=True)
@@ -247,6 +266,7 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
 
     row = student_row(maker, exam_id, attempt_id)
     assert (row["status"], row["score"], row["max_score"]) == ("submitted", 4, 5)
+    assert_in_demo_gradebook(page, live_server, "Ada Lovelace", "4", "5")
 
     # Back in the lobby: the attempt is over and none is left.
     frame.get_by_role("button", name="Back to the exam lobby").click()
