@@ -71,7 +71,8 @@ def fresh_postgres():
         signal.alarm(0)
         with admin.connect() as conn:
             conn.execute(sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"),
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = :n AND pid <> pg_backend_pid()"),
                 {"n": name})
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
@@ -110,8 +111,10 @@ def truncate_all(engine):
 
 
 def _models():
-    from lti_tool import create_app  # noqa: F401  (importing the package is enough)
-    from lti_tool import audit  # noqa: F401
+    from lti_tool import (
+        audit,  # noqa: F401
+        create_app,  # noqa: F401  (importing the package is enough)
+    )
     from lti_tool.demo import models as demo_models  # noqa: F401
     from lti_tool.exam import models as exam_models
     from lti_tool.identity import models as identity_models
@@ -167,8 +170,8 @@ def seed_exam(engine, *, students, questions=20, options=4, multi_every=4, deadl
         option_ids = _insert(conn, exam_m.Option.__table__, option_rows)
         options_of = {qid: option_ids[qi * options:(qi + 1) * options] for qi, qid in enumerate(question_ids)}
         correct_of = {qid: sorted(options_of[qid][j] for j in correct_at[qi]) for qi, qid in enumerate(question_ids)}
-        kind_of = dict(zip(question_ids, kinds))
-        points_of = dict(zip(question_ids, points))
+        kind_of = dict(zip(question_ids, kinds, strict=False))
+        points_of = dict(zip(question_ids, points, strict=False))
 
         user_ids = _insert(conn, ident_m.User.__table__, [dict(
             platform_id=platform_id, sub=f"student-{i}", name=f"Student {i}", email=f"s{i}@bench.invalid")
@@ -229,6 +232,12 @@ def summary(values):
     if not values:
         return "n/a"
     return f"{statistics.median(values):.3g} (min {min(values):.3g}, max {max(values):.3g})"
+
+
+def machine_busy_seconds():
+    """CPU seconds used by everything on the machine (all cores), from /proc/stat."""
+    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def machine():

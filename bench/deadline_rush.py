@@ -9,12 +9,13 @@ whose deadline has passed, each with ~10 saved answers, then runs the real sweep
 After each run it checks: every attempt final, exactly one outbox row per attempt, scores equal to an
 independent re-grading. It measures; it does not assert. Rerun:
 
-    .venv/bin/python bench/deadline_rush.py                     # 2,000 attempts, 1 and 2 processes, 3 runs each
-    .venv/bin/python bench/deadline_rush.py --procs 2 --interval 1.0   # as the gunicorn workers do it (1 s between passes)
+    .venv/bin/python bench/deadline_rush.py               # 2,000 attempts, 1 and 2 processes, 3 runs each
+    .venv/bin/python bench/deadline_rush.py --procs 2 --interval 1.0   # as gunicorn workers do: 1 s between passes
 """
 
 import argparse
 import multiprocessing as mp
+import os
 import statistics
 import sys
 import time
@@ -54,7 +55,7 @@ def sweeper(url, barrier, results, index, limit, interval):
             db.session.rollback()
             counts.clear()
             barrier.wait(timeout=60)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             while True:
                 n = attempts.finalize_due(grace_seconds=0, limit=limit)
                 counts["passes"] += 1
@@ -63,10 +64,10 @@ def sweeper(url, barrier, results, index, limit, interval):
                     break
                 if interval:
                     time.sleep(interval)
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
             db.session.remove()
             db.engine.dispose()
-        results.put({"index": index, "seconds": elapsed, **counts})
+        results.put({"index": index, "seconds": elapsed, "cpu_s": cpu, **counts})
     except Exception as exc:  # noqa: BLE001  (reported by the parent, never hidden)
         results.put({"index": index, "error": repr(exc)})
 
@@ -113,9 +114,9 @@ def one_run(url, engine, args, procs):
         w.start()
     try:
         barrier.wait(timeout=120)
-        t0 = time.perf_counter()
+        t0, busy0 = time.perf_counter(), common.machine_busy_seconds()
         outs = [results.get(timeout=args.run_timeout) for _ in workers]
-        wall = time.perf_counter() - t0
+        wall, busy = time.perf_counter() - t0, common.machine_busy_seconds() - busy0
     finally:
         for w in workers:
             w.join(timeout=10)
@@ -123,7 +124,8 @@ def one_run(url, engine, args, procs):
                 w.terminate()
                 w.join(5)
     check = verify(engine, seeded)
-    return {"seed_s": seed_s, "wall_s": wall, "workers": outs, "check": check}
+    return {"seed_s": seed_s, "wall_s": wall, "workers": outs, "check": check, "busy_s": busy,
+            "sweeper_cpu_s": sum(w.get("cpu_s", 0) for w in outs)}
 
 
 def main():
@@ -156,11 +158,14 @@ def main():
                     c = r["check"]
                     per = "; ".join(
                         f"p{w['index']}: {w['error']}" if "error" in w else
-                        f"p{w['index']}: {w['seconds']:.2f}s, {w.get('passes', 0)} passes, "
+                        f"p{w['index']}: {w['seconds']:.2f}s ({w['cpu_s']:.1f} s CPU), {w.get('passes', 0)} passes, "
                         f"{w.get('finalize_calls', 0)} finalize calls, {w.get('transition_lost', 0)} lost races, "
                         f"{w.get('statements', 0)} SQL statements" for w in r["workers"])
                     print(f"[run] procs={procs} run={run}: {r['wall_s']:.2f} s for {args.attempts} attempts "
-                          f"({1000 * r['wall_s'] / args.attempts:.2f} ms/attempt; seeding took {r['seed_s']:.1f} s) "
+                          f"({1000 * r['wall_s'] / args.attempts:.2f} ms/attempt; seeding took {r['seed_s']:.1f} s; "
+                          f"machine CPU busy {r['busy_s']:.0f} s of {os.cpu_count() * r['wall_s']:.0f}, "
+                          f"of which sweepers "
+                          f"{r['sweeper_cpu_s']:.0f} s) "
                           f"| {per}", flush=True)
                     print(f"      check: statuses={c['statuses']} outbox_rows={c['outbox_rows']} "
                           f"(attempts with a row: {c['outbox_attempts']}, duplicates: {c['outbox_duplicates']}) "
@@ -177,8 +182,10 @@ def main():
         stmts = [sum(w.get("statements", 0) for w in r["workers"]) / args.attempts for r in runs]
         print(f"{procs} sweeping process(es), {args.attempts} attempts, limit={args.limit}, interval={args.interval}s: "
               f"{common.summary(walls)} s; {statistics.median(walls) * 1000 / args.attempts:.2f} ms/attempt; "
-              f"~{statistics.median(stmts):.1f} SQL statements/attempt; checks {'all passed' if ok else 'FAILED (see runs)'}")
-    print(f"target: the whole rush within 10 s. Rerun: .venv/bin/python bench/deadline_rush.py {' '.join(sys.argv[1:])}")
+              f"~{statistics.median(stmts):.1f} SQL statements/attempt; "
+              f"checks {'all passed' if ok else 'FAILED (see runs)'}")
+    print("target: the whole rush within 10 s. "
+          f"Rerun: .venv/bin/python bench/deadline_rush.py {' '.join(sys.argv[1:])}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ worker_connections = 4000
 max_requests = 0
 control_socket_disable = True
 timeout = 30
+# Students' pages save answers every few seconds; keep their connections instead of re-opening them.
+keepalive = 75
 graceful_timeout = 20
 accesslog = "-"
 errorlog = "-"

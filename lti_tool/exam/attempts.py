@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from lti_tool import audit
 from lti_tool.db import db, utcnow
@@ -243,7 +244,9 @@ def finalize(attempt, to, *, actor_user_id, origin, reason=None, now=None):
 
 
 def _questions_in_order(attempt):
-    questions = {q.id: q for q in attempt.exam.questions}
+    """The attempt's questions with their options, in two queries (not one per question)."""
+    questions = {q.id: q for q in db.session.scalars(
+        select(Question).options(selectinload(Question.options)).where(Question.exam_id == attempt.exam_id))}
     return [questions[qid] for qid in attempt.question_order if qid in questions]
 
 

@@ -139,7 +139,11 @@ class GradeOutbox(db.Model):
     """A score waiting to reach the LMS gradebook; kept until the LMS accepts it."""
 
     __tablename__ = "grade_outbox"
-    __table_args__ = (Index("ix_grade_outbox_due", "status", "next_try_at"),)
+    __table_args__ = (
+        Index("ix_grade_outbox_due", "status", "next_try_at"),
+        # The latest score per student and link, read at every finalize to keep timestamps increasing.
+        Index("ix_grade_outbox_student_link", "user_id", "resource_link_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)

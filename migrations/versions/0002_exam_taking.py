@@ -133,6 +133,7 @@ def upgrade():
     with op.batch_alter_table('grade_outbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_grade_outbox_attempt_id'), ['attempt_id'], unique=False)
         batch_op.create_index('ix_grade_outbox_due', ['status', 'next_try_at'], unique=False)
+        batch_op.create_index('ix_grade_outbox_student_link', ['user_id', 'resource_link_id'], unique=False)
 
     with op.batch_alter_table('exams', schema=None) as batch_op:
         batch_op.add_column(sa.Column('instructions', sa.Text(), nullable=False, server_default=''))
@@ -180,6 +181,7 @@ def downgrade():
         batch_op.drop_column('instructions')
 
     with op.batch_alter_table('grade_outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_grade_outbox_student_link')
         batch_op.drop_index('ix_grade_outbox_due')
         batch_op.drop_index(batch_op.f('ix_grade_outbox_attempt_id'))
 
