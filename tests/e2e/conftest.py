@@ -57,7 +57,12 @@ def live_server(tmp_path_factory):
             yield {"demo": f"http://127.0.0.1:{port}/demo", "tool": f"http://localhost:{port}", "log": log_path}
         finally:
             server.terminate()
-            server.wait(timeout=20)
+            try:
+                # gunicorn's graceful stop waits out open (keep-alive) connections for graceful_timeout.
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def _wait_until_serving(url, server, log_path, timeout=30):
