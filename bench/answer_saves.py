@@ -27,10 +27,10 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common  # noqa: E402
+import scenario  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-ROOT = common.ROOT
+ROOT = scenario.ROOT
 CLK = os.sysconf("SC_CLK_TCK")
 
 
@@ -210,21 +210,21 @@ def main():
     p.add_argument("--timeout", type=float, default=20, help="per request (the exam page's timeout is 20 s)")
     p.add_argument("--budget", type=float, default=600, help="the whole benchmark stops after this many s")
     args = p.parse_args()
-    common.install_guards(args.budget)
-    print(f"[bench] {common.machine()}; client, gunicorn and PostgreSQL share these cores")
+    scenario.install_guards(args.budget)
+    print(f"[bench] {scenario.machine()}; client, gunicorn and PostgreSQL share these cores")
     print(f"[bench] command: {' '.join([Path(sys.executable).name, *sys.argv])}", flush=True)
     secret = "bench-" + secrets.token_hex(24)
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-saves-") as workdir:
         if args.db == "postgres":
-            database = common.fresh_postgres()
+            database = scenario.fresh_postgres()
         else:
             database = _sqlite(workdir)
         with database as url:
-            common.migrate(url)
-            engine = common.engine_for(url)
-            now = common._now()
-            seeded = common.seed_exam(engine, students=args.students, deadline=now + timedelta(hours=6),
+            scenario.migrate(url)
+            engine = scenario.engine_for(url)
+            now = scenario._now()
+            seeded = scenario.seed_exam(engine, students=args.students, deadline=now + timedelta(hours=6),
                                       started_at=now, answers_per_attempt=0)
             try:
                 for workers in [int(x) for x in args.workers.split(",")]:
@@ -257,9 +257,9 @@ def main():
         lost = sum(c["missing"] + c["differing"] for c in checks)
         errs = sum(sum(r["errors"].values()) for r in runs)
         print(f"workers={workers} {label}: "
-              f"req/s {common.summary([r['saves_per_s'] for r in runs])}; "
-              f"p50 ms {common.summary([r['p50_ms'] for r in runs])}; "
-              f"p99 ms {common.summary([r['p99_ms'] for r in runs])}; "
+              f"req/s {scenario.summary([r['saves_per_s'] for r in runs])}; "
+              f"p50 ms {scenario.summary([r['p50_ms'] for r in runs])}; "
+              f"p99 ms {scenario.summary([r['p99_ms'] for r in runs])}; "
               f"errors {errs}; acknowledged saves missing/differing in DB: {lost}; "
               f"CPU s/run client {statistics.median(r['client_cpu_s'] for r in runs):.1f}, "
               f"gunicorn {statistics.median(r['server_cpu_s'] for r in runs):.1f}, "

@@ -24,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common  # noqa: E402
+import scenario  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 
@@ -83,7 +83,7 @@ def verify(engine, seeded):
     per_attempt = Counter(r.attempt_id for r in outbox)
     wrong_scores = 0
     for r in rows:
-        want, want_max = common.expected_score(seeded, seeded["answers"][r.id])
+        want, want_max = scenario.expected_score(seeded, seeded["answers"][r.id])
         if r.score is None or abs(r.score - want) > 1e-6 or abs((r.max_score or 0) - want_max) > 1e-6 or not r[3]:
             wrong_scores += 1
     by_attempt = {r.id: r.score for r in rows}
@@ -97,10 +97,10 @@ def verify(engine, seeded):
 
 
 def one_run(url, engine, args, procs):
-    common.truncate_all(engine)
-    now = common._now()
+    scenario.truncate_all(engine)
+    now = scenario._now()
     t = time.perf_counter()
-    seeded = common.seed_exam(engine, students=args.attempts, questions=args.questions, options=args.options,
+    seeded = scenario.seed_exam(engine, students=args.attempts, questions=args.questions, options=args.options,
                               deadline=now - timedelta(minutes=1), started_at=now - timedelta(minutes=61),
                               answers_per_attempt=args.answers, seed=args.seed)
     with engine.begin() as conn:
@@ -114,9 +114,9 @@ def one_run(url, engine, args, procs):
         w.start()
     try:
         barrier.wait(timeout=120)
-        t0, busy0 = time.perf_counter(), common.machine_busy_seconds()
+        t0, busy0 = time.perf_counter(), scenario.machine_busy_seconds()
         outs = [results.get(timeout=args.run_timeout) for _ in workers]
-        wall, busy = time.perf_counter() - t0, common.machine_busy_seconds() - busy0
+        wall, busy = time.perf_counter() - t0, scenario.machine_busy_seconds() - busy0
     finally:
         for w in workers:
             w.join(timeout=10)
@@ -143,13 +143,13 @@ def main():
     p.add_argument("--run-timeout", type=float, default=240)
     p.add_argument("--budget", type=float, default=900, help="the whole benchmark stops after this many s")
     args = p.parse_args()
-    common.install_guards(args.budget)
-    print(f"[bench] {common.machine()}")
+    scenario.install_guards(args.budget)
+    print(f"[bench] {scenario.machine()}")
     print(f"[bench] command: {' '.join([Path(sys.executable).name, *sys.argv])}", flush=True)
     table = {}
-    with common.fresh_postgres() as url:
-        common.migrate(url)
-        engine = common.engine_for(url)
+    with scenario.fresh_postgres() as url:
+        scenario.migrate(url)
+        engine = scenario.engine_for(url)
         try:
             for procs in [int(x) for x in args.procs.split(",")]:
                 for run in range(1, args.runs + 1):
@@ -181,7 +181,7 @@ def main():
                  and r["check"]["wrong_outbox_scores"] == 0 for r in runs)
         stmts = [sum(w.get("statements", 0) for w in r["workers"]) / args.attempts for r in runs]
         print(f"{procs} sweeping process(es), {args.attempts} attempts, limit={args.limit}, interval={args.interval}s: "
-              f"{common.summary(walls)} s; {statistics.median(walls) * 1000 / args.attempts:.2f} ms/attempt; "
+              f"{scenario.summary(walls)} s; {statistics.median(walls) * 1000 / args.attempts:.2f} ms/attempt; "
               f"~{statistics.median(stmts):.1f} SQL statements/attempt; "
               f"checks {'all passed' if ok else 'FAILED (see runs)'}")
     print("target: the whole rush within 10 s. "
