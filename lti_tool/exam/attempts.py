@@ -233,7 +233,7 @@ def finalize(attempt, to, *, actor_user_id, origin, reason=None, now=None):
         db.session.refresh(attempt)
         return attempt
     attempt.score, attempt.max_score, attempt.breakdown = grading.grade(
-        _questions_in_order(attempt), {q: a.option_ids for q, a in answers_of(attempt.id).items()},
+        questions_in_order(attempt), {q: a.option_ids for q, a in answers_of(attempt.id).items()},
         partial_credit=exam.partial_credit,
     )
     audit.record("attempt.graded", "attempt", attempt.id, course_id=exam.course_id, origin=origin,
@@ -243,7 +243,7 @@ def finalize(attempt, to, *, actor_user_id, origin, reason=None, now=None):
     return attempt
 
 
-def _questions_in_order(attempt):
+def questions_in_order(attempt):
     """The attempt's questions with their options, in two queries (not one per question)."""
     questions = {q.id: q for q in db.session.scalars(
         select(Question).options(selectinload(Question.options)).where(Question.exam_id == attempt.exam_id))}

@@ -326,7 +326,7 @@ def attempt_state(attempt):
     exam shows results after it closes (and has closed)."""
     now = utcnow()
     exam = attempt.exam
-    questions = {q.id: q for q in exam.questions}
+    questions = {q.id: q for q in attempts.questions_in_order(attempt)}
     answers = attempts.answers_of(attempt.id)
     final = Status(attempt.status) in FINAL
     state = {
