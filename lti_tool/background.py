@@ -12,7 +12,13 @@ log = logging.getLogger(__name__)
 
 
 def _sweep(app):
-    return attempts.finalize_due(grace_seconds=app.config["ANSWER_GRACE_SECONDS"])
+    """Full batches back to back, so a deadline rush is not spread over one batch per tick."""
+    total = 0
+    while True:
+        ended = attempts.finalize_due(grace_seconds=app.config["ANSWER_GRACE_SECONDS"])
+        total += ended
+        if ended < attempts.SWEEP_BATCH:
+            return total
 
 
 def _send_grades(app):

@@ -30,3 +30,11 @@ def test_jobs_run_the_sweeper_and_the_grade_sender(app):
     assert [name for name, _, _ in background.JOBS] == ["sweeper", "grade sender"]
     assert background._sweep(app) == 0
     assert background._send_grades(app)["claimed"] == 0
+
+
+def test_a_sweep_takes_full_batches_back_to_back(app, monkeypatch):
+    passes = iter([2, 2, 1])
+    monkeypatch.setattr(background.attempts, "SWEEP_BATCH", 2)
+    monkeypatch.setattr(background.attempts, "finalize_due", lambda **_: next(passes))
+    assert background._sweep(app) == 5
+    assert next(passes, "none left") == "none left"

@@ -1,6 +1,7 @@
 """Taking an exam: start or resume an attempt, save answers, submit, and the one finalize function
 that every ending goes through (submit, the sweeper, a lazy read, closing the exam, a force close)."""
 
+import logging
 import random
 from datetime import timedelta
 
@@ -16,6 +17,10 @@ from lti_tool.errors import AppError, NotFound
 from lti_tool.exam import grading, outbox, timer
 from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, transition
 from lti_tool.exam.models import Accommodation, Answer, Attempt, Option, Question
+
+log = logging.getLogger(__name__)
+
+SWEEP_BATCH = 200
 
 
 class AttemptRefused(AppError):
@@ -219,34 +224,67 @@ def finalize(attempt, to, *, actor_user_id, origin, reason=None, now=None):
     now = now or utcnow()
     if Status(attempt.status) in FINAL:
         return attempt
-    finished_at = min(now, attempt.deadline) if to is Status.TIMED_OUT else now
-    exam = attempt.exam
-    try:
-        # The status moves first; answers are read after, so no save can slip in between.
-        transition(
-            attempt, to, actor_user_id=actor_user_id, origin=origin, course_id=exam.course_id,
-            changes={"finished_at": finished_at, "check_at": None, "paused_at": None, "finish_reason": reason},
-            data={"reason": reason},
-        )
-    except TransitionLost:
+    if _end([attempt], to, actor_user_id=actor_user_id, origin=origin, reason=reason, now=now):
+        db.session.commit()
+    else:
         db.session.rollback()
         db.session.refresh(attempt)
-        return attempt
-    attempt.score, attempt.max_score, attempt.breakdown = grading.grade(
-        questions_in_order(attempt), {q: a.option_ids for q, a in answers_of(attempt.id).items()},
-        partial_credit=exam.partial_credit,
-    )
-    audit.record("attempt.graded", "attempt", attempt.id, course_id=exam.course_id, origin=origin,
-                 data={"score": attempt.score, "max_score": attempt.max_score})
-    outbox.queue(attempt, now)
-    db.session.commit()
     return attempt
 
 
-def questions_in_order(attempt):
-    """The attempt's questions with their options, in two queries (not one per question)."""
-    questions = {q.id: q for q in db.session.scalars(
-        select(Question).options(selectinload(Question.options)).where(Question.exam_id == attempt.exam_id))}
+def _end(open_attempts, to, *, actor_user_id, origin, reason, now):
+    """The one ending path, in the caller's transaction: move each attempt's status, then read the
+    answers (so no save can slip in between), grade, audit and queue the grades. Attempts another
+    caller ended first are left as they are. Returns the attempts this call ended."""
+    ended = []
+    for attempt in open_attempts:
+        finished_at = min(now, attempt.deadline) if to is Status.TIMED_OUT else now
+        try:
+            transition(
+                attempt, to, actor_user_id=actor_user_id, origin=origin, course_id=attempt.exam.course_id,
+                changes={"finished_at": finished_at, "check_at": None, "paused_at": None, "finish_reason": reason},
+                data={"reason": reason},
+            )
+        except TransitionLost:
+            continue
+        ended.append(attempt)
+    if not ended:
+        return ended
+    answers = _chosen_options([a.id for a in ended])
+    questions = {}
+    for attempt in ended:
+        exam = attempt.exam
+        if exam.id not in questions:
+            questions[exam.id] = questions_of_exam(exam.id)
+        attempt.score, attempt.max_score, attempt.breakdown = grading.grade(
+            questions_in_order(attempt, questions[exam.id]), answers.get(attempt.id, {}),
+            partial_credit=exam.partial_credit,
+        )
+        audit.record("attempt.graded", "attempt", attempt.id, course_id=exam.course_id, origin=origin,
+                     data={"score": attempt.score, "max_score": attempt.max_score})
+    outbox.queue(ended, now)
+    return ended
+
+
+def _chosen_options(attempt_ids):
+    """{attempt id: {question id: option ids}} for these attempts, in one query."""
+    chosen = {}
+    rows = db.session.execute(
+        select(Answer.attempt_id, Answer.question_id, Answer.option_ids).where(Answer.attempt_id.in_(attempt_ids)))
+    for attempt_id, question_id, option_ids in rows:
+        chosen.setdefault(attempt_id, {})[question_id] = option_ids
+    return chosen
+
+
+def questions_of_exam(exam_id):
+    """{question id: question} with its options loaded, in two queries (not one per question)."""
+    return {q.id: q for q in db.session.scalars(
+        select(Question).options(selectinload(Question.options)).where(Question.exam_id == exam_id))}
+
+
+def questions_in_order(attempt, questions=None):
+    """The attempt's questions with their options, in the attempt's order."""
+    questions = questions if questions is not None else questions_of_exam(attempt.exam_id)
     return [questions[qid] for qid in attempt.question_order if qid in questions]
 
 
@@ -261,12 +299,14 @@ def finalize_if_overdue(attempt, *, grace_seconds=0, now=None):
     return attempt
 
 
-def finalize_due(*, grace_seconds, now=None, limit=200):
-    """The sweeper's pass: end attempts whose deadline (plus grace) has passed. Every worker runs it;
-    on PostgreSQL SKIP LOCKED hands each attempt to one worker, and finalize() is idempotent anyway."""
+def finalize_due(*, grace_seconds, now=None, limit=SWEEP_BATCH):
+    """The sweeper's pass: end up to `limit` attempts whose deadline (plus grace) has passed, in one
+    transaction. Every worker runs it; on PostgreSQL FOR UPDATE SKIP LOCKED holds the batch's rows until
+    that commit, so each attempt goes to one worker and the others take the next ones. If the batch
+    fails, its attempts are ended one by one, so one bad attempt cannot hold up the rest."""
     now = now or utcnow()
     due = (
-        select(Attempt.id)
+        select(Attempt)
         .where(Attempt.check_at <= now - timedelta(seconds=grace_seconds),
                Attempt.status == str(Status.IN_PROGRESS))
         .order_by(Attempt.check_at)
@@ -274,30 +314,44 @@ def finalize_due(*, grace_seconds, now=None, limit=200):
     )
     if db.engine.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(due))
-    ended = 0
-    for attempt_id in ids:
-        attempt = db.session.get(Attempt, attempt_id)
-        finalize(attempt, Status.TIMED_OUT, actor_user_id=None, origin="sweeper", reason="deadline", now=now)
-        ended += 1
-    db.session.commit()
-    return ended
+    batch = db.session.scalars(due).all()
+    batch_ids = [attempt.id for attempt in batch]
+    ending = {"actor_user_id": None, "origin": "sweeper", "reason": "deadline", "now": now}
+    try:
+        ended = _end(batch, Status.TIMED_OUT, **ending)
+        db.session.commit()
+        return len(ended)
+    except Exception:
+        log.exception("the sweeper could not end a batch of %d attempts; ending them one by one", len(batch))
+        db.session.rollback()
+    return sum(_finalize_alone(attempt_id, ending) for attempt_id in batch_ids)
+
+
+def _finalize_alone(attempt_id, ending):
+    """One attempt in its own transaction; a failure is logged and left for the next pass."""
+    try:
+        ended = _end([db.session.get(Attempt, attempt_id)], Status.TIMED_OUT, **ending)
+        db.session.commit()
+        return len(ended)
+    except Exception:
+        log.exception("the sweeper could not end attempt %s", attempt_id)
+        db.session.rollback()
+        return 0
 
 
 def close_exam(exam, *, actor_user_id, origin, now=None):
-    """Close the exam now: no new attempts, and every open attempt ends (timed out)."""
+    """Close the exam now: no new attempts, and every open attempt ends (timed out), in one transaction."""
     now = now or utcnow()
     exam.closed_at = now
     audit.record("exam.closed", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
                  origin=origin)
-    db.session.commit()
     open_attempts = db.session.scalars(
         select(Attempt).where(Attempt.exam_id == exam.id, Attempt.status.in_([str(s) for s in OPEN]))
     ).all()
-    for attempt in open_attempts:
-        finalize(attempt, Status.TIMED_OUT, actor_user_id=actor_user_id, origin=origin,
+    ended = _end(open_attempts, Status.TIMED_OUT, actor_user_id=actor_user_id, origin=origin,
                  reason="exam closed", now=now)
-    return len(open_attempts)
+    db.session.commit()
+    return len(ended)
 
 
 def force_close(attempt, *, actor_user_id, origin, reason, now=None):

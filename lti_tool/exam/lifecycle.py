@@ -9,6 +9,7 @@ that makes a move (guarded, stamped, audited, in the caller's transaction).
 from enum import StrEnum
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_tool import audit
 from lti_tool.db import db
@@ -73,9 +74,9 @@ def transition(attempt, to, *, actor_user_id, origin, course_id, changes=None, d
     if result.rowcount != 1:
         db.session.expire(attempt)
         raise TransitionLost(f"attempt {attempt.id} was no longer {current}")
+    # The row already holds these values: record them as loaded, so no second UPDATE is flushed.
     for name, value in values.items():
-        setattr(attempt, name, value)
-    db.session.flush()
+        set_committed_value(attempt, name, value)
     audit.record(f"attempt.{to}", "attempt", attempt.id, actor_user_id=actor_user_id, course_id=course_id,
                  data={"from": str(current), **(data or {})}, origin=origin)
     return attempt

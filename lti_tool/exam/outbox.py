@@ -12,34 +12,43 @@ from lti_tool.exam.models import Attempt, GradeOutbox
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 CLAIM_SECONDS = 60
-BACKOFF_BASE_SECONDS = 5
 BACKOFF_MAX_SECONDS = 30 * 60
 
 
-def queue(attempt, now=None):
-    """Add the attempt's score to the outbox (in the caller's transaction). Its timestamp is whole
-    seconds and later than any earlier score for this student and link, as Moodle requires."""
+def queue(attempts, now=None):
+    """Add each attempt's score to the outbox (in the caller's transaction). Timestamps are whole
+    seconds and later than any earlier score for the same student and link, as Moodle requires."""
     now = now or utcnow()
-    row = GradeOutbox(
-        attempt_id=attempt.id, user_id=attempt.user_id, resource_link_id=attempt.resource_link_id,
-        score_given=attempt.score, score_maximum=attempt.max_score,
-        timestamp=_next_timestamp(attempt.user_id, attempt.resource_link_id, attempt.finished_at or now),
-        status=PENDING, tries=0, next_try_at=now,
-    )
-    db.session.add(row)
-    return row
+    latest = _latest_timestamps({(a.user_id, a.resource_link_id) for a in attempts})
+    rows = []
+    for attempt in attempts:
+        key = (attempt.user_id, attempt.resource_link_id)
+        latest[key] = _later_than(latest.get(key), attempt.finished_at or now)
+        rows.append(GradeOutbox(
+            attempt_id=attempt.id, user_id=attempt.user_id, resource_link_id=attempt.resource_link_id,
+            score_given=attempt.score, score_maximum=attempt.max_score, timestamp=latest[key],
+            status=PENDING, tries=0, next_try_at=now,
+        ))
+    db.session.add_all(rows)
+    return rows
 
 
-def _next_timestamp(user_id, resource_link_id, wanted):
-    """`wanted` in whole seconds, moved past the latest score queued for this student and link."""
+def _later_than(previous, wanted):
+    """`wanted` in whole seconds, moved past `previous` (the latest score queued for that student and link)."""
     stamp = wanted.replace(microsecond=0)
-    previous = db.session.scalar(
-        select(func.max(GradeOutbox.timestamp)).where(
-            GradeOutbox.user_id == user_id, GradeOutbox.resource_link_id.is_not_distinct_from(resource_link_id))
+    return previous + timedelta(seconds=1) if previous is not None and stamp <= previous else stamp
+
+
+def _latest_timestamps(keys):
+    """{(user id, resource link id): latest queued timestamp} for these keys, in one query."""
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        select(GradeOutbox.user_id, GradeOutbox.resource_link_id, func.max(GradeOutbox.timestamp))
+        .where(GradeOutbox.user_id.in_({user_id for user_id, _ in keys}))
+        .group_by(GradeOutbox.user_id, GradeOutbox.resource_link_id)
     )
-    if previous is not None and stamp <= previous:
-        stamp = previous + timedelta(seconds=1)
-    return stamp
+    return {(user_id, link_id): stamp for user_id, link_id, stamp in rows if (user_id, link_id) in keys}
 
 
 def claim_due(now=None, limit=20):
@@ -93,10 +102,10 @@ def mark_failed(row, error):
     return _settle(row, status=FAILED, last_error=error[:2000])
 
 
-def retry_later(row, error, now=None, rng=random.random):
-    """The LMS was down or slow: try again after an exponential backoff with jitter."""
+def retry_later(row, error, *, base_seconds, now=None, rng=random.random):
+    """The LMS was down or slow: try again after an exponential backoff from `base_seconds`, with jitter."""
     now = now or utcnow()
-    delay = BACKOFF_BASE_SECONDS * 2 ** min(row.tries, 20) * (0.5 + rng())
+    delay = base_seconds * 2 ** min(row.tries, 20) * (0.5 + rng())
     return _settle(row, next_try_at=now + timedelta(seconds=min(BACKOFF_MAX_SECONDS, delay)),
                    last_error=error[:2000])
 
@@ -119,7 +128,8 @@ def resend(row, now=None):
     """A test maker asks to send a score again. It gets a new timestamp, later than any score sent for
     this student and link, so the LMS takes it as the newest rather than refusing or misordering it."""
     now = now or utcnow()
-    row.timestamp = _next_timestamp(row.user_id, row.resource_link_id, now)
+    key = (row.user_id, row.resource_link_id)
+    row.timestamp = _later_than(_latest_timestamps({key}).get(key), now)
     row.status, row.next_try_at, row.claimed_until = PENDING, now, None
     db.session.commit()
 

@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from lti_tool.db import db, utcnow
-from lti_tool.exam import attempts
+from lti_tool.exam import attempts, outbox
 from lti_tool.exam.lifecycle import Status
 from lti_tool.exam.models import Answer, Attempt, GradeOutbox
 from tests.exam.conftest import right_option, wrong_option
@@ -206,6 +206,53 @@ def test_the_sweeper_finalizes_due_attempts_only(course, app):
     assert db.session.get(Attempt, due.id).status == "timed_out"
     assert db.session.get(Attempt, due.id).finished_at == due.deadline
     assert db.session.get(Attempt, not_due.id).status == "in_progress"
+
+
+def _overdue(course, exam, *subs):
+    rows = [db.session.get(Attempt, start(course, exam, course.student(sub))["id"]) for sub in subs]
+    for row in rows:
+        row.deadline = row.check_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    return [row.id for row in rows]
+
+
+def test_a_sweep_ends_its_batch_in_one_transaction(course):
+    """One commit per batch: on PostgreSQL the batch's row locks (SKIP LOCKED) then last until every
+    attempt in it is ended, so another worker's sweep takes other attempts instead of racing for these."""
+    exam = course.exam(questions=1)
+    _overdue(course, exam, "s1", "s2", "s3")
+    commits = []
+
+    def count(session):
+        commits.append(session)
+
+    event.listen(db.session, "after_commit", count)
+    try:
+        assert attempts.finalize_due(grace_seconds=5, limit=2) == 2
+        assert len(commits) == 1
+        assert attempts.finalize_due(grace_seconds=5, limit=2) == 1
+    finally:
+        event.remove(db.session, "after_commit", count)
+    assert set(db.session.scalars(select(Attempt.status))) == {"timed_out"}
+    assert db.session.scalar(select(func.count()).select_from(GradeOutbox)) == 3
+
+
+def test_one_attempt_that_cannot_be_ended_does_not_hold_up_the_others(course, monkeypatch, caplog):
+    exam = course.exam(questions=1)
+    bad, *good = _overdue(course, exam, "s1", "s2", "s3")
+    queue = outbox.queue
+
+    def failing_queue(ended, now=None):
+        if any(attempt.id == bad for attempt in ended):
+            raise RuntimeError("cannot queue this grade")
+        return queue(ended, now)
+
+    monkeypatch.setattr(outbox, "queue", failing_queue)
+    assert attempts.finalize_due(grace_seconds=5) == 2
+    db.session.expire_all()
+    assert db.session.get(Attempt, bad).status == "in_progress"
+    assert {db.session.get(Attempt, i).status for i in good} == {"timed_out"}
+    assert f"could not end attempt {bad}" in caplog.text
 
 
 def test_closing_the_exam_ends_every_open_attempt(course):

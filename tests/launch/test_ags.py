@@ -47,7 +47,7 @@ def queue_score(user, link, *, score, finished_at, max_score=10.0, now=None, tit
     )
     db.session.add(attempt)
     db.session.flush()
-    row = outbox.queue(attempt, now=now or finished_at)
+    [row] = outbox.queue([attempt], now=now or finished_at)
     db.session.commit()
     return row
 
