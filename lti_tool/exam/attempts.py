@@ -16,7 +16,7 @@ from lti_tool.db import db, utcnow
 from lti_tool.errors import AppError, NotFound
 from lti_tool.exam import grading, outbox, timer
 from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, transition
-from lti_tool.exam.models import Accommodation, Answer, Attempt, Option, Question
+from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Option, Question
 
 log = logging.getLogger(__name__)
 
@@ -132,34 +132,52 @@ def attempt_for_student(attempt_id, user_id, course_id, *, grace_seconds, now=No
 
 # --- answering ----------------------------------------------------------------------------------
 
-def save_answer(attempt, question_id, option_ids, *, flagged=False, grace_seconds, now=None):
+def save_answer(attempt_id, question_id, option_ids, *, user_id, course_id, flagged=False, grace_seconds,
+                now=None):
     """Store the student's choice for one question (idempotent: the last save wins). Refused, changing
-    nothing, once the attempt is over or its deadline plus grace has passed."""
+    nothing, unless the attempt is this student's, in this course, in progress and within its deadline
+    plus grace. The common case is four statements: stamp the attempt (the stamp's conditions are those
+    checks), check the options, upsert the answer, commit."""
     now = now or utcnow()
-    _check_accepts_saves(attempt, grace_seconds, now)
-    if question_id not in attempt.question_order:
-        raise SaveRefused("That question is not part of this attempt.")
-    chosen = _checked_options(question_id, option_ids)
-    _hold_open(attempt, grace_seconds, now)
-    values = {"option_ids": chosen, "flagged": bool(flagged), "saved_at": now}
-    _upsert_answer(attempt.id, question_id, values)
+    chosen = _option_id_list(option_ids)
+    question_order = _hold_open(attempt_id, user_id, course_id, grace_seconds, now)
+    try:
+        if question_order is None:
+            _refuse_save(attempt_id, user_id, course_id, grace_seconds, now)
+        if question_id not in question_order:
+            raise SaveRefused("That question is not part of this attempt.")
+        _check_options(question_id, chosen)
+    except AppError:
+        db.session.rollback()
+        raise
+    _upsert_answer(attempt_id, question_id, {"option_ids": chosen, "flagged": bool(flagged), "saved_at": now})
     db.session.commit()
     return now
 
 
-def _hold_open(attempt, grace_seconds, now):
-    """Stamp the attempt, only if it is still open: on PostgreSQL the row lock orders this save against a
-    concurrent finalize, so an acknowledged answer is always one the grade saw."""
+def _hold_open(attempt_id, user_id, course_id, grace_seconds, now):
+    """Stamp the attempt if it is this student's, in this course, and still taking saves; its question
+    order, or None. On PostgreSQL the row lock orders this save against a concurrent finalize, so an
+    acknowledged answer is always one the grade saw."""
     held = db.session.execute(
         update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == str(Status.IN_PROGRESS),
+        .where(Attempt.id == attempt_id, Attempt.user_id == user_id,
+               Attempt.exam_id.in_(select(Exam.id).where(Exam.course_id == course_id)),
+               Attempt.status == str(Status.IN_PROGRESS),
                Attempt.deadline >= now - timedelta(seconds=grace_seconds))
         .values(last_saved_at=now)
+        .returning(Attempt.question_order)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if not held:
-        db.session.rollback()
-        raise SaveRefused("This attempt has just ended; the answer was not saved.")
+    ).first()
+    return held.question_order if held is not None else None
+
+
+def _refuse_save(attempt_id, user_id, course_id, grace_seconds, now):
+    """Say why the attempt takes no saves (ending it if it is overdue)."""
+    db.session.rollback()
+    attempt = attempt_for_student(attempt_id, user_id, course_id, grace_seconds=grace_seconds, now=now)
+    _check_accepts_saves(attempt, grace_seconds, now)
+    raise SaveRefused("This attempt has just ended; the answer was not saved.")
 
 
 def _check_accepts_saves(attempt, grace_seconds, now):
@@ -172,22 +190,22 @@ def _check_accepts_saves(attempt, grace_seconds, now):
         raise SaveRefused("Time is up: answers after the deadline are not accepted.")
 
 
-def _checked_options(question_id, option_ids):
+def _option_id_list(option_ids):
     if not isinstance(option_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool)
                                                    for i in option_ids):
         raise SaveRefused("option_ids must be a list of option ids.")
+    return sorted(set(option_ids))
+
+
+def _check_options(question_id, chosen):
     rows = db.session.execute(
         select(Option.id, Question.kind).join(Question, Question.id == Option.question_id)
         .where(Option.question_id == question_id)
     ).all()
-    valid = {option_id for option_id, _ in rows}
-    kind = rows[0].kind if rows else None
-    chosen = sorted(set(option_ids))
-    if not set(chosen) <= valid:
+    if not set(chosen) <= {option_id for option_id, _ in rows}:
         raise SaveRefused("That option does not belong to this question.")
-    if kind == "single" and len(chosen) > 1:
+    if rows and rows[0].kind == "single" and len(chosen) > 1:
         raise SaveRefused("This question takes one answer.")
-    return chosen
 
 
 def _upsert_answer(attempt_id, question_id, values):

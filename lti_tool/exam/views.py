@@ -266,7 +266,8 @@ def get_attempt(attempt_id):
 @access.require_launch(STUDENT)
 def save_answer(attempt_id, question_id):
     body = _body()
-    saved_at = attempts.save_answer(_my_attempt(attempt_id), question_id, body.get("option_ids"),
+    saved_at = attempts.save_answer(attempt_id, question_id, body.get("option_ids"),
+                                    user_id=g.launch.user_id, course_id=g.launch.course_id,
                                     flagged=body.get("flagged", False), grace_seconds=_grace())
     return {"saved": True, "question_id": question_id, "saved_at": saved_at.isoformat()}
 

@@ -8,8 +8,8 @@ from sqlalchemy import event, func, select
 from lti_tool.db import db, utcnow
 from lti_tool.exam import attempts, outbox
 from lti_tool.exam.lifecycle import Status
-from lti_tool.exam.models import Answer, Attempt, GradeOutbox
-from tests.exam.conftest import right_option, wrong_option
+from lti_tool.exam.models import Answer, Attempt, GradeOutbox, Question
+from tests.exam.conftest import Course, right_option, wrong_option
 
 
 def start(course, exam, token):
@@ -155,6 +155,38 @@ def test_a_student_sees_only_their_own_attempt(course):
     other = course.student("s2")
     assert course.call("GET", f"/api/attempts/{attempt['id']}", other).status_code == 404
     assert save(course, attempt, attempt["questions"][0], [], other).status_code == 404
+
+
+def test_the_same_student_launched_from_another_course_cannot_save(course, client, lti):
+    exam = course.exam(questions=1)
+    attempt = start(course, exam, course.student("s1"))
+    elsewhere = Course(client, lti, context_id="course-2", link="link-2").student("s1")
+    assert save(course, attempt, attempt["questions"][0], [], elsewhere).status_code == 404
+    assert db.session.get(Attempt, attempt["id"]).last_saved_at is None
+
+
+@pytest.mark.parametrize("status, reason", [("paused", "paused by the proctor"), ("submitted", "has ended")])
+def test_a_save_to_an_attempt_that_is_not_in_progress_says_why_and_changes_nothing(course, status, reason):
+    exam = course.exam(questions=1)
+    student = course.student()
+    attempt = start(course, exam, student)
+    db.session.get(Attempt, attempt["id"]).status = status
+    db.session.commit()
+    response = save(course, attempt, attempt["questions"][0], [right_option(attempt["questions"][0])], student)
+    assert response.status_code == 409
+    assert reason in response.json["error"]["message"]
+    assert db.session.scalar(select(Answer)) is None
+    assert db.session.get(Attempt, attempt["id"]).last_saved_at is None
+
+
+def test_a_question_of_another_exam_is_refused(course):
+    first = start(course, course.exam(questions=1), course.student("s1"))
+    other_exam = course.exam(questions=1)
+    other_question = db.session.scalar(select(Question).filter_by(exam_id=other_exam["id"]))
+    response = save(course, first, {"id": other_question.id}, [other_question.options[0].id], course.student("s1"))
+    assert response.status_code == 409
+    assert "not part of this attempt" in response.json["error"]["message"]
+    assert db.session.scalar(select(Answer)) is None
 
 
 def test_a_closed_or_unopened_exam_cannot_be_started(course):
