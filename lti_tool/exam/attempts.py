@@ -15,7 +15,7 @@ from lti_tool import audit
 from lti_tool.db import db, utcnow
 from lti_tool.errors import AppError, NotFound
 from lti_tool.exam import grading, outbox, timer
-from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, transition
+from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, check_legal, transition
 from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Option, Question
 
 log = logging.getLogger(__name__)
@@ -380,3 +380,83 @@ def force_close(attempt, *, actor_user_id, origin, reason, now=None):
         raise AttemptRefused("This attempt has already ended.")
     return finalize(attempt, Status.TERMINATED, actor_user_id=actor_user_id, origin=origin,
                     reason=reason.strip(), now=now)
+
+
+# --- a proctor's controls -----------------------------------------------------------------------
+
+def pause(attempt, *, actor_user_id, origin, reason=None, now=None):
+    """Stop the attempt's clock; saves are refused until it resumes, and the sweeper leaves it alone."""
+    now = now or utcnow()
+    _move(attempt, Status.PAUSED, actor_user_id=actor_user_id, origin=origin,
+          changes={"paused_at": now, "check_at": None}, data={"reason": reason})
+    return attempt
+
+
+def resume(attempt, *, actor_user_id, origin, now=None):
+    """Restart the clock: the deadline moves by the time spent paused."""
+    now = now or utcnow()
+    check_legal(attempt.status, Status.IN_PROGRESS)
+    deadline = timer.resumed_deadline(attempt.deadline, attempt.paused_at, now)
+    _move(attempt, Status.IN_PROGRESS, actor_user_id=actor_user_id, origin=origin,
+          changes={"paused_at": None, "deadline": deadline, "check_at": deadline},
+          data={"paused_seconds": int((now - attempt.paused_at).total_seconds())})
+    return attempt
+
+
+def _move(attempt, to, *, actor_user_id, origin, changes, data):
+    try:
+        transition(attempt, to, actor_user_id=actor_user_id, origin=origin, course_id=attempt.exam.course_id,
+                   changes=changes, data=data)
+    except TransitionLost:
+        db.session.rollback()
+        raise AttemptRefused("The attempt changed meanwhile; look again.") from None
+    db.session.commit()
+
+
+def extend(attempt, minutes, *, actor_user_id, origin, now=None):
+    """Grant extra minutes to one open attempt (not capped by the window: a proctor chose to)."""
+    _check_minutes(minutes)
+    if not _extend_open([attempt], minutes):
+        db.session.rollback()
+        raise AttemptRefused("This attempt has already ended.")
+    audit.record("attempt.extended", "attempt", attempt.id, actor_user_id=actor_user_id,
+                 course_id=attempt.exam.course_id, origin=origin,
+                 data={"minutes": minutes, "deadline": attempt.deadline.isoformat()})
+    db.session.commit()
+    return attempt
+
+
+def extend_exam(exam, minutes, *, actor_user_id, origin):
+    """Give everyone more time: every open attempt's deadline and the window's close move by `minutes`."""
+    _check_minutes(minutes)
+    open_attempts = db.session.scalars(
+        select(Attempt).where(Attempt.exam_id == exam.id, Attempt.status.in_([str(s) for s in OPEN]))
+    ).all()
+    if exam.closes_at is not None:
+        exam.closes_at = exam.closes_at + timedelta(minutes=minutes)
+    extended = _extend_open(open_attempts, minutes)
+    audit.record("exam.extended", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 origin=origin, data={"minutes": minutes, "attempts": [a.id for a in extended]})
+    db.session.commit()
+    return extended
+
+
+def _extend_open(open_attempts, minutes):
+    """Move the deadlines of those still open, under their row locks (a finalize racing this either ends
+    the attempt first or sees the new deadline). Returns the attempts extended."""
+    extended = []
+    for attempt in open_attempts:
+        db.session.refresh(attempt, with_for_update=True)
+        if Status(attempt.status) not in OPEN:
+            continue
+        attempt.deadline = attempt.deadline + timedelta(minutes=minutes)
+        if attempt.check_at is not None:
+            attempt.check_at = attempt.deadline
+        extended.append(attempt)
+    return extended
+
+
+def _check_minutes(minutes):
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 600:
+        raise AttemptRefused("Extra time must be a whole number of minutes from 1 to 600.")
+
