@@ -20,6 +20,7 @@ ENV_VARS = {
     "LAUNCH_TOKEN_TTL": int,
     "OUTBOUND_HTTP_TIMEOUT": float,
     "ANSWER_GRACE_SECONDS": int,
+    "PASSBACK_BACKOFF_SECONDS": float,
 }
 
 DEFAULTS = {
@@ -46,6 +47,8 @@ DEFAULTS = {
     "BACKGROUND_JOBS": True,
     "SWEEP_INTERVAL_SECONDS": 1.0,
     "PASSBACK_INTERVAL_SECONDS": 2.0,
+    # A grade the LMS did not take is tried again after this, doubling per try (with jitter, capped).
+    "PASSBACK_BACKOFF_SECONDS": 5.0,
     "ROLE_MAP_PATH": str(CONFIGS_DIR / "roles.toml"),
     "SOCK_SERVER_OPTIONS": {"ping_interval": 25, "max_message_size": 65536},
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

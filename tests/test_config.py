@@ -38,8 +38,10 @@ def test_production_starts_with_its_secrets_and_has_no_demo(clean_env, tmp_path)
 
 def test_environment_values_are_typed(clean_env):
     clean_env.setenv("PROXY_FIX_HOPS", "2")
+    clean_env.setenv("PASSBACK_BACKOFF_SECONDS", "0.5")
     app = create_app({"APP_ENV": "test"})
     assert app.config["PROXY_FIX_HOPS"] == 2
+    assert app.config["PASSBACK_BACKOFF_SECONDS"] == 0.5
 
 
 def test_a_bad_number_names_the_variable(clean_env):

@@ -15,13 +15,15 @@ class DemoRefused(AppError):
 
 
 class ServiceError(Exception):
-    """A token, AGS or NRPS request refused with a JSON body `{"error": ..., "error_description": ...}`."""
+    """A token, AGS or NRPS request refused with a JSON body `{"error": ..., "error_description": ...}`;
+    `retry_after` (seconds) says when a refusal that is only for now may be tried again."""
 
-    def __init__(self, error, description, *, status=400):
+    def __init__(self, error, description, *, status=400, retry_after=None):
         super().__init__(description)
         self.error = error
         self.description = description
         self.status = status
+        self.retry_after = retry_after
 
     def body(self):
         """The JSON body of the refusal."""

@@ -1,6 +1,6 @@
-"""The demo platform's own rows: its signing key, links made by deep linking, line items, scores."""
+"""The demo platform's own rows: its signing key, links made by deep linking, line items, scores, switches."""
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.db import UTCDateTime, db, utcnow
@@ -53,3 +53,13 @@ class DemoScore(db.Model):
     timestamp: Mapped[str] = mapped_column(String(64))
     comment: Mapped[str | None] = mapped_column(Text)
     received_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class DemoSwitch(db.Model):
+    """A named on/off setting of the demo, kept in the database so every server worker sees it."""
+
+    __tablename__ = "demo_switches"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    changed_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)

@@ -1,12 +1,13 @@
-"""The demo LTI 1.3 platform: course page, OIDC auth, JWKS, token, AGS, NRPS, deep linking return."""
+"""The demo LTI 1.3 platform: course page, OIDC auth, JWKS, token, AGS, NRPS, deep linking return, and the
+gradebook with its outage switch."""
 
 import functools
 
-from flask import Blueprint, jsonify, make_response, redirect, render_template, request
+from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
 
 from lti_tool import CONTENT_SECURITY_POLICY
-from lti_tool.demo import ags, auth, deep_linking, endpoints, keys, launcher, nrps, oauth, registration, roster
-from lti_tool.demo.errors import ServiceError
+from lti_tool.demo import ags, auth, deep_linking, endpoints, keys, launcher, nrps, oauth, outage, registration, roster
+from lti_tool.demo.errors import DemoRefused, ServiceError
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")
 
@@ -18,6 +19,8 @@ def service_error(exc):
     response.status_code = exc.status
     if exc.status in (401, 403):
         response.headers["WWW-Authenticate"] = f'Bearer error="{exc.error}"'
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 
@@ -27,6 +30,17 @@ def _json(body, media_type, status=200):
     response.status_code = status
     response.mimetype = media_type
     return response
+
+
+def _gradebook_service(view):
+    """Decorator: while the demo gradebook is offline, answer 503 instead of serving the view."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        outage.check_gradebook_online()
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def _bearer(*scopes):
@@ -74,6 +88,7 @@ def jwks():
 
 
 @bp.post("/token")
+@_gradebook_service
 def token():
     """OAuth2 client_credentials grant with the tool's signed client assertion."""
     response = jsonify(oauth.issue_token(request.form.to_dict()))
@@ -82,6 +97,7 @@ def token():
 
 
 @bp.get("/ags/lineitems")
+@_gradebook_service
 @_bearer(ags.SCOPE_LINEITEM, ags.SCOPE_LINEITEM_READONLY)
 def list_line_items():
     """The course's line items, filtered by resource_link_id, resource_id or tag."""
@@ -91,6 +107,7 @@ def list_line_items():
 
 
 @bp.post("/ags/lineitems")
+@_gradebook_service
 @_bearer(ags.SCOPE_LINEITEM)
 def create_line_item():
     """Add a line item (a gradebook column)."""
@@ -98,6 +115,7 @@ def create_line_item():
 
 
 @bp.get("/ags/lineitems/<int:item_id>")
+@_gradebook_service
 @_bearer(ags.SCOPE_LINEITEM, ags.SCOPE_LINEITEM_READONLY)
 def get_line_item(item_id):
     """One line item."""
@@ -105,6 +123,7 @@ def get_line_item(item_id):
 
 
 @bp.post("/ags/lineitems/<int:item_id>/scores")
+@_gradebook_service
 @_bearer(ags.SCOPE_SCORE)
 def post_score(item_id):
     """Record a user's score for a line item."""
@@ -113,6 +132,7 @@ def post_score(item_id):
 
 
 @bp.get("/ags/lineitems/<int:item_id>/results")
+@_gradebook_service
 @_bearer(ags.SCOPE_RESULT_READONLY)
 def results(item_id):
     """The latest result of each user, or of the user_id asked for."""
@@ -135,5 +155,16 @@ def deep_link_return():
 
 @bp.get("/gradebook")
 def gradebook():
-    """Scores per line item and student."""
-    return render_template("demo/gradebook.html", course=roster.COURSE, columns=ags.gradebook())
+    """Scores per line item and student, and the outage switch."""
+    return render_template("demo/gradebook.html", course=roster.COURSE, columns=ags.gradebook(),
+                           offline_since=outage.offline_since(), retry_after=outage.RETRY_AFTER_SECONDS)
+
+
+@bp.post("/gradebook/outage")
+def gradebook_outage():
+    """Take the gradebook offline (offline=1) or bring it back (offline=0), then show the gradebook."""
+    wanted = request.form.get("offline")
+    if wanted not in ("0", "1"):
+        raise DemoRefused("offline", "Say offline=1 to take the gradebook offline or offline=0 to bring it back.")
+    outage.set_gradebook_offline(wanted == "1")
+    return redirect(url_for("demo.gradebook"), code=303)

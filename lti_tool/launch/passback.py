@@ -111,7 +111,7 @@ def _send(client, row, attempt, link, user, platform, now, counts):
 
 
 def _retry(row, message, now, counts, platform):
-    outbox.retry_later(row, message, now=now)
+    outbox.retry_later(row, message, base_seconds=current_app.config["PASSBACK_BACKOFF_SECONDS"], now=now)
     counts["retrying"] += 1
     log.info("grade outbox row %s: LMS %s unavailable, try %s, next at %s: %s", row.id, platform.issuer,
              row.tries, row.next_try_at.isoformat(timespec="seconds"), message)

@@ -3,7 +3,9 @@
 import pytest
 import requests
 
+from lti_tool.db import db
 from lti_tool.demo import registration
+from lti_tool.demo.models import DemoLineItem
 from lti_tool.launch import http
 
 from .browser import AppAdapter, Browser
@@ -29,3 +31,11 @@ def platform_http(app, monkeypatch):
 @pytest.fixture
 def browser(client, seeded, platform_http):
     return Browser(client)
+
+
+@pytest.fixture
+def line_item(app):
+    item = DemoLineItem(label="Midterm", score_maximum=100, resource_link_id="demo-link-1")
+    db.session.add(item)
+    db.session.commit()
+    return item

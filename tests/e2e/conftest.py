@@ -34,14 +34,17 @@ def live_server(tmp_path_factory):
     """The tool on localhost:PORT and its demo platform on 127.0.0.1:PORT: two sites, one server."""
     port = _free_port()
     workdir = tmp_path_factory.mktemp("live")
+    database = workdir / "live.sqlite3"
     env = {
         **os.environ,
         "APP_ENV": "development",
-        "DATABASE_URL": f"sqlite:///{workdir}/live.sqlite3",
+        "DATABASE_URL": f"sqlite:///{database}",
         "TOOL_BASE_URL": f"http://localhost:{port}",
         "DEMO_PLATFORM_URL": f"http://127.0.0.1:{port}/demo",
         "BIND": f"127.0.0.1:{port}",
         "LOG_LEVEL": "WARNING",
+        # Grades the LMS did not take are tried again within seconds, so an outage test ends quickly.
+        "PASSBACK_BACKOFF_SECONDS": "1",
     }
     flask = [sys.executable, "-m", "flask", "--app", "lti_tool"]
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
@@ -54,7 +57,8 @@ def live_server(tmp_path_factory):
         )
         try:
             _wait_until_serving(f"http://127.0.0.1:{port}/healthz", server, log_path)
-            yield {"demo": f"http://127.0.0.1:{port}/demo", "tool": f"http://localhost:{port}", "log": log_path}
+            yield {"demo": f"http://127.0.0.1:{port}/demo", "tool": f"http://localhost:{port}", "log": log_path,
+                   "database": database}
         finally:
             server.terminate()
             try:
@@ -97,6 +101,11 @@ def page(browser, request):
     context = browser.new_context(viewport={"width": 1000, "height": 1100})
     page = context.new_page()
     yield page
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    screenshot(page, request.node.name)
     context.close()
+
+
+def screenshot(page, name):
+    """A full-page screenshot in test-artifacts/, for a person to look at what the test saw."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

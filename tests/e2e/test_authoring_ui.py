@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +26,6 @@ BROKEN_GIFT = (
 
 def gift(name, text):
     return {"name": name, "mimeType": "text/plain", "buffer": text.encode()}
-
-
-def snapshot(page, name):
-    """An extra screenshot of a step, beside the one the fixture takes at the end."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"authoring-{name}.png"), full_page=True)
 
 
 def launch_as_test_maker(page, live_server):
@@ -57,7 +51,7 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     card = frame.get_by_role("listitem", name=title)
     expect(card).to_contain_text("0 questions")
     expect(card.get_by_role("button", name=f"Use {title} for this link")).to_be_visible()
-    snapshot(page, "manage")
+    screenshot(page, "authoring-manage")
 
     # Edit: the settings form shows the server's validation message, then saves.
     card.get_by_role("button", name=f"Edit {title}").click()
@@ -96,7 +90,7 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     expect(preview).to_contain_text("What is the capital of France?")
     expect(preview).to_contain_text("Line 3")
     expect(questions).to_have_count(1)  # a preview adds nothing
-    snapshot(page, "import-preview")
+    screenshot(page, "authoring-import-preview")
     frame.get_by_role("button", name="Import 2 questions").click()
     expect(frame.get_by_role("status").filter(has_text="Imported 2 questions")).to_be_visible()
     expect(questions).to_have_count(3)
@@ -110,7 +104,7 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     expect(problem.get_by_role("listitem")).to_have_text(["Line 3: the title opened with :: is not closed with ::"])
     expect(preview).to_be_hidden()
     expect(questions).to_have_count(3)
-    snapshot(page, "import-refused")
+    screenshot(page, "authoring-import-refused")
 
     # Marks: an empty table (nobody has finished), the students section, the questions' statistics.
     frame.get_by_role("navigation", name="Exam pages").get_by_role("button", name="Marks").click()

@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.demo_lms import tool_frame
+
 pytestmark = pytest.mark.browser
 
 ROLES = [
@@ -13,10 +15,6 @@ ROLES = [
     ("test maker", "Exam management", "Test Maker"),
     ("proctor", "Proctoring", "Proctor"),
 ]
-
-
-def tool_frame(page):
-    return page.frame_locator('iframe[name="tool-frame"]')
 
 
 @pytest.mark.parametrize(("role", "heading", "role_name"), ROLES)

@@ -6,15 +6,15 @@ Each test makes its own exam through the tool's API (with a test maker's launch 
 the demo course's default link, so the tests do not depend on each other or on their order."""
 
 import re
-import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
+from tests.e2e.demo_lms import assert_in_demo_gradebook, launch, tool_frame
+from tests.e2e.tool_api import ToolApi, student_row
 
 pytestmark = pytest.mark.browser
 
@@ -74,36 +74,6 @@ MODULE_CHECKS = """async () => {
 }"""
 
 
-class ToolApi:
-    """The tool's JSON API with one launch token, as the pages call it."""
-
-    def __init__(self, base, token):
-        self.base = base
-        self.token = token
-
-    def call(self, method, path, expected=200, **kwargs):
-        response = requests.request(method, self.base + path, timeout=10,
-                                    headers={"Authorization": f"Bearer {self.token}"}, **kwargs)
-        assert response.status_code == expected, (method, path, response.status_code, response.text)
-        return response.json() if response.content else None
-
-
-def tool_frame(page):
-    return page.frame_locator('iframe[name="tool-frame"]')
-
-
-def launch(page, live_server, role, role_name):
-    """Launch from the demo course's default link; return the launch token the tool handed its landing
-    page in the URL fragment (the cross-site frame's storage is blocked, so it is read off the navigation)."""
-    urls = []
-    page.on("framenavigated", lambda frame: urls.append(frame.url))
-    page.goto(live_server["demo"])
-    page.get_by_role("link", name=re.compile(f"^Launch as {role} ")).first.click()
-    expect(tool_frame(page).locator('[data-field="roles"]')).to_have_text(role_name, timeout=15000)
-    tokens = [parse_qs(urlparse(url).fragment).get("token") for url in urls]
-    return [t for t in tokens if t][-1][0]
-
-
 def make_exam(page, live_server, title, questions, **settings):
     """As the test maker: create an exam with these questions and bind it to the default link."""
     maker = ToolApi(live_server["tool"], launch(page, live_server, "test maker", "Test Maker"))
@@ -112,11 +82,6 @@ def make_exam(page, live_server, title, questions, **settings):
         maker.call("POST", f"/api/exams/{exam['id']}/questions", expected=201, json=question)
     maker.call("POST", f"/api/exams/{exam['id']}/bind", expected=204)
     return maker, exam["id"]
-
-
-def student_row(maker, exam_id, attempt_id):
-    marks = maker.call("GET", f"/api/exams/{exam_id}/marks")
-    return next(row for row in marks["students"] if row["attempt_id"] == attempt_id)
 
 
 def attempt_id_of(page):
@@ -132,31 +97,6 @@ def kept_in_tab(frame, key):
     }""", key)
 
 
-def assert_in_demo_gradebook(page, live_server, column, student, score, maximum, timeout=30):
-    """The grade sender (a background job of the server) delivers the score to the demo LMS's AGS endpoint;
-    the gradebook page has no push, so it is reloaded until the row shows it, within a bounded time."""
-    gradebook = page.context.new_page()
-    deadline = time.monotonic() + timeout
-    # One table per gradebook column (line item), named by its label: the exam's title.
-    table = gradebook.get_by_role("table", name=re.compile(re.escape(column)))
-    row = table.get_by_role("row", name=re.compile(f"^{student}"))
-    try:
-        while True:
-            gradebook.goto(f"{live_server['demo']}/gradebook")
-            cells = [c.strip() for c in row.first.locator("td").all_inner_texts()] if row.count() else []
-            if cells[:2] == [score, maximum]:
-                return
-            assert time.monotonic() < deadline, f"the demo gradebook never showed {score}/{maximum}: {cells}"
-            gradebook.wait_for_timeout(500)
-    finally:
-        gradebook.close()
-
-
-def snap(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"take-exam-{name}.png"), full_page=True)
-
-
 def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_server, page):
     maker, exam_id = make_exam(page, live_server, "Geography and numbers", QUESTIONS,
                                instructions="Answer every question.\nEach click is saved at once.")
@@ -166,7 +106,7 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
     # The lobby shows the bound exam and the way in.
     expect(frame.get_by_role("heading", name="Geography and numbers")).to_be_visible()
     expect(frame.locator('[data-fact="attempts"]')).to_have_text("0 of 1 used")
-    snap(page, "lobby")
+    screenshot(page, "take-exam-lobby")
     frame.get_by_role("button", name="Start the exam").click()
 
     heading = frame.locator("#question-heading")
@@ -190,7 +130,7 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
     expect(answered).to_have_text("2 of 4 answered")
     expect(frame.get_by_role("button", name="Question 2, answered, flagged for review")).to_have_attribute(
         "aria-current", "step")
-    snap(page, "question")
+    screenshot(page, "take-exam-question")
 
     with page.expect_response(lambda r: r.url.endswith("/position") and r.request.method == "PUT") as moved:
         frame.get_by_role("button", name=re.compile("^Question 3, not answered")).click()
@@ -222,7 +162,7 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
         "You are offline — your answers are kept and will be sent when the connection returns")
     expect(save_state).to_have_text(re.compile("^Not sent yet"))
     assert '"option_ids"' in kept_in_tab(tool, f"proctor-lti:unsent-answers:{attempt_id_of(page)}")
-    snap(page, "offline")
+    screenshot(page, "take-exam-offline")
     page.context.set_offline(False)
     expect(save_state).to_have_text("Saved", timeout=15000)
     expect(offline).to_have_count(0)
@@ -237,8 +177,7 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
     expect(phone.locator("#question-heading")).to_have_text("Question 3 of 4", timeout=15000)
     expect(phone.locator("#answered-count")).to_have_text("3 of 4 answered")
     expect(phone.get_by_label("4", exact=True)).to_be_checked()
-    ARTIFACTS.mkdir(exist_ok=True)
-    phone.screenshot(path=str(ARTIFACTS / "take-exam-narrow.png"), full_page=True)
+    screenshot(phone, "take-exam-narrow")
     other_device.close()
 
     # Launched again from the course: the lobby offers to continue, and the exam opens where it was.
@@ -258,13 +197,13 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
     expect(dialog).to_be_hidden()
     expect(submit).to_be_focused()
     submit.click()
-    snap(page, "dialog")
+    screenshot(page, "take-exam-dialog")
     dialog.get_by_role("button", name="Submit now").click()
     ended = frame.get_by_role("heading", name="Your exam has been submitted")
     expect(ended).to_be_visible(timeout=15000)
     expect(ended).to_be_focused()
     expect(frame.locator("#ended-time")).to_contain_text("Submitted")
-    snap(page, "submitted")
+    screenshot(page, "take-exam-submitted")
 
     row = student_row(maker, exam_id, attempt_id)
     assert (row["status"], row["score"], row["max_score"]) == ("submitted", 4, 5)

@@ -38,7 +38,7 @@ def test_backoff_never_exceeds_its_cap_even_with_jitter(course):
     now = utcnow()
     for _ in range(15):
         [row] = outbox.claim_due(now=now + timedelta(days=1))
-        outbox.retry_later(row, "503", now=now, rng=lambda: 0.999)
+        outbox.retry_later(row, "503", base_seconds=5, now=now, rng=lambda: 0.999)
         db.session.expire_all()
         row = db.session.get(GradeOutbox, row.id)
         assert row.next_try_at - now <= timedelta(seconds=outbox.BACKOFF_MAX_SECONDS)

@@ -88,6 +88,17 @@ def test_503_then_success_delivers_once_with_tries_counted_and_backoff(gradebook
     assert delivered(gradebook) == [("user-1", 5)]
 
 
+def test_the_backoff_starts_from_the_configured_base(app, gradebook, lti, t0):
+    app.config["PASSBACK_BACKOFF_SECONDS"] = 1
+    user, link = launch(lti)
+    row = queue_score(user, link, score=5, finished_at=t0, now=t0)
+    gradebook.fail_scores = [503]
+    assert passback.send_due(now=t0)["retrying"] == 1
+    waiting = row_of(row.id)
+    assert t0 + timedelta(seconds=0.5) <= waiting.next_try_at <= t0 + timedelta(seconds=1.5)
+    assert passback.send_due(now=waiting.next_try_at)["sent"] == 1
+
+
 def test_a_timeout_is_retried(app, gradebook, lti, t0):
     app.config["OUTBOUND_HTTP_TIMEOUT"] = 0.3
     user, link = launch(lti)

@@ -1,0 +1,45 @@
+"""The demo LMS as a person uses it in Chromium: launching the tool from a course link, reading the gradebook."""
+
+import re
+import time
+from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import expect
+
+
+def tool_frame(page):
+    return page.frame_locator('iframe[name="tool-frame"]')
+
+
+def launch(page, live_server, role, role_name, link=None):
+    """Launch from a link of the demo course (the default link, or the one titled `link`); return the launch
+    token the tool handed its landing page in the URL fragment (the cross-site frame's storage is blocked,
+    so it is read off the navigation)."""
+    urls = []
+    page.on("framenavigated", lambda frame: urls.append(frame.url))
+    page.goto(live_server["demo"])
+    course_link = page if link is None else page.get_by_role("region", name=link, exact=True)
+    course_link.get_by_role("link", name=re.compile(f"^Launch as {role} ")).first.click()
+    expect(tool_frame(page).locator('[data-field="roles"]')).to_have_text(role_name, timeout=15000)
+    tokens = [parse_qs(urlparse(url).fragment).get("token") for url in urls]
+    return [t for t in tokens if t][-1][0]
+
+
+def assert_in_demo_gradebook(page, live_server, column, student, score, maximum, timeout=30):
+    """The grade sender (a background job of the server) delivers the score to the demo LMS's AGS endpoint;
+    the gradebook page has no push, so it is reloaded until the row shows it, within a bounded time."""
+    gradebook = page.context.new_page()
+    deadline = time.monotonic() + timeout
+    # One table per gradebook column (line item), named by its label: the exam's title.
+    table = gradebook.get_by_role("table", name=re.compile(re.escape(column)))
+    row = table.get_by_role("row", name=re.compile(f"^{student}"))
+    try:
+        while True:
+            gradebook.goto(f"{live_server['demo']}/gradebook")
+            cells = [c.strip() for c in row.first.locator("td").all_inner_texts()] if row.count() else []
+            if cells[:2] == [score, maximum]:
+                return
+            assert time.monotonic() < deadline, f"the demo gradebook never showed {score}/{maximum}: {cells}"
+            gradebook.wait_for_timeout(500)
+    finally:
+        gradebook.close()
