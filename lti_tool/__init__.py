@@ -7,7 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lti_tool import config as app_config
-from lti_tool import db, errors
+from lti_tool import db, errors, realtime
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +37,7 @@ def create_app(config=None):
     _import_models()
     db.init_app(app)
     errors.init_app(app)
+    realtime.init_app(app)
     _register_blueprints(app)
     app.after_request(_security_headers)
     return app

@@ -51,6 +51,12 @@ DEFAULTS = {
     "PASSBACK_BACKOFF_SECONDS": 5.0,
     "ROLE_MAP_PATH": str(CONFIGS_DIR / "roles.toml"),
     "SOCK_SERVER_OPTIONS": {"ping_interval": 25, "max_message_size": 65536},
+    # Messages waiting for one socket; a client that falls this far behind is closed as too slow.
+    "SOCKET_QUEUE_SIZE": 256,
+    # A closing socket that has not taken its close frame after this many seconds is cut.
+    "SOCKET_CLOSE_TIMEOUT": 5.0,
+    # A socket must say hello with its launch token within this many seconds.
+    "SOCKET_HELLO_TIMEOUT": 10.0,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
 }
