@@ -50,6 +50,7 @@ def _import_models():
     from lti_tool.exam import models as exam_models  # noqa: F401
     from lti_tool.identity import models as identity_models  # noqa: F401
     from lti_tool.launch import models as launch_models  # noqa: F401
+    from lti_tool.proctor import models as proctor_models  # noqa: F401
 
 
 def _register_blueprints(app):

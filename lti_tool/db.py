@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so Alembic can alter tables on SQLite and PostgreSQL alike.
@@ -52,3 +53,11 @@ class UTCDateTime(TypeDecorator):
 def init_app(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
+
+
+def upsert(model, values, *, key, update):
+    """INSERT ... ON CONFLICT (key) DO UPDATE SET update: one statement, safe when two writers race."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).values(**values)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=[getattr(model, name) for name in key], set_=update))

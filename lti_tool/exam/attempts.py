@@ -6,15 +6,13 @@ import random
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lti_tool import audit
-from lti_tool.db import db, utcnow
+from lti_tool.db import db, upsert, utcnow
 from lti_tool.errors import AppError, NotFound
-from lti_tool.exam import grading, outbox, timer
+from lti_tool.exam import grading, notices, outbox, timer
 from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, check_legal, transition
 from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Option, Question
 
@@ -63,6 +61,7 @@ def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, n
     audit.record("attempt.started", "attempt", attempt.id, actor_user_id=user_id, course_id=exam.course_id,
                  data={"exam_id": exam.id, "number": attempt.number, "deadline": attempt.deadline.isoformat()},
                  origin=origin)
+    notices.attempt_changed(attempt)
     db.session.commit()
     return attempt
 
@@ -150,7 +149,9 @@ def save_answer(attempt_id, question_id, option_ids, *, user_id, course_id, flag
     except AppError:
         db.session.rollback()
         raise
-    _upsert_answer(attempt_id, question_id, {"option_ids": chosen, "flagged": bool(flagged), "saved_at": now})
+    values = {"option_ids": chosen, "flagged": bool(flagged), "saved_at": now}
+    upsert(Answer, {"attempt_id": attempt_id, "question_id": question_id, **values},
+           key=("attempt_id", "question_id"), update=values)
     db.session.commit()
     return now
 
@@ -206,14 +207,6 @@ def _check_options(question_id, chosen):
         raise SaveRefused("That option does not belong to this question.")
     if rows and rows[0].kind == "single" and len(chosen) > 1:
         raise SaveRefused("This question takes one answer.")
-
-
-def _upsert_answer(attempt_id, question_id, values):
-    """INSERT ... ON CONFLICT DO UPDATE: one statement, safe when two saves of a question race."""
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Answer).values(attempt_id=attempt_id, question_id=question_id, **values)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=[Answer.attempt_id, Answer.question_id], set_=values))
 
 
 def set_position(attempt, position):
@@ -280,6 +273,7 @@ def _end(open_attempts, to, *, actor_user_id, origin, reason, now):
         )
         audit.record("attempt.graded", "attempt", attempt.id, course_id=exam.course_id, origin=origin,
                      data={"score": attempt.score, "max_score": attempt.max_score})
+        notices.attempt_changed(attempt)
     outbox.queue(ended, now)
     return ended
 
@@ -410,6 +404,7 @@ def _move(attempt, to, *, actor_user_id, origin, changes, data):
     except TransitionLost:
         db.session.rollback()
         raise AttemptRefused("The attempt changed meanwhile; look again.") from None
+    notices.attempt_changed(attempt)
     db.session.commit()
 
 
@@ -452,6 +447,7 @@ def _extend_open(open_attempts, minutes):
         attempt.deadline = attempt.deadline + timedelta(minutes=minutes)
         if attempt.check_at is not None:
             attempt.check_at = attempt.deadline
+        notices.attempt_changed(attempt)
         extended.append(attempt)
     return extended
 

@@ -7,9 +7,10 @@ from collections import Counter
 from sqlalchemy import select
 
 from lti_tool.db import db
+from lti_tool.exam import roster
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.exam.models import Attempt, GradeOutbox
-from lti_tool.identity.models import Membership, User
+from lti_tool.spreadsheet import safe_cell
 
 CSV_COLUMNS = ("name", "email", "attempt", "status", "score", "max_score", "percent", "passed", "started_at",
                "finished_at", "minutes_used", "passback")
@@ -17,20 +18,9 @@ CSV_COLUMNS = ("name", "email", "attempt", "status", "score", "max_score", "perc
 
 def student_rows(exam):
     """Every student of the course (including those who never started), with their latest attempt."""
-    members = db.session.execute(
-        select(User, Membership).join(Membership, Membership.user_id == User.id)
-        .where(Membership.course_id == exam.course_id)
-    ).all()
-    attempts = {}
-    for attempt in db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id).order_by(Attempt.number)):
-        attempts[attempt.user_id] = attempt
     passback = _latest_passback(exam.id)
-    rows = []
-    for user, membership in members:
-        attempt = attempts.pop(user.id, None)
-        if "student" in membership.roles or attempt is not None:
-            rows.append(_row(exam, user, attempt, passback.get(attempt.id) if attempt else None))
-    return sorted(rows, key=lambda r: (r["name"] or "").lower())
+    return [_row(exam, user, attempt, passback.get(attempt.id) if attempt else None)
+            for user, attempt in roster.students(exam)]
 
 
 def _latest_passback(exam_id):
@@ -103,14 +93,5 @@ def to_csv(rows):
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         values = dict(row, passback=row["passback"]["status"] if row["passback"] else "")
-        writer.writerow([_cell(values[c]) for c in CSV_COLUMNS])
+        writer.writerow([safe_cell(values[c]) for c in CSV_COLUMNS])
     return out.getvalue()
-
-
-def _cell(value):
-    """A CSV cell a spreadsheet will not run as a formula (names come from the LMS, not from us)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -23,6 +23,8 @@ class LaunchContext:
     roles: tuple
     launch_id: str
     launched_at: int
+    # When the token proving this runs out (set by verify); a socket closes then unless sent a new one.
+    expires_at: int | None = None
 
     def has_any(self, *roles):
         return any(r in self.roles for r in roles)
@@ -76,4 +78,5 @@ def verify(token, *, secret_key, issuer):
         roles=tuple(claims["roles"]),
         launch_id=claims["lid"],
         launched_at=int(claims["lat"]),
+        expires_at=int(claims["exp"]),
     )

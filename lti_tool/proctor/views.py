@@ -1,10 +1,71 @@
-"""Proctor pages. The dashboard arrives with the proctoring issue; this is its entry."""
+"""Proctoring: the two websockets, the dashboard and review pages, and the review API."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, g, render_template
+
+from lti_tool.errors import Forbidden
+from lti_tool.exam import services as exam_services
+from lti_tool.identity import access
+from lti_tool.identity.roles import ToolRole
+from lti_tool.proctor import actions, events, review
+from lti_tool.proctor.dashboard_socket import DashboardSocket
+from lti_tool.proctor.student_socket import StudentSocket
+from lti_tool.realtime import messages, sockets
 
 bp = Blueprint("proctor", __name__)
+PROCTORS = (ToolRole.PROCTOR, ToolRole.TEST_MAKER)
+
+
+@bp.record_once
+def _resync_after_bus_gaps(state):
+    bus = state.app.extensions["bus"]
+    bus.on_gap(lambda: StudentSocket.resync_all(state.app))
+    bus.on_gap(lambda: DashboardSocket.resync_all(state.app))
+
+
+def _run(ws, session, schema):
+    try:
+        sockets.serve(ws, schema, session.handle)
+    finally:
+        session.close()
+
+
+@sockets.sock.route("/ws/student", bp=bp)
+def student_socket(ws):
+    _run(ws, StudentSocket(), messages.STUDENT)
+
+
+@sockets.sock.route("/ws/proctor", bp=bp)
+def proctor_socket(ws):
+    _run(ws, DashboardSocket(), messages.PROCTOR)
 
 
 @bp.get("/proctor/")
 def home():
     return render_template("proctor/home.html")
+
+
+def _proctored_exam(exam_id):
+    exam = exam_services.get_exam(g.launch.course_id, exam_id)
+    if not exam_services.can_proctor(exam, g.launch):
+        raise Forbidden("You are not a proctor of this exam.")
+    return exam
+
+
+@bp.get("/api/exams/<int:exam_id>/attempts/<int:attempt_id>/timeline")
+@access.require_launch(*PROCTORS)
+def attempt_timeline(exam_id, attempt_id):
+    exam = _proctored_exam(exam_id)
+    attempt = actions.attempt_of(exam, attempt_id)
+    timeline = events.timeline(attempt.id)
+    names = exam_services.user_names({e.actor_user_id for e in timeline if e.actor_user_id})
+    return {"attempt_id": attempt.id, "status": attempt.status,
+            "events": [{**events.as_dict(e), "actor_name": names.get(e.actor_user_id)} for e in timeline]}
+
+
+@bp.get("/api/exams/<int:exam_id>/irregularities.csv")
+@access.require_launch(*PROCTORS)
+def irregularities_csv(exam_id):
+    exam = _proctored_exam(exam_id)
+    names = exam_services.user_names({e.actor_user_id for e in events.for_exam(exam.id) if e.actor_user_id})
+    return Response(review.irregularities_csv(exam, names), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="exam-{exam.id}-irregularities.csv"'})

@@ -1,0 +1,16 @@
+"""What the exam tells the real-time side when an attempt starts, changes or ends: one message on the
+exam's channel and the attempt's, sent after commit. The proctoring package turns it into what each page
+needs; the exam never imports proctoring."""
+
+from lti_tool.realtime import channels, on_commit
+
+
+def attempt_changed(attempt):
+    message = {
+        "type": "attempt", "attempt_id": attempt.id, "exam_id": attempt.exam_id, "user_id": attempt.user_id,
+        "status": attempt.status, "deadline": attempt.deadline.isoformat(),
+        "paused_at": attempt.paused_at and attempt.paused_at.isoformat(),
+        "finish_reason": attempt.finish_reason,
+    }
+    on_commit.publish(channels.exam(attempt.exam_id), message)
+    on_commit.publish(channels.attempt(attempt.id), message)

@@ -1,0 +1,82 @@
+"""The proctor dashboard's socket: the room from the database on (re)connect, then every violation,
+presence change, status change and action live; the proctor's commands go through proctor/actions.py."""
+
+from lti_tool.db import db
+from lti_tool.errors import Forbidden, NotFound
+from lti_tool.exam import services as exam_services
+from lti_tool.exam.models import Exam
+from lti_tool.identity.roles import ToolRole
+from lti_tool.proctor import actions, room
+from lti_tool.proctor.socket_session import SocketSession, new_registry
+from lti_tool.realtime import channels
+
+ORIGIN = "proctor dashboard"
+
+
+class DashboardSocket(SocketSession):
+    roles = (ToolRole.PROCTOR, ToolRole.TEST_MAKER)
+    live = new_registry()
+
+    def __init__(self):
+        super().__init__()
+        self.exam_id = None
+
+    def greet(self, context, message):
+        try:
+            exam = exam_services.get_exam(context.course_id, message["exam_id"])
+        except NotFound:
+            raise Forbidden("That exam is not in your course.") from None
+        if not exam_services.can_proctor(exam, context):
+            raise Forbidden("You are not a proctor of this exam.",
+                            hint="The test maker lists the proctors of each exam by email.")
+        self.exam_id = exam.id
+        self.subscribe(channels.exam(exam.id), self._from_bus)
+        self.send(room.snapshot(exam))
+
+    def resync(self):
+        self.send(room.snapshot(self._exam()))
+
+    def _from_bus(self, message):
+        if message["type"] == "attempt":
+            message = {**message, "type": "status"}
+        self.send(message)
+
+    def _exam(self):
+        return db.session.get(Exam, self.exam_id)
+
+    def _act(self, message, action, *args):
+        exam = self._exam()
+        attempt = actions.attempt_of(exam, message["attempt_id"])
+        action(exam, attempt, *args, actor_user_id=self.context.user_id, origin=ORIGIN)
+        self.send({"type": "ack", "action": message["type"], "attempt_id": attempt.id})
+
+    def on_warn(self, message):
+        self._act(message, actions.warn, message["text"])
+
+    def on_pause(self, message):
+        self._act(message, actions.pause, message.get("reason"))
+
+    def on_resume(self, message):
+        self._act(message, actions.resume)
+
+    def on_extend(self, message):
+        self._act(message, actions.extend, message["minutes"])
+
+    def on_terminate(self, message):
+        self._act(message, actions.terminate, message["reason"])
+
+    def on_note(self, message):
+        self._act(message, actions.note, message["text"])
+
+    def on_announce(self, message):
+        actions.announce(self._exam(), message["text"], actor_user_id=self.context.user_id, origin=ORIGIN)
+        self.send({"type": "ack", "action": "announce"})
+
+    def on_close_exam(self, message):
+        ended = actions.close_exam(self._exam(), actor_user_id=self.context.user_id, origin=ORIGIN)
+        self.send({"type": "ack", "action": "close_exam", "attempts_ended": ended})
+
+    def on_extend_exam(self, message):
+        extended = actions.extend_exam(self._exam(), message["minutes"], actor_user_id=self.context.user_id,
+                                       origin=ORIGIN)
+        self.send({"type": "ack", "action": "extend_exam", "attempts_extended": len(extended)})

@@ -1,0 +1,49 @@
+"""Proctoring's record: every event of an exam room (violations, warnings and their acknowledgements,
+pauses, extra time, closes, notes, announcements) and each attempt's presence."""
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lti_tool.db import UTCDateTime, db, utcnow
+
+# SQLite only auto-increments INTEGER PRIMARY KEY, so BigInteger becomes Integer there.
+EventId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class ProctorEvent(db.Model):
+    """One thing that happened in the room, written before anyone is told about it. `attempt_id` is
+    None for what concerns the whole exam (an announcement, closing or extending it)."""
+
+    __tablename__ = "proctor_events"
+    __table_args__ = (
+        Index("ix_proctor_events_exam_id_at", "exam_id", "at"),
+        Index("ix_proctor_events_attempt_id_at", "attempt_id", "at"),
+        # A page resending an event after a reconnect names it with the same id: recorded once.
+        UniqueConstraint("attempt_id", "client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"))
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    actor_user_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    # The violation's type (tab_hidden, copy, ...), when kind is "violation".
+    detail: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # What the student's browser said the time was: evidence, never trusted for anything else.
+    client_time = mapped_column(UTCDateTime)
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class Presence(db.Model):
+    """Whether a student's exam page is there, from its socket and heartbeats. Shared by every worker,
+    so a dashboard on another worker (or reconnecting) sees the same."""
+
+    __tablename__ = "presences"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10))
+    last_seen_at = mapped_column(UTCDateTime, nullable=False)
+    changed_at = mapped_column(UTCDateTime, nullable=False)
