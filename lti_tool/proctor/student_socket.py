@@ -76,9 +76,10 @@ class StudentSocket(SocketSession):
         if not write:
             return
         presence.record(self.attempt_id, state, now, changed=changed)
-        if changed:
-            on_commit.publish(channels.exam(self.exam_id), {
-                "type": "presence", "attempt_id": self.attempt_id, "state": state, "at": now.isoformat()})
+        # Also unchanged readings go out (every REFRESH_EVERY): a dashboard shows a page it has not heard
+        # of for SILENT_AFTER as offline, which covers a worker that died holding the socket.
+        on_commit.publish(channels.exam(self.exam_id), {
+            "type": "presence", "attempt_id": self.attempt_id, "state": state, "at": now.isoformat()})
         db.session.commit()
 
     def _from_bus(self, message):
