@@ -9,6 +9,7 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -17,6 +18,7 @@ from lti_tool.db import db
 from lti_tool.launch import platforms
 from tests.lti_platform import CLIENT_ID, DEPLOYMENT_ID, LEARNER, SigningKey, TestPlatform
 
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # CI sets this: a service that cannot be reached there is a failure, not a skip.
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -71,6 +73,20 @@ def postgres_url():
         ), {"name": name})
         conn.execute(sa.text(f'DROP DATABASE "{name}"'))
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"Redis is required but not reachable at {REDIS_URL}: {exc}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    finally:
+        client.close()
+    return REDIS_URL
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -168,6 +168,7 @@ def test_the_socket_closes_when_its_token_runs_out_unless_a_new_one_is_sent(room
     context = access.verify_token(token)
     short = tokens.issue(context, secret_key=app.config["SECRET_KEY"], issuer=app.config["TOOL_BASE_URL"], ttl=2)
     page = room.student_page(short, attempt)
+    page.next("time")  # the state sent on connect
     page.send(type="hello", token=token, attempt_id=attempt["id"])  # refreshed in time
     page.next("hello")
     refreshed = room.student_page(short, attempt)

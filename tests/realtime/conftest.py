@@ -1,32 +1,12 @@
 """Fixtures for the real-time tests: the Redis every machine of this kind runs, and buses on it that
 see only their own test's channels."""
 
-import os
-import socket
 import uuid
 
 import pytest
-import redis
 
 from lti_tool import create_app
 from lti_tool.realtime.bus import RedisBus
-from tests.conftest import REQUIRE_SERVICES
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture(scope="session")
-def redis_url():
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.ConnectionError as exc:
-        if REQUIRE_SERVICES:
-            pytest.fail(f"Redis is required but not reachable at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
-    finally:
-        client.close()
-    return REDIS_URL
 
 
 @pytest.fixture
@@ -60,9 +40,3 @@ def redis_bus(redis_url, channel_prefix):
     yield make
     for bus in buses:
         bus.close()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

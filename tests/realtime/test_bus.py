@@ -15,7 +15,7 @@ import redis
 
 from lti_tool.realtime.bus import InProcessBus, RedisBus, make_bus
 from tests.conftest import REQUIRE_SERVICES
-from tests.realtime.conftest import free_port
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 5

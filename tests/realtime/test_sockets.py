@@ -3,11 +3,7 @@ over a real server and client, no compression and no crash on oversize or malfor
 
 import contextlib
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -25,12 +21,14 @@ from wsproto.events import AcceptConnection, CloseConnection, Ping, Request, Tex
 from lti_tool import realtime
 from lti_tool.errors import Forbidden, NotAuthenticated
 from lti_tool.realtime.sockets import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, serve, sock
-from tests.realtime.conftest import free_port
 from tests.realtime.schema import SCHEMA
+from tests.servers import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 
 WAIT = 5
+# The app gunicorn serves in these tests (it adds one test-only socket to the real one).
+APP = "tests.realtime.gevent_worker:app"
 HELLO = json.dumps({"type": "hello", "token": "good"})
 HEARTBEAT = json.dumps({"type": "heartbeat", "client_time": 1.5})
 
@@ -300,46 +298,10 @@ def test_a_frame_over_the_transport_limit_closes_that_socket_and_the_server_goes
         assert reply(ws) == {"type": "echo", "of": "hello"}
 
 
-@contextlib.contextmanager
-def gunicorn(env, log_path):
-    """tests/realtime/gevent_worker.py under gunicorn + gevent with the tool's own gunicorn settings,
-    one worker; yields the port."""
-    port = free_port()
-    env = {**os.environ, **env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "configs/gunicorn.conf.py",
-             "tests.realtime.gevent_worker:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for_port(port, process, log_path)
-            yield port
-        finally:
-            process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-            try:
-                process.wait(timeout=2 * WAIT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_for_port(port, process, log_path):
-    deadline = time.monotonic() + 6 * WAIT
-    while True:
-        assert process.poll() is None, f"gunicorn exited: {log_path.read_text()}"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            assert time.monotonic() < deadline, f"gunicorn did not listen: {log_path.read_text()}"
-            time.sleep(0.05)  # a port gives no other sign that it is ready
-
-
 def test_under_gunicorn_a_message_on_one_server_reaches_the_sockets_of_another_through_redis(redis_url, tmp_path):
     env = {"APP_ENV": "test", "DATABASE_URL": f"sqlite:///{tmp_path / 'tool.sqlite3'}", "REDIS_URL": redis_url,
            "TEST_CHANNEL": f"test-{uuid.uuid4().hex[:12]}"}
-    with gunicorn(env, tmp_path / "first.log") as first, gunicorn(env, tmp_path / "second.log") as second:
+    with gunicorn(APP, env, tmp_path / "first.log") as first, gunicorn(APP, env, tmp_path / "second.log") as second:
         status, headers = handshake(first, "/test/socket")
         assert status == "HTTP/1.1 101 Switching Protocols"
         assert "sec-websocket-extensions" not in headers
@@ -362,7 +324,7 @@ def test_under_gunicorn_a_client_slower_than_the_server_gets_every_frame_intact(
     """Also while the server pings it every 20 ms: a ping must not land inside a frame being written."""
     env = {"APP_ENV": "test", "DATABASE_URL": f"sqlite:///{tmp_path / 'tool.sqlite3'}", "REDIS_URL": redis_url,
            "TEST_CHANNEL": f"test-{uuid.uuid4().hex[:12]}", "TEST_PING_INTERVAL": "0.02"}
-    with gunicorn(env, tmp_path / "server.log") as port:
+    with gunicorn(APP, env, tmp_path / "server.log") as port:
         conn, protocol = raw_client(port)
         with conn:
             assert read_messages(conn, protocol, 1)[0]["type"] == "welcome"
