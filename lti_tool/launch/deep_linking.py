@@ -12,7 +12,8 @@ from lti_tool.launch.models import Launch
 from lti_tool.launch.services import CLAIM_DEEP_LINKING, DEEP_LINKING_REQUEST
 from lti_tool.launch.tool_conf import PlatformRegistration
 
-# The gradebook column counts in percent; the exam issue scales each attempt's score to it.
+# The gradebook column counts in percent. Each score carries its own scoreMaximum (the exam's points) and
+# the platform scales it to the column, as AGS asks of platforms (Moodle and Canvas do).
 SCORE_MAXIMUM = 100
 
 
