@@ -62,6 +62,13 @@ def attempt_timeline(exam_id, attempt_id):
             "events": [{**events.as_dict(e), "actor_name": names.get(e.actor_user_id)} for e in timeline]}
 
 
+@bp.get("/api/exams/<int:exam_id>/violation-counts")
+@access.require_launch(*PROCTORS)
+def violation_counts(exam_id):
+    """{attempt id: {violation type: count}}, for the marks table."""
+    return {"attempts": events.violation_counts(_proctored_exam(exam_id).id)}
+
+
 @bp.get("/api/exams/<int:exam_id>/irregularities.csv")
 @access.require_launch(*PROCTORS)
 def irregularities_csv(exam_id):

@@ -84,3 +84,14 @@ def test_the_review_endpoints_are_for_the_exams_proctors_only(room, client, lti)
     other_exam = room.course.exam(questions=1)
     foreign = f"/api/exams/{other_exam['id']}/attempts/{attempt['id']}/timeline"
     assert _get(room, foreign, room.course.maker).status_code == 404
+
+
+def test_violation_counts_for_the_marks_table(room):
+    token, attempt = room.student("s1")
+    page = room.student_page(token, attempt)
+    for n, kind in enumerate(("copy", "copy", "paste")):
+        page.send(type="violation", kind=kind, client_time=time.time() * 1000, id=f"v-{n}")
+        page.next("ack", id=f"v-{n}")
+    path = f"/api/exams/{room.exam['id']}/violation-counts"
+    assert _get(room, path, room.course.maker).json == {"attempts": {str(attempt["id"]): {"copy": 2, "paste": 1}}}
+    assert _get(room, path, token).status_code == 403

@@ -23,6 +23,17 @@ function passedText(row) {
   return row.passed ? "Yes" : "No";
 }
 
+function violationTotal(row) {
+  return Object.values(row.violations).reduce((sum, n) => sum + n, 0);
+}
+
+function violationsCell(row) {
+  const total = violationTotal(row);
+  if (!row.attempt_id) return "—";
+  const byKind = Object.entries(row.violations).map(([kind, n]) => `${kind.replaceAll("_", " ")}: ${n}`).join(", ");
+  return el("span", byKind ? { title: byKind, "aria-label": `${total} (${byKind})` } : {}, String(total));
+}
+
 function passbackCell(row) {
   const p = row.passback;
   if (!p) return el("span", { class: "hint" }, row.attempt_id ? "Not queued" : "—");
@@ -72,6 +83,7 @@ const table = sortableTable(byId("students-table"), [
   { key: "started_at", label: "Started", cell: (r) => whenShort(r.started_at) },
   { key: "finished_at", label: "Finished", cell: (r) => whenShort(r.finished_at) },
   { key: "minutes_used", label: "Minutes", numeric: true, cell: (r) => num(r.minutes_used) },
+  { key: "violations", label: "Violations", numeric: true, sort: violationTotal, cell: violationsCell },
   { key: "passback", label: "Grade sent", sort: (r) => r.passback?.status ?? null, cell: passbackCell },
   { key: "actions", label: "Actions", sortable: false, cell: actionsCell },
 ], { empty: "No students yet. Students appear once they open the tool from the course.",
@@ -115,8 +127,9 @@ function fillAuditFilter() {
 }
 
 async function loadMarks() {
-  const data = await api(`/api/exams/${examId}/marks`);
-  students = data.students;
+  const [data, violations] = await Promise.all([
+    api(`/api/exams/${examId}/marks`), api(`/api/exams/${examId}/violation-counts`)]);
+  students = data.students.map((row) => ({ ...row, violations: violations.attempts[row.attempt_id] || {} }));
   table.setRows(students);
   byId("marks-summary").textContent = summary(students, data.questions.length);
   byId("histogram").replaceChildren(histogram(data.histogram));
