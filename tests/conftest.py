@@ -199,8 +199,14 @@ def lti(client, registered_platform):
     return LtiLaunch(client, registered_platform)
 
 
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "redis_url" in getattr(item, "fixturenames", ()):
+            item.add_marker("redis")
+
+
 def pytest_terminal_summary(terminalreporter):
-    """Say plainly how many PostgreSQL-backed and browser tests ran, so CI shows they were not skipped."""
+    """Say plainly how many PostgreSQL, Redis and browser tests ran, so CI shows they were not skipped."""
     def count(outcome, predicate):
         # A pass is reported for the call; a skip usually at setup (a fixture skipped it).
         return sum(1 for report in terminalreporter.stats.get(outcome, [])
@@ -212,7 +218,11 @@ def pytest_terminal_summary(terminalreporter):
     def in_browser(report):
         return "browser" in report.keywords
 
+    def on_redis(report):
+        return "redis" in report.keywords
+
     terminalreporter.write_line(
         f"PostgreSQL-backed tests: {count('passed', on_postgres)} passed, {count('skipped', on_postgres)} skipped; "
+        f"Redis-backed tests: {count('passed', on_redis)} passed, {count('skipped', on_redis)} skipped; "
         f"browser tests: {count('passed', in_browser)} passed, {count('skipped', in_browser)} skipped"
     )
