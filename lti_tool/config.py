@@ -57,6 +57,9 @@ DEFAULTS = {
     "SOCKET_CLOSE_TIMEOUT": 5.0,
     # A socket must say hello with its launch token within this many seconds.
     "SOCKET_HELLO_TIMEOUT": 10.0,
+    # What one socket may send: a page sends a heartbeat every few seconds and a violation now and then.
+    "SOCKET_MESSAGES_PER_SECOND": 5.0,
+    "SOCKET_MESSAGE_BURST": 30,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
 }

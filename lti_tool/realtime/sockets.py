@@ -13,6 +13,7 @@ from wsproto.events import CloseConnection, TextMessage
 
 from lti_tool.errors import AppError, NotAuthenticated
 from lti_tool.realtime.messages import decode, error_frame
+from lti_tool.realtime.rate import TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,12 @@ INTERNAL_ERROR_FRAME = {
     "type": "error", "code": "internal_error",
     "message": "The server hit an unexpected error handling that message; please try again.",
 }
+
+
+class RateLimited(AppError):
+    code = "rate_limited"
+    title = "Too many messages"
+    http_status = 429
 
 
 def init_app(app):
@@ -108,6 +115,7 @@ def serve(ws, schema, handle):
 def _receive(ws, connection, schema, handle, config):
     max_bytes = config["SOCK_SERVER_OPTIONS"]["max_message_size"]
     hello_deadline = time.monotonic() + config["SOCKET_HELLO_TIMEOUT"]
+    bucket = TokenBucket(config["SOCKET_MESSAGES_PER_SECOND"], config["SOCKET_MESSAGE_BURST"])
     greeted = False
     while not connection.closed:
         raw = ws.receive(timeout=None if greeted else max(0.0, hello_deadline - time.monotonic()))
@@ -115,6 +123,8 @@ def _receive(ws, connection, schema, handle, config):
             connection.close(CLOSE_UNAUTHENTICATED, "no hello in time")
             return
         try:
+            if not bucket.take():
+                raise RateLimited("Too many messages; this one was not taken. Send it again in a moment.")
             message = decode(raw, schema, max_bytes)
             if not greeted and message["type"] != "hello":
                 raise NotAuthenticated("Send hello with your launch token first.")

@@ -175,3 +175,18 @@ def test_the_socket_closes_when_its_token_runs_out_unless_a_new_one_is_sent(room
     assert refreshed.closed_with(timeout=10) == CLOSE_UNAUTHENTICATED
     page.send(type="heartbeat", visible=True)
     assert page.next("time")
+
+
+def test_a_page_sending_too_much_is_told_and_keeps_its_socket(room, app):
+    app.config.update(SOCKET_MESSAGE_BURST=3, SOCKET_MESSAGES_PER_SECOND=0.001)
+    token, attempt = room.student()
+    page = room.student_page(token, attempt)  # the hello takes one of the three
+    page.next("time")
+    page.send(type="violation", kind="copy", client_time=1, id="v-1")
+    page.next("ack", id="v-1")
+    page.send(type="violation", kind="copy", client_time=2, id="v-2")
+    page.next("ack", id="v-2")
+    page.send(type="violation", kind="copy", client_time=3, id="v-3")
+    assert page.next("error")["code"] == "rate_limited"
+    assert db.session.scalar(select(func.count()).select_from(ProctorEvent)) == 2
+    assert page.ws.connected
