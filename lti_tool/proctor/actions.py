@@ -105,14 +105,14 @@ def announce(exam, text, *, actor_user_id, origin):
 
 def close_exam(exam, *, actor_user_id, origin):
     """End the exam now: every open attempt is finalized."""
-    events.record(exam, events.EXAM_CLOSED, actor_user_id=actor_user_id, origin=origin)
+    _tell_room(exam, events.record(exam, events.EXAM_CLOSED, actor_user_id=actor_user_id, origin=origin))
     return attempts.close_exam(exam, actor_user_id=actor_user_id, origin=origin)
 
 
 def extend_exam(exam, minutes, *, actor_user_id, origin):
     """More time for everyone still taking the exam (and a later close)."""
-    events.record(exam, events.EXAM_EXTENDED, actor_user_id=actor_user_id, data={"minutes": minutes},
-                  origin=origin)
+    _tell_room(exam, events.record(exam, events.EXAM_EXTENDED, actor_user_id=actor_user_id,
+                                   data={"minutes": minutes}, origin=origin))
     try:
         return attempts.extend_exam(exam, minutes, actor_user_id=actor_user_id, origin=origin)
     except AppError:
