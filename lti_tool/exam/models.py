@@ -23,6 +23,8 @@ class Exam(db.Model):
     pass_mark: Mapped[float | None] = mapped_column(Float)  # percent
     show_results_after_close: Mapped[bool] = mapped_column(Boolean, default=False)
     partial_credit: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The student's page asks for full screen before showing questions and tells the proctor when it is left.
+    require_fullscreen: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)

@@ -67,6 +67,7 @@ FIELDS = {
     "pass_mark": _percent_or_none,
     "show_results_after_close": _flag,
     "partial_credit": _flag,
+    "require_fullscreen": _flag,
 }
 
 

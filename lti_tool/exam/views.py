@@ -297,6 +297,7 @@ def exam_summary(exam):
         "closes_at": exam.closes_at and exam.closes_at.isoformat(),
         "closed": exam.closed_at is not None, "duration_minutes": exam.duration_minutes,
         "attempts_allowed": exam.attempts_allowed, "questions": len(exam.questions),
+        "require_fullscreen": exam.require_fullscreen,
     }
 
 
@@ -331,7 +332,9 @@ def attempt_state(attempt):
     answers = attempts.answers_of(attempt.id)
     final = Status(attempt.status) in FINAL
     state = {
-        "id": attempt.id, "exam": {"id": exam.id, "title": exam.title, "instructions": exam.instructions},
+        "id": attempt.id,
+        "exam": {"id": exam.id, "title": exam.title, "instructions": exam.instructions,
+                 "require_fullscreen": exam.require_fullscreen},
         "status": attempt.status, "number": attempt.number, "position": attempt.position,
         "deadline": attempt.deadline.isoformat(), "now": now.isoformat(),
         "seconds_left": 0 if final else timer.seconds_left(attempt, now),

@@ -6,11 +6,14 @@ import { forgetOpened, openedWith, storageWorks, tabStore } from "./tab-state.js
 const TOKEN_KEY = "token";
 let token = null;
 let refreshTimer = null;
+let refreshing = null;
+const refreshListeners = new Set();
 
 function store(value) {
   token = value;
   tabStore.set(TOKEN_KEY, value);
   scheduleRefresh();
+  for (const listener of refreshListeners) listener(value);
 }
 
 function expiresInMs(value) {
@@ -23,20 +26,42 @@ function expiresInMs(value) {
 function scheduleRefresh() {
   clearTimeout(refreshTimer);
   const delay = Math.max(5000, expiresInMs(token) / 2);
-  refreshTimer = setTimeout(refresh, delay);
+  refreshTimer = setTimeout(refreshToken, delay);
 }
 
-async function refresh() {
+/** Exchange the launch token for a fresh one now (one exchange at a time). Resolves "refreshed", "expired" (the
+ * session is over; the page says so) or "offline" (tried again in a moment). */
+export function refreshToken() {
+  refreshing ??= exchange().finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+async function exchange() {
+  clearTimeout(refreshTimer);
   const response = await fetch("/api/session/refresh", {
     method: "POST", headers: { Authorization: `Bearer ${token}` },
   }).catch(() => null);
-  if (response && response.ok) {
-    store((await response.json()).token);
-  } else if (response && (response.status === 401 || response.status === 403)) {
-    showExpired();
-  } else {
-    refreshTimer = setTimeout(refresh, 10000); // offline: try again soon
+  const fresh = response?.ok ? (await response.json().catch(() => ({}))).token : null;
+  if (fresh) {
+    store(fresh);
+    return "refreshed";
   }
+  if (response && (response.status === 401 || response.status === 403)) {
+    showExpired();
+    return "expired";
+  }
+  refreshTimer = setTimeout(refreshToken, 10000);
+  return "offline";
+}
+
+/** The launch token now, for what cannot send a header (the first message of a websocket). */
+export function launchToken() {
+  return token;
+}
+
+/** Call `listener(token)` with each new launch token, e.g. to send it on an open websocket. */
+export function onTokenRefresh(listener) {
+  refreshListeners.add(listener);
 }
 
 export class SessionError extends Error {}

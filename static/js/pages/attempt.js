@@ -1,9 +1,12 @@
 // Taking the exam: one question at a time, every click saved at once, a countdown from the server's
-// clock, and a page that never navigates away on its own (answers are never lost by leaving).
+// clock, and a page that never navigates away on its own (answers are never lost by leaving). Once the
+// attempt is open, live proctoring (attempt/proctoring.js) pushes the clock, pauses, warnings and the end.
 // tab-state.js first: it reads the fragment before session.js's start() strips it.
 import { tabStore } from "../tab-state.js";
 import { navigate, start } from "../session.js";
 import { Countdown, Milestones, ServerClock, describeRemaining, formatClock, parseTime } from "../attempt/clock.js";
+import { FullscreenGate } from "../attempt/fullscreen.js";
+import { Proctoring } from "../attempt/proctoring.js";
 import { HttpError, NetworkError, isConnectionProblem, request } from "../attempt/request.js";
 import { SaveQueue } from "../attempt/save-queue.js";
 
@@ -33,6 +36,8 @@ const page = {
   noticeKind: null,
 };
 let queue = null;
+let proctoring = null;
+let fullscreen = null;
 
 // --- talking to the server ----------------------------------------------------------------------
 
@@ -104,6 +109,22 @@ async function load() {
   renderAll();
   applyStatus(state);
   if (queue.size) queue.kick();
+  startProctoring(state);
+}
+
+function startProctoring(state) {
+  proctoring = new Proctoring({
+    attemptId,
+    page: { time: serverTime, pause: serverPause, resume: serverResume, end: serverEnded },
+  });
+  proctoring.start();
+  if (state.exam.require_fullscreen) {
+    fullscreen = new FullscreenGate({
+      onChange: (open) => { $("exam-body").hidden = !open; },
+      onExit: (detail) => proctoring.report("fullscreen_exit", detail),
+    });
+    fullscreen.start();
+  }
 }
 
 /** Fetch the attempt again: the server's clock, its status (paused, ended) and answers saved elsewhere. */
@@ -148,21 +169,81 @@ function applyStatus(state) {
     return;
   }
   if (state.status === "paused") {
-    if (page.noticeKind !== "paused") announce("Paused by the proctor.");
     countdown.stop();
     $("clock").textContent = formatClock(state.seconds_left * 1000);
-    showNotice("Paused by the proctor. Your answers are safe and the clock is stopped; please wait.", "paused");
+    $("pause-left").textContent = describeRemaining(state.seconds_left * 1000);
     setLocked(true);
+    showPaused(true);
     scheduleSync(PAUSED_POLL_MS);
     return;
   }
-  if (page.noticeKind === "paused") {
-    hideNotice();
-    announce("The proctor resumed your exam.");
-  }
+  showPaused(false);
   setLocked(false);
   countdown.start(); // calls onZero at once if the time is already up
   if (!page.timeUp) scheduleSync(RESYNC_MS);
+}
+
+/** The pause overlay over a page that takes no input (the clock shows the time left, stopped). */
+function showPaused(paused) {
+  const overlay = $("pause-overlay");
+  if (overlay.hidden !== paused) return;
+  overlay.hidden = !paused;
+  $("attempt-ui").inert = paused;
+  if (paused) {
+    announce($("pause-title").textContent);
+    $("pause-title").focus();
+  } else {
+    announce("The proctor resumed your exam.");
+    ($("exam-body").hidden ? $("fullscreen-gate").querySelector("button:not([hidden])") : $("question-heading"))
+      ?.focus();
+  }
+}
+
+// --- what the proctoring socket says --------------------------------------------------------------
+
+/** The server's clock and status (each heartbeat's answer, and extra time). */
+function serverTime(message, t0, t1) {
+  if (page.ended) return;
+  clock.sync(message, t0, t1);
+  if (message.status !== page.status) {
+    resync(); // a change this page missed: the attempt's state says all of it
+  } else if (page.status === "in_progress" && !page.timeUp) {
+    countdown.start();
+  }
+}
+
+function serverPause(message) {
+  if (page.ended) return;
+  const now = performance.now();
+  clock.sync(message, now, now);
+  applyStatus({ status: "paused", seconds_left: (parseTime(message.deadline) - parseTime(message.paused_at)) / 1000 });
+}
+
+function serverResume(message) {
+  if (page.ended) return;
+  const now = performance.now();
+  clock.sync(message, now, now);
+  applyStatus({ status: message.status });
+}
+
+/** Terminated, the exam closed, or ended elsewhere: lock the page at once, then show the ending as the
+ * server has it (with the score, if shown), or as the message said when the server cannot be reached. */
+async function serverEnded(message) {
+  if (page.ended) return;
+  setLocked(true);
+  countdown.stop();
+  clearTimeout(page.syncTimer);
+  let state = null;
+  try {
+    state = await fetchState(attemptPath());
+  } catch {
+    // shown from the message below
+  }
+  if (!state || !FINAL.has(state.status)) {
+    const status = { terminate: "terminated", exam_closed: "timed_out" }[message.type] ?? message.status;
+    state = { status, result: { reason: message.type === "exam_closed" ? "exam closed" : message.reason } };
+  }
+  showEnded(state, { moveFocus: true });
 }
 
 // --- the countdown ------------------------------------------------------------------------------
@@ -431,7 +512,8 @@ function formatMoment(iso) {
 const ENDINGS = {
   submitted: ["Your exam has been submitted", "Your answers have been handed in.", "Submitted"],
   timed_out: ["Your exam has ended", "Time is up; your saved answers were submitted automatically.", "Ended"],
-  terminated: ["Your exam was ended by the proctor", "Your saved answers were submitted.", "Ended"],
+  terminated: ["Your exam was ended by the proctor",
+    "The answers you saved before it ended were submitted and will be graded.", "Ended"],
 };
 
 /** The attempt is over: lock the page and say how it ended (and the score, when the exam shows it). */
@@ -441,6 +523,9 @@ function showEnded(state, { moveFocus }) {
   page.status = state.status;
   countdown.stop();
   clearTimeout(page.syncTimer);
+  proctoring?.stop();
+  fullscreen?.stop();
+  $("pause-overlay").hidden = true;
   const unsent = queue.size;
   queue.stop();
   const dialog = $("submit-dialog");
@@ -452,7 +537,7 @@ function showEnded(state, { moveFocus }) {
   $("ended-title").textContent = title;
   let detail = message;
   if (state.status === "timed_out" && result.reason === "exam closed") {
-    detail = "The exam was closed; your saved answers were submitted automatically.";
+    detail = "The exam was closed; your saved answers were submitted automatically and will be graded.";
   } else if (state.status === "terminated" && result.reason) {
     detail = `Reason given: ${result.reason}. ${message}`;
   }

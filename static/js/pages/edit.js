@@ -21,6 +21,7 @@ const FIELD_LABELS = {
   duration_minutes: "Duration (minutes)", attempts_allowed: "Attempts allowed", pass_mark: "Pass mark",
   shuffle_questions: "Shuffle questions", shuffle_options: "Shuffle options",
   show_results_after_close: "Show results after close", partial_credit: "Partial credit",
+  require_fullscreen: "Require full screen",
 };
 
 function fillSettings() {
@@ -33,7 +34,8 @@ function fillSettings() {
   f.duration_minutes.value = s.duration_minutes;
   f.attempts_allowed.value = s.attempts_allowed;
   f.pass_mark.value = s.pass_mark ?? "";
-  for (const name of ["shuffle_questions", "shuffle_options", "show_results_after_close", "partial_credit"]) {
+  for (const name of ["shuffle_questions", "shuffle_options", "show_results_after_close", "partial_credit",
+    "require_fullscreen"]) {
     f[name].checked = Boolean(s[name]);
   }
   f.partial_credit.disabled = exam.has_attempts;
@@ -59,6 +61,7 @@ function settingsBody() {
     shuffle_questions: f.shuffle_questions.checked,
     shuffle_options: f.shuffle_options.checked,
     show_results_after_close: f.show_results_after_close.checked,
+    require_fullscreen: f.require_fullscreen.checked,
   };
   if (!exam.has_attempts) body.partial_credit = f.partial_credit.checked;
   return body;

@@ -41,6 +41,7 @@ function showExam(exam, standing) {
     + (exam.closes_at ? ", or less if the exam closes first" : "");
   fact("questions").textContent = String(exam.questions);
   fact("attempts").textContent = `${standing.attempts_used} of ${standing.attempts_allowed} used`;
+  $("lobby-fullscreen").hidden = !exam.require_fullscreen;
   $("lobby-exam").hidden = false;
 }
 

@@ -1,0 +1,199 @@
+// The exam page's proctoring socket (/ws/student). Its first message is a hello with the launch token, sent
+// again with each refreshed token so the server keeps it open past the old one's expiry. A heartbeat goes every
+// 15 s and whenever the page is shown or hidden; one left unanswered means the connection is dead even if the
+// browser has not noticed. A socket that drops is opened again with capped exponential backoff and jitter:
+// after 4401 with a fresh token first, never after 4403. Violations and warning acknowledgements stay queued
+// until the server acknowledges them and are sent again after each reconnect (it records a resend once).
+import { launchToken, onTokenRefresh, refreshToken } from "../session.js";
+
+const HEARTBEAT_MS = 15000;
+const REPLY_TIMEOUT_MS = 10000;
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30000;
+const CLOSE_UNAUTHENTICATED = 4401;
+const CLOSE_FORBIDDEN = 4403;
+
+/** Pairs a message with the server's acknowledgement of it: a violation by its id, a warning acknowledgement
+ * by the warning's id. */
+function ackKey(message) {
+  return "id" in message ? `violation:${message.id}` : `warning:${message.warning_id}`;
+}
+
+export class ProctorSocket {
+  /**
+   * @param {object} options
+   * @param {number} options.attemptId
+   * @param {(message: object, t0: number, t1: number) => void} options.onMessage  each server message except
+   *   hello, ack and error; t0..t1 (performance.now()) spans its round trip when it answers a heartbeat
+   * @param {(state: string, detail?: string) => void} options.onState  "connecting", "connected",
+   *   "reconnecting", "refused" (not allowed, not retried; detail says why), "expired" (the session is over)
+   * @param {(lostAt: number, ms: number) => void} options.onOutage  connected again after the connection was
+   *   lost at lostAt (Date.now()) for ms
+   */
+  constructor({ attemptId, onMessage, onState, onOutage }) {
+    this.attemptId = attemptId;
+    this.onMessage = onMessage;
+    this.onState = onState;
+    this.onOutage = onOutage;
+    this.ws = null;
+    this.ready = false; // the server answered this socket's hello
+    this.unacknowledged = new Map(); // ackKey -> message
+    this.failures = 0;
+    this.lostAt = null;
+    this.refusal = null; // the server's last error message: says why a 4403 refused us
+    this.heartbeatAt = null; // performance.now() of the heartbeat still unanswered
+    this.heartbeatTimer = null;
+    this.replyTimer = null;
+    this.retryTimer = null;
+    this.stopped = false;
+    this.listeners = [
+      [document, "visibilitychange", () => this.heartbeat()],
+      [window, "offline", () => this.drop()],
+      [window, "online", () => { if (!this.ws && this.retryTimer) this.reconnectNow(); }],
+    ];
+  }
+
+  start() {
+    for (const [target, type, listener] of this.listeners) target.addEventListener(type, listener);
+    onTokenRefresh(() => {
+      if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(this.hello()));
+    });
+    this.onState("connecting");
+    this.connect();
+  }
+
+  /** Close for good (the attempt is over). */
+  stop() {
+    this.stopped = true;
+    for (const [target, type, listener] of this.listeners) target.removeEventListener(type, listener);
+    clearTimeout(this.retryTimer);
+    const ws = this.ws;
+    this.disconnected();
+    ws?.close(1000, "attempt over");
+  }
+
+  /** Send now and again after every reconnect until the server acknowledges it. */
+  sendReliably(message) {
+    this.unacknowledged.set(ackKey(message), message);
+    if (this.ready) this.ws.send(JSON.stringify(message));
+  }
+
+  hello() {
+    return { type: "hello", token: launchToken(), attempt_id: this.attemptId };
+  }
+
+  connect() {
+    this.retryTimer = null;
+    if (this.stopped) return;
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${scheme}://${location.host}/ws/student`);
+    this.ws = ws;
+    ws.addEventListener("open", () => ws.send(JSON.stringify(this.hello())));
+    ws.addEventListener("message", (event) => { if (ws === this.ws) this.receive(event.data); });
+    ws.addEventListener("close", (event) => { if (ws === this.ws) this.closed(event.code); });
+  }
+
+  receive(data) {
+    const t1 = performance.now();
+    const t0 = this.heartbeatAt ?? t1;
+    this.heartbeatAt = null;
+    clearTimeout(this.replyTimer);
+    let message;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (message.type === "hello") {
+      if (!this.ready) this.connected();
+    } else if (message.type === "ack") {
+      this.unacknowledged.delete(ackKey(message));
+    } else if (message.type === "error") {
+      this.refusal = message.message;
+    } else {
+      this.onMessage(message, message.type === "time" ? t0 : t1, t1);
+    }
+  }
+
+  connected() {
+    this.ready = true;
+    this.failures = 0;
+    this.onState("connected");
+    for (const message of this.unacknowledged.values()) this.ws.send(JSON.stringify(message));
+    if (this.lostAt !== null) {
+      const lostAt = this.lostAt;
+      this.lostAt = null;
+      this.onOutage(lostAt, Date.now() - lostAt);
+    }
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+    this.heartbeat();
+  }
+
+  heartbeat() {
+    if (!this.ready) return;
+    this.ws.send(JSON.stringify({
+      type: "heartbeat", client_time: Date.now(), visible: document.visibilityState === "visible",
+    }));
+    if (this.heartbeatAt === null) {
+      this.heartbeatAt = performance.now();
+      this.replyTimer = setTimeout(() => this.drop(), REPLY_TIMEOUT_MS);
+    }
+  }
+
+  /** Give up on the socket now (offline, or a heartbeat unanswered) rather than wait for the browser to. */
+  drop() {
+    const ws = this.ws;
+    if (!ws) return;
+    this.closed(1006);
+    ws.close();
+  }
+
+  disconnected() {
+    this.ws = null;
+    this.ready = false;
+    this.heartbeatAt = null;
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.replyTimer);
+  }
+
+  closed(code) {
+    const wasReady = this.ready;
+    this.disconnected();
+    if (this.stopped) return;
+    if (code === CLOSE_FORBIDDEN) {
+      this.stop();
+      this.onState("refused", this.refusal);
+      return;
+    }
+    this.onState("reconnecting");
+    if (code === CLOSE_UNAUTHENTICATED) {
+      this.renew();
+      return;
+    }
+    if (wasReady) this.lostAt = Date.now();
+    this.retryLater();
+  }
+
+  /** The server refused the token (expired while the computer slept, say): get a fresh one, then reconnect. */
+  async renew() {
+    const outcome = await refreshToken();
+    if (this.stopped) return;
+    if (outcome === "expired") {
+      this.stop();
+      this.onState("expired");
+      return;
+    }
+    this.retryLater();
+  }
+
+  retryLater() {
+    const ceiling = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.failures);
+    this.failures += 1;
+    this.retryTimer = setTimeout(() => this.connect(), ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  reconnectNow() {
+    clearTimeout(this.retryTimer);
+    this.connect();
+  }
+}

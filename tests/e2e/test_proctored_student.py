@@ -1,0 +1,218 @@
+"""A student takes a proctored exam inside the demo LMS's cross-site frame while the proctor's side is played by
+a Python client on the dashboard socket: violations reach the proctor as they happen, a warning must be
+acknowledged (also after a reload), a pause freezes the page until the resume, an announcement shows, a
+force-close locks the page with the reason, and an exam that requires full screen shows its questions only there.
+
+Headless Chromium never hides a page by itself, so a hidden tab is played as STACK.md says: the page's
+visibilityState is redefined and the event dispatched."""
+
+import re
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.demo_lms import launch, tool_frame
+from tests.e2e.proctor_client import ProctorClient
+from tests.e2e.test_grade_passback import add_exam_to_course
+from tests.e2e.test_take_exam import QUESTIONS, attempt_id_of
+from tests.e2e.tool_api import student_row
+
+pytestmark = pytest.mark.browser
+
+HIDE_TAB = """() => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+SHOW_TAB = """() => {
+    delete document.visibilityState;
+    delete document.hidden;
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+# Runs in the exam page: session.js refreshes the launch token, and the open socket sends it in a new hello.
+REFRESH_TOKEN = """async () => {
+    const { launchToken, refreshToken } = await import("/static/js/session.js");
+    const sent = [];
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) { sent.push(JSON.parse(data)); return send.call(this, data); };
+    try {
+        const outcome = await refreshToken();
+        return { outcome, hello: sent.filter((m) => m.type === "hello").map((m) => m.token === launchToken()) };
+    } finally {
+        WebSocket.prototype.send = send;
+    }
+}"""
+
+
+@pytest.fixture
+def proctored(live_server, page):
+    """Adds an exam of two questions with these settings to the demo course, opens its proctor's socket, and
+    puts a student on question 1 of the open attempt with the page's proctoring connected."""
+    clients = []
+
+    def open_exam(**settings):
+        # A link of its own, so its grade goes to its own gradebook column.
+        title = f"Proctored quiz {uuid.uuid4().hex[:8]}"
+        maker = add_exam_to_course(page, live_server, title)
+        exam_id = next(e["id"] for e in maker.call("GET", "/api/exams")["exams"] if e["title"] == title)
+        if settings:
+            maker.call("PATCH", f"/api/exams/{exam_id}", json=settings)
+        for question in QUESTIONS[:2]:
+            maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=question)
+        proctor = ProctorClient(live_server["tool"], maker.token, exam_id)
+        clients.append(proctor)
+        launch(page, live_server, "student", "Student", link=title)
+        tool_frame(page).get_by_role("button", name="Start the exam").click()
+        expect(tool_frame(page).locator("#proctoring-status")).to_have_text("Proctoring connected", timeout=15000)
+        attempt_id = attempt_id_of(page)
+        proctor.next("presence", attempt_id=attempt_id, state="online")
+        return {"maker": maker, "exam_id": exam_id, "proctor": proctor, "attempt_id": attempt_id}
+
+    yield open_exam
+    for client in clients:
+        client.close()
+
+
+def test_violations_reach_the_proctor_and_a_warning_stays_until_the_student_acknowledges_it(page, proctored):
+    exam = proctored()
+    proctor, attempt_id = exam["proctor"], exam["attempt_id"]
+    frame = tool_frame(page)
+    tool = page.frame(name="tool-frame")
+    expect(frame.locator("#question-heading")).to_have_text("Question 1 of 2")
+
+    tool.evaluate(HIDE_TAB)
+    hidden = proctor.event("violation", "tab_hidden")
+    assert hidden["attempt_id"] == attempt_id
+    # The page's clock when it happened, next to the server's.
+    assert abs(datetime.fromisoformat(hidden["client_time"]) - datetime.fromisoformat(hidden["at"])) < timedelta(
+        seconds=30)
+    assert proctor.next("presence", attempt_id=attempt_id)["state"] == "away"
+    tool.evaluate(SHOW_TAB)
+    assert proctor.next("presence", attempt_id=attempt_id)["state"] == "online"
+
+    # Copy twice in a row is one report (at most one a second); events reach the proctor in order, so no
+    # second copy came before the context menu's.
+    frame.locator("#question-text").select_text()
+    page.keyboard.press("Control+C")
+    page.keyboard.press("Control+C")
+    frame.locator("#question-text").click(button="right")
+    assert proctor.event("violation", "copy")["attempt_id"] == attempt_id
+    proctor.event("violation", "context_menu")
+    assert not [m for m in proctor.seen if m["type"] == "event" and m["event"]["detail"] == "copy"]
+    page.keyboard.press("F12")
+    assert proctor.event("violation", "devtools_shortcut")["text"] == "F12"
+
+    proctor.command(type="warn", attempt_id=attempt_id, text="Keep your eyes on your own screen, please.")
+    warning_id = proctor.event("warning")["id"]
+    dialog = frame.get_by_role("dialog", name="Warning from your proctor")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Keep your eyes on your own screen, please.")
+    understood = dialog.get_by_role("button", name="I understand")
+    expect(understood).to_be_focused()
+    screenshot(page, "proctored-warning")
+    # Escape does not dismiss it (Chromium closes a dialog on a second Escape: the page opens it again).
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_visible()
+    expect(understood).to_be_focused()
+
+    # Reloaded before acknowledging: the server sends the warning again.
+    with tool.expect_navigation():
+        tool.evaluate("setTimeout(() => location.reload(), 0)")
+    expect(dialog).to_be_visible(timeout=15000)
+    expect(dialog).to_contain_text("Keep your eyes on your own screen, please.")
+    expect(understood).to_be_focused()
+    understood.click()
+    expect(dialog).to_be_hidden()
+    acknowledged = proctor.event("warning_ack")
+    assert acknowledged["data"] == {"warning_id": warning_id}
+    expect(frame.get_by_label("Paris")).to_be_enabled()
+
+
+def test_pause_resume_announce_and_force_close(page, proctored):
+    exam = proctored()
+    proctor, attempt_id = exam["proctor"], exam["attempt_id"]
+    frame = tool_frame(page)
+    paris = frame.get_by_label("Paris")
+    expect(paris).to_be_enabled()
+
+    proctor.command(type="pause", attempt_id=attempt_id, reason="Fire alarm")
+    paused = frame.get_by_role("heading", name="Your exam is paused by the proctor; your answers are safe")
+    expect(paused).to_be_visible()
+    expect(paused).to_be_focused()
+    expect(paris).to_be_disabled()
+    expect(frame.get_by_role("button", name="Submit exam…")).to_be_disabled()
+    stopped_at = frame.locator("#clock").inner_text()
+    screenshot(page, "proctored-paused")
+
+    proctor.command(type="resume", attempt_id=attempt_id)
+    expect(paused).to_be_hidden()
+    expect(frame.locator("#question-heading")).to_be_focused()
+    paris.check()
+    expect(frame.locator("#save-state")).to_have_text("Saved")
+    assert frame.locator("#clock").inner_text() <= stopped_at
+
+    proctor.command(type="announce", text="Ten minutes left for everyone.")
+    announcement = frame.get_by_role("status").filter(has_text="Announcement from the proctor")
+    expect(announcement).to_contain_text("Ten minutes left for everyone.")
+
+    proctor.command(type="terminate", attempt_id=attempt_id, reason="A phone on the desk")
+    ended = frame.get_by_role("heading", name="Your exam was ended by the proctor")
+    expect(ended).to_be_visible()
+    expect(ended).to_be_focused()
+    expect(frame.locator("#ended-message")).to_have_text(
+        "Reason given: A phone on the desk. The answers you saved before it ended were submitted and will be graded.")
+    expect(paris).to_be_hidden()
+    # The page has closed its socket.
+    assert proctor.next("presence", attempt_id=attempt_id, state="offline")
+    screenshot(page, "proctored-terminated")
+    row = student_row(exam["maker"], exam["exam_id"], attempt_id)
+    assert (row["status"], row["score"]) == ("terminated", 1)
+
+
+def test_the_socket_takes_a_refreshed_token_and_reports_a_lost_connection_once_back(page, proctored):
+    exam = proctored()
+    proctor, attempt_id = exam["proctor"], exam["attempt_id"]
+    status = tool_frame(page).locator("#proctoring-status")
+    assert page.frame(name="tool-frame").evaluate(REFRESH_TOKEN) == {"outcome": "refreshed", "hello": [True]}
+    # The socket stays open on the new token.
+    proctor.command(type="announce", text="Still here?")
+    expect(tool_frame(page).locator("#announcement")).to_contain_text("Still here?")
+    expect(status).to_have_text("Proctoring connected")
+
+    page.context.set_offline(True)
+    expect(status).to_have_text("Proctoring: reconnecting…")
+    page.context.set_offline(False)
+    expect(status).to_have_text("Proctoring connected", timeout=15000)
+    lost = proctor.event("violation", "network_lost")
+    assert lost["attempt_id"] == attempt_id
+    assert re.fullmatch(r"The connection to the proctors was lost for \d+ s\.", lost["text"])
+
+
+def test_an_exam_that_requires_full_screen_shows_its_questions_only_there(page, proctored):
+    proctor = proctored(require_fullscreen=True)["proctor"]
+    frame = tool_frame(page)
+    tool = page.frame(name="tool-frame")
+    question = frame.locator("#question-heading")
+    expect(frame.get_by_role("heading", name="This exam is taken in full screen")).to_be_visible()
+    expect(question).to_be_hidden()
+    screenshot(page, "proctored-fullscreen-gate")
+
+    frame.get_by_role("button", name="Enter full screen").click()
+    expect(question).to_be_visible()
+    assert tool.evaluate("document.fullscreenElement === document.documentElement")
+
+    tool.evaluate("document.exitFullscreen()")
+    assert proctor.event("violation", "fullscreen_exit")["text"] == "Left full screen."
+    expect(frame.get_by_role("heading", name="You left full screen")).to_be_visible()
+    expect(question).to_be_hidden()
+    back = frame.get_by_role("button", name="Go back to full screen")
+    expect(back).to_be_focused()
+    back.click()
+    expect(question).to_be_visible()
+    frame.get_by_label("Paris").check()
+    expect(frame.locator("#save-state")).to_have_text("Saved")
