@@ -184,13 +184,18 @@ def test_the_socket_takes_a_refreshed_token_and_reports_a_lost_connection_once_b
     expect(tool_frame(page).locator("#announcement")).to_contain_text("Still here?")
     expect(status).to_have_text("Proctoring connected")
 
+    # What happens while offline is kept and sent once the socket is back, stamped with when it happened.
     page.context.set_offline(True)
     expect(status).to_have_text("Proctoring: reconnecting…")
+    tool_frame(page).locator("#question-text").click(button="right")
     page.context.set_offline(False)
     expect(status).to_have_text("Proctoring connected", timeout=15000)
+    menu = proctor.event("violation", "context_menu")
+    assert datetime.fromisoformat(menu["client_time"]) < datetime.fromisoformat(menu["at"])
     lost = proctor.event("violation", "network_lost")
     assert lost["attempt_id"] == attempt_id
     assert re.fullmatch(r"The connection to the proctors was lost for \d+ s\.", lost["text"])
+    assert datetime.fromisoformat(lost["client_time"]) < datetime.fromisoformat(menu["client_time"])
 
 
 def test_an_exam_that_requires_full_screen_shows_its_questions_only_there(page, proctored):

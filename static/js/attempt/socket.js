@@ -75,7 +75,7 @@ export class ProctorSocket {
   /** Send now and again after every reconnect until the server acknowledges it. */
   sendReliably(message) {
     this.unacknowledged.set(ackKey(message), message);
-    if (this.ready) this.ws.send(JSON.stringify(message));
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
 
   hello() {
@@ -88,7 +88,12 @@ export class ProctorSocket {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const ws = new WebSocket(`${scheme}://${location.host}/ws/student`);
     this.ws = ws;
-    ws.addEventListener("open", () => ws.send(JSON.stringify(this.hello())));
+    ws.addEventListener("open", () => {
+      ws.send(JSON.stringify(this.hello()));
+      // Right behind the hello, not after its answer: the server's first words may be that the attempt is
+      // over, which stops this page, and what it saw before the end still belongs on record.
+      for (const message of this.unacknowledged.values()) ws.send(JSON.stringify(message));
+    });
     ws.addEventListener("message", (event) => { if (ws === this.ws) this.receive(event.data); });
     ws.addEventListener("close", (event) => { if (ws === this.ws) this.closed(event.code); });
   }
@@ -119,7 +124,6 @@ export class ProctorSocket {
     this.ready = true;
     this.failures = 0;
     this.onState("connected");
-    for (const message of this.unacknowledged.values()) this.ws.send(JSON.stringify(message));
     if (this.lostAt !== null) {
       const lostAt = this.lostAt;
       this.lostAt = null;
