@@ -1,0 +1,28 @@
+"""A page resends a warning acknowledgement after a reconnect when the first one's answer was lost (it keeps
+what the server has not acknowledged, as it does violations): the acknowledgement is recorded once."""
+
+import pytest
+from sqlalchemy import func, select
+
+from lti_tool.db import db
+from lti_tool.proctor.models import ProctorEvent
+
+
+@pytest.mark.xfail(strict=True, reason="server bug: actions.acknowledge_warning records every warn_ack it gets, so a "
+                   "resent one is a second warning_ack event on the timeline and in the irregularities CSV")
+def test_a_resent_warning_acknowledgement_is_recorded_once(room):
+    token, attempt = room.student()
+    dashboard = room.dashboard()
+    dashboard.next("roster")
+    page = room.student_page(token, attempt)
+    dashboard.send(type="warn", attempt_id=attempt["id"], text="Eyes on your own screen, please.")
+    warning_id = page.next("warn")["warning_id"]
+    page.send(type="warn_ack", warning_id=warning_id)
+    page.next("ack", warning_id=warning_id)
+    page.close()
+    page = room.student_page(token, attempt)  # its ack was lost on the way: the page sends it again
+    page.send(type="warn_ack", warning_id=warning_id)
+    page.next("ack", warning_id=warning_id)
+    db.session.expire_all()
+    acks = db.session.scalar(select(func.count()).select_from(ProctorEvent).filter_by(kind="warning_ack"))
+    assert acks == 1
