@@ -41,7 +41,8 @@ def proctor_socket(ws):
 
 @bp.get("/proctor/")
 def home():
-    return render_template("proctor/home.html")
+    """The live room of an exam (the proctor's landing page), and its review once the exam is over."""
+    return render_template("proctor/dashboard.html")
 
 
 def _proctored_exam(exam_id):

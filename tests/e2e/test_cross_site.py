@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 ROLES = [
     ("student", "Exam lobby", "Student"),
     ("test maker", "Exam management", "Test Maker"),
-    ("proctor", "Proctoring", "Proctor"),
+    ("proctor", re.compile("^Live room"), "Proctor"),
 ]
 
 

@@ -7,6 +7,7 @@ export const pages = {
   manage: () => "/exam/manage",
   edit: (id) => `/exam/edit?id=${encodeURIComponent(id)}`,
   marks: (id) => `/exam/marks?id=${encodeURIComponent(id)}`,
+  room: (id) => `/proctor/?id=${encodeURIComponent(id)}`,
 };
 
 /** A button that goes to another authoring page; `label` is its accessible name when given. */
@@ -18,7 +19,8 @@ export function goButton(text, path, { label, className = "secondary" } = {}) {
 export function fillNav(examId, current) {
   const nav = document.getElementById("page-nav");
   if (!nav) return;
-  const items = [["All exams", pages.manage()], ["Edit", pages.edit(examId)], ["Marks", pages.marks(examId)]];
+  const items = [["All exams", pages.manage()], ["Edit", pages.edit(examId)], ["Marks", pages.marks(examId)],
+    ["Live room", pages.room(examId)]];
   nav.replaceChildren(el("ul", {}, items.map(([text, path]) => el("li", {},
     text === current
       ? el("span", { "aria-current": "page", class: "current" }, text)

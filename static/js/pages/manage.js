@@ -30,6 +30,7 @@ function card(exam) {
   const actions = el("div", { class: "actions" },
     goButton("Edit", pages.edit(exam.id), { label: `Edit ${exam.title}`, className: "" }),
     goButton("Marks", pages.marks(exam.id), { label: `Marks of ${exam.title}` }),
+    goButton("Live room", pages.room(exam.id), { label: `Live room of ${exam.title}` }),
     action("Duplicate", `Duplicate ${exam.title}`, () => duplicate(exam)),
     isBound ? null : action("Use for this link", `Use ${exam.title} for this link`, () => bind(exam)),
     action("Archive", `Archive ${exam.title}`, () => archive(exam, item)),
