@@ -51,6 +51,7 @@ def _import_models():
     from lti_tool.identity import models as identity_models  # noqa: F401
     from lti_tool.launch import models as launch_models  # noqa: F401
     from lti_tool.proctor import models as proctor_models  # noqa: F401
+    from lti_tool.proctor.camera import models as camera_models  # noqa: F401
 
 
 def _register_blueprints(app):
@@ -58,9 +59,10 @@ def _register_blueprints(app):
     from lti_tool.identity.views import bp as session_bp
     from lti_tool.launch.cli import cli as lti_cli
     from lti_tool.launch.views import bp as launch_bp
+    from lti_tool.proctor.camera.views import bp as camera_bp
     from lti_tool.proctor.views import bp as proctor_bp
 
-    for blueprint in (launch_bp, session_bp, exam_bp, proctor_bp):
+    for blueprint in (launch_bp, session_bp, exam_bp, proctor_bp, camera_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(lti_cli)
     if app.config["DEMO_ENABLED"]:

@@ -1,5 +1,6 @@
-"""Jobs every worker runs on a timer: the sweeper that ends overdue attempts and the sender that
-delivers queued grades. Under gunicorn + gevent the threads are greenlets (wsgi.py patches first)."""
+"""Jobs every worker runs on a timer: the sweeper that ends overdue attempts, the sender that delivers
+queued grades, and the deletion of camera evidence past its retention. Under gunicorn + gevent the threads
+are greenlets (wsgi.py patches first)."""
 
 import logging
 import threading
@@ -7,6 +8,7 @@ import threading
 from lti_tool.db import db
 from lti_tool.exam import attempts
 from lti_tool.launch import passback
+from lti_tool.proctor.camera import retention
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +27,14 @@ def _send_grades(app):
     return passback.send_due()
 
 
+def _delete_expired_evidence(app):
+    return retention.delete_expired(app.config["SNAPSHOT_DIR"])
+
+
 JOBS = (
     ("sweeper", "SWEEP_INTERVAL_SECONDS", _sweep),
     ("grade sender", "PASSBACK_INTERVAL_SECONDS", _send_grades),
+    ("evidence retention", "RETENTION_INTERVAL_SECONDS", _delete_expired_evidence),
 )
 
 

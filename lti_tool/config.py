@@ -21,6 +21,8 @@ ENV_VARS = {
     "OUTBOUND_HTTP_TIMEOUT": float,
     "ANSWER_GRACE_SECONDS": int,
     "PASSBACK_BACKOFF_SECONDS": float,
+    "SNAPSHOT_DIR": str,
+    "SNAPSHOT_MAX_BYTES": int,
 }
 
 DEFAULTS = {
@@ -29,6 +31,9 @@ DEFAULTS = {
     "REDIS_URL": None,
     "AGORA_APP_ID": None,
     "AGORA_APP_CERT": None,
+    # Camera snapshots: kept in the database unless a directory is given (shared by every host).
+    "SNAPSHOT_DIR": None,
+    "SNAPSHOT_MAX_BYTES": 200 * 1024,
     "DEMO_ENABLED": False,
     "DEMO_PLATFORM_URL": None,
     "PROXY_FIX_HOPS": 0,
@@ -47,6 +52,7 @@ DEFAULTS = {
     "BACKGROUND_JOBS": True,
     "SWEEP_INTERVAL_SECONDS": 1.0,
     "PASSBACK_INTERVAL_SECONDS": 2.0,
+    "RETENTION_INTERVAL_SECONDS": 3600.0,
     # A grade the LMS did not take is tried again after this, doubling per try (with jitter, capped).
     "PASSBACK_BACKOFF_SECONDS": 5.0,
     "ROLE_MAP_PATH": str(CONFIGS_DIR / "roles.toml"),

@@ -26,10 +26,11 @@ def test_jobs_do_not_start_when_disabled(app):
     assert threading.active_count() == before
 
 
-def test_jobs_run_the_sweeper_and_the_grade_sender(app):
-    assert [name for name, _, _ in background.JOBS] == ["sweeper", "grade sender"]
+def test_jobs_run_the_sweeper_the_grade_sender_and_the_evidence_retention(app):
+    assert [name for name, _, _ in background.JOBS] == ["sweeper", "grade sender", "evidence retention"]
     assert background._sweep(app) == 0
     assert background._send_grades(app)["claimed"] == 0
+    assert background._delete_expired_evidence(app) == 0
 
 
 def test_a_sweep_takes_full_batches_back_to_back(app, monkeypatch):

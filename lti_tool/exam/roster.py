@@ -19,3 +19,9 @@ def students(exam):
     found = [(user, latest.get(user.id)) for user, membership in members
              if "student" in membership.roles or user.id in latest]
     return sorted(found, key=lambda pair: (pair[0].display_name or "").lower())
+
+
+def student_count(exam):
+    """How many of the course's members are students (for sizing, without loading anyone)."""
+    roles = db.session.scalars(select(Membership.roles).where(Membership.course_id == exam.course_id))
+    return sum(1 for member_roles in roles if "student" in member_roles)

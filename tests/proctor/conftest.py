@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 
 from lti_tool.db import db
 from lti_tool.exam.models import Attempt
-from tests.exam.conftest import Course
+from tests.exam.conftest import Course, course  # noqa: F401 (course is a fixture the proctor tests use too)
 from tests.exam.test_attempts import start
 
 WAIT = 5

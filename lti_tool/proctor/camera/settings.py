@@ -1,0 +1,58 @@
+"""An exam's camera rules, as the test maker sets them: the policy without a camera, face checks, the
+snapshot cadence and size, and how long evidence is kept."""
+
+from lti_tool import audit
+from lti_tool.db import db
+from lti_tool.errors import AppError
+from lti_tool.proctor.camera.models import CameraSettings
+
+POLICIES = ("off", "required", "optional")
+LIMITS = {"snapshot_interval_seconds": (5, 300), "snapshot_width": (160, 640), "retention_days": (1, 3650)}
+
+
+class InvalidCameraSettings(AppError):
+    code = "invalid_camera_settings"
+    title = "Those camera settings cannot be saved"
+
+
+def of(exam_id):
+    """The exam's settings, or the defaults (camera off) for an exam that has none."""
+    settings = db.session.get(CameraSettings, exam_id)
+    if settings is None:
+        settings = CameraSettings(exam_id=exam_id, policy="off", face_checks=True, snapshot_interval_seconds=10,
+                                  snapshot_width=320, retention_days=30)
+    return settings
+
+
+def as_dict(settings):
+    return {"policy": settings.policy, "face_checks": settings.face_checks,
+            "snapshot_interval_seconds": settings.snapshot_interval_seconds,
+            "snapshot_width": settings.snapshot_width, "retention_days": settings.retention_days}
+
+
+def update(exam, changes, *, actor_user_id, origin):
+    if not isinstance(changes, dict):
+        raise InvalidCameraSettings("Send the settings as a JSON object.")
+    unknown = set(changes) - {"policy", "face_checks", *LIMITS}
+    if unknown:
+        raise InvalidCameraSettings(f"Unknown camera settings: {', '.join(sorted(unknown))}.")
+    settings = of(exam.id)
+    if "policy" in changes:
+        if changes["policy"] not in POLICIES:
+            raise InvalidCameraSettings(f"The camera policy is one of: {', '.join(POLICIES)}.")
+        settings.policy = changes["policy"]
+    if "face_checks" in changes:
+        if not isinstance(changes["face_checks"], bool):
+            raise InvalidCameraSettings("face_checks is true or false.")
+        settings.face_checks = changes["face_checks"]
+    for name, (low, high) in LIMITS.items():
+        if name in changes:
+            value = changes[name]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise InvalidCameraSettings(f"{name.replace('_', ' ')} must be a whole number from {low} to {high}.")
+            setattr(settings, name, value)
+    db.session.add(settings)
+    audit.record("camera.settings_changed", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 origin=origin, data=as_dict(settings))
+    db.session.commit()
+    return settings
