@@ -134,8 +134,9 @@ def acknowledge_warning(exam, attempt, warning_id, *, origin):
     warning = db.session.get(events.ProctorEvent, warning_id)
     if warning is None or warning.attempt_id != attempt.id or warning.kind != events.WARNING:
         raise NotFound("That warning was not sent to this attempt.")
+    # Named after its warning, so an acknowledgement the page sends again after a reconnect is recorded once.
     event = events.record(exam, events.WARNING_ACK, attempt_id=attempt.id, actor_user_id=attempt.user_id,
-                          data={"warning_id": warning_id}, origin=origin)
+                          data={"warning_id": warning_id}, client_id=f"ack-{warning_id}", origin=origin)
     _tell_room(exam, event)
     db.session.commit()
     return event

@@ -1,15 +1,12 @@
 """A page resends a warning acknowledgement after a reconnect when the first one's answer was lost (it keeps
 what the server has not acknowledged, as it does violations): the acknowledgement is recorded once."""
 
-import pytest
 from sqlalchemy import func, select
 
 from lti_tool.db import db
 from lti_tool.proctor.models import ProctorEvent
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: actions.acknowledge_warning records every warn_ack it gets, so a "
-                   "resent one is a second warning_ack event on the timeline and in the irregularities CSV")
 def test_a_resent_warning_acknowledgement_is_recorded_once(room):
     token, attempt = room.student()
     dashboard = room.dashboard()
