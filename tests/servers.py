@@ -21,9 +21,9 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(app, env, log_path, workers=1):
+def gunicorn(app, env, log_path, workers=1, port=None):
     """Serve `app` ("module:attribute") with `env` added to this environment; yields the port."""
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, **env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
     with open(log_path, "w") as log:
         process = subprocess.Popen(
