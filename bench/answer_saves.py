@@ -16,13 +16,11 @@ import argparse
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,103 +29,14 @@ import scenario  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 ROOT = scenario.ROOT
-CLK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_seconds(pid):
-    try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def machine_busy_seconds():
-    """CPU seconds used by everything on the machine (all cores), from /proc/stat."""
-    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
-    return (sum(fields[:8]) - fields[3] - fields[4]) / CLK
-
-
-def children(pid):
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1]) == pid:
-                    out.append(int(entry))
-            except (OSError, IndexError, ValueError):
-                pass
-    return out
-
-
-class Server:
-    """gunicorn as the deployment runs it; stopped by its own PID."""
-
-    def __init__(self, database_url, workers, secret, workdir):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = Path(workdir) / f"gunicorn-{workers}w.log"
-        env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": database_url, "SECRET_KEY": secret,
-               "BIND": f"127.0.0.1:{self.port}", "TOOL_BASE_URL": self.base, "WEB_CONCURRENCY": str(workers),
-               "LOG_LEVEL": "WARNING"}
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "configs/gunicorn.conf.py", "wsgi:app"],
-            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as r:
-                    if r.status == 200 and len(children(self.proc.pid)) >= workers:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not start: {self.log_path.read_text()[-2000:]}")
-
-    def workers(self):
-        return children(self.proc.pid)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=25)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self.log.close()
-
-
-def pg_backends(engine):
-    if engine.dialect.name != "postgresql":
-        return []
-    with engine.connect() as conn:
-        return [r[0] for r in conn.execute(sa.text(
-            "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"))]
 
 
 def make_plan(seeded, secret, server, workdir, ttl=3600):
-    from lti_tool.identity import tokens
-
-    now = int(time.time())
     students = []
     for user_id, attempt_id in zip(seeded["user_ids"], seeded["attempt_ids"], strict=False):
-        context = tokens.LaunchContext(user_id=user_id, course_id=seeded["course_id"],
-                                       resource_link_id=seeded["link_id"], roles=("student",),
-                                       launch_id=secrets.token_hex(8), launched_at=now)
         students.append({
             "attempt": attempt_id,
-            "token": tokens.issue(context, secret_key=secret, issuer=server.base, ttl=ttl),
+            "token": scenario.launch_token(seeded, user_id, secret=secret, issuer=server.base, ttl=ttl),
             "questions": {str(q): seeded["options_of"][q] for q in seeded["question_ids"]},
             "kinds": {str(q): seeded["kind_of"][q] for q in seeded["question_ids"]},
         })
@@ -169,13 +78,13 @@ def verify(engine, result):
 def measure(server, engine, plan, workdir, duration, rate, timeout, healthz=False):
     reset_answers(engine)
     loadavg_before = open("/proc/loadavg").read().split()[0]
-    busy_before = machine_busy_seconds()
-    before = {pid: cpu_seconds(pid) for pid in server.workers()}
-    pg_before = {pid: cpu_seconds(pid) for pid in pg_backends(engine)}
+    busy_before = scenario.machine_busy_seconds()
+    before = {pid: scenario.cpu_seconds(pid) for pid in server.workers()}
+    pg_before = {pid: scenario.cpu_seconds(pid) for pid in scenario.pg_backends(engine)}
     result = run_client(plan, workdir, duration, rate, timeout, healthz)
-    server_cpu = sum(cpu_seconds(pid) - before.get(pid, 0.0) for pid in server.workers())
-    pg_cpu = sum(cpu_seconds(pid) - pg_before.get(pid, 0.0) for pid in pg_backends(engine))
-    result["others_cpu_s"] = max(0.0, machine_busy_seconds() - busy_before - server_cpu - pg_cpu
+    server_cpu = sum(scenario.cpu_seconds(pid) - before.get(pid, 0.0) for pid in server.workers())
+    pg_cpu = sum(scenario.cpu_seconds(pid) - pg_before.get(pid, 0.0) for pid in scenario.pg_backends(engine))
+    result["others_cpu_s"] = max(0.0, scenario.machine_busy_seconds() - busy_before - server_cpu - pg_cpu
                                  - result["client_cpu_s"])
     result["check"] = verify(engine, result)
     result["loadavg"] = f"{loadavg_before}-{open('/proc/loadavg').read().split()[0]}"
@@ -228,7 +137,7 @@ def main():
                                       started_at=now, answers_per_attempt=0)
             try:
                 for workers in [int(x) for x in args.workers.split(",")]:
-                    server = Server(url, workers, secret, workdir)
+                    server = scenario.Server(url, workers, secret, workdir)
                     try:
                         plan = make_plan(seeded, secret, server, workdir)
                         warm = run_client(plan, workdir, 3, 0, args.timeout)
@@ -244,8 +153,7 @@ def main():
                                 print(line(f"{args.db} workers={workers} {label} run={run}", r), flush=True)
                     finally:
                         server.stop()
-                        tail = [ln for ln in server.log_path.read_text().splitlines()
-                                if "Traceback" in ln or "ERROR" in ln or "CRITICAL" in ln]
+                        tail = server.error_lines()
                         if tail:
                             print(f"[bench] server log had {len(tail)} error lines, e.g. {tail[:3]}")
             finally:

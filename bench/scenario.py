@@ -1,15 +1,21 @@
 """Shared helpers for the benchmarks: a throwaway PostgreSQL database (created, migrated, always dropped),
-bulk seeding of an exam with students and attempts, an independent re-grader, and small statistics.
+bulk seeding of an exam with students and attempts, launch tokens, the real server (gunicorn) as a
+subprocess stopped by its PID, CPU and memory of processes, an independent re-grader, and small statistics.
 
 Nothing here asserts: the benchmarks measure and print what they find."""
 
 import contextlib
+import ctypes
 import os
 import random
 import secrets
 import signal
+import socket
 import statistics
+import subprocess
 import sys
+import time
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +28,8 @@ import sqlalchemy as sa  # noqa: E402
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 MIGRATIONS = str(ROOT / "migrations")
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+CLK = os.sysconf("SC_CLK_TCK")
 
 
 # --- process hygiene ----------------------------------------------------------------------------
@@ -43,6 +51,20 @@ def install_guards(max_seconds):
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(int(max_seconds))
+
+
+def die_with_parent():
+    """For subprocess.Popen(preexec_fn=...): the child gets SIGTERM when the benchmark dies, even by SIGKILL."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def raise_open_files_limit():
+    """Every socket is a file descriptor: lift the soft limit to the hard one (children inherit it)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
 
 
 # --- a fresh database ---------------------------------------------------------------------------
@@ -134,10 +156,11 @@ def _insert(conn, table, rows):
 
 
 def seed_exam(engine, *, students, questions=20, options=4, multi_every=4, deadline, started_at,
-              answers_per_attempt=0, seed=1):
+              answers_per_attempt=0, seed=1, test_maker=False):
     """One platform, course, resource link and exam (`questions` x `options`; every `multi_every`-th
     question takes several answers), `students` users with a Student membership and one in-progress
-    attempt each whose deadline is `deadline`, and `answers_per_attempt` saved answers per attempt.
+    attempt each whose deadline is `deadline`, and `answers_per_attempt` saved answers per attempt;
+    with `test_maker`, also the course's test maker (who proctors every exam of the course).
 
     Returns a dict with the ids and, per attempt, the answers written (for re-grading)."""
     exam_m, ident_m, launch_m = _models()
@@ -178,6 +201,12 @@ def seed_exam(engine, *, students, questions=20, options=4, multi_every=4, deadl
             for i in range(students)])
         _insert(conn, ident_m.Membership.__table__, [dict(
             user_id=u, course_id=course_id, roles=["student"], lti_roles=[LEARNER]) for u in user_ids])
+        maker_id = None
+        if test_maker:
+            [maker_id] = _insert(conn, ident_m.User.__table__, [dict(
+                platform_id=platform_id, sub="test-maker", name="Test maker", email="maker@bench.invalid")])
+            _insert(conn, ident_m.Membership.__table__, [dict(
+                user_id=maker_id, course_id=course_id, roles=["test_maker"], lti_roles=[INSTRUCTOR])])
         order = list(question_ids)
         option_order = {str(q): options_of[q] for q in question_ids}
         attempt_ids = _insert(conn, exam_m.Attempt.__table__, [dict(
@@ -199,7 +228,18 @@ def seed_exam(engine, *, students, questions=20, options=4, multi_every=4, deadl
             conn.execute(sa.insert(exam_m.Answer.__table__), answer_rows[i:i + 5000])
     return dict(platform_id=platform_id, course_id=course_id, exam_id=exam_id, link_id=link_id,
                 question_ids=question_ids, options_of=options_of, correct_of=correct_of, kind_of=kind_of,
-                points_of=points_of, user_ids=user_ids, attempt_ids=attempt_ids, answers=answers)
+                points_of=points_of, user_ids=user_ids, attempt_ids=attempt_ids, answers=answers,
+                maker_id=maker_id)
+
+
+def launch_token(seeded, user_id, *, secret, issuer, roles=("student",), ttl=3600):
+    """The launch token a page of this user would hold, minted as the launch does (lti_tool.identity.tokens)."""
+    from lti_tool.identity import tokens
+
+    context = tokens.LaunchContext(user_id=user_id, course_id=seeded["course_id"],
+                                   resource_link_id=seeded["link_id"], roles=tuple(roles),
+                                   launch_id=secrets.token_hex(8), launched_at=int(time.time()))
+    return tokens.issue(context, secret_key=secret, issuer=issuer, ttl=ttl)
 
 
 def random_choice(rng, kind, option_ids, correct):
@@ -234,10 +274,108 @@ def summary(values):
     return f"{statistics.median(values):.3g} (min {min(values):.3g}, max {max(values):.3g})"
 
 
+# --- processes ----------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid):
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def rss_bytes(pid):
+    """Resident memory of one process (VmRSS)."""
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def children(pid):
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
+def pg_backends(engine):
+    if engine.dialect.name != "postgresql":
+        return []
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(sa.text(
+            "select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"))]
+
+
+class Server:
+    """gunicorn as the deployment runs it (configs/gunicorn.conf.py), serving `app`; stopped by its own PID.
+    `env` adds to the deployment's environment (REDIS_URL, PYTHONPATH for an app in bench/)."""
+
+    def __init__(self, database_url, workers, secret, workdir, *, app="wsgi:app", env=None, name=None):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(workdir) / f"gunicorn-{name or f'{workers}w'}-{self.port}.log"
+        env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": database_url, "SECRET_KEY": secret,
+               "BIND": f"127.0.0.1:{self.port}", "TOOL_BASE_URL": self.base, "WEB_CONCURRENCY": str(workers),
+               "LOG_LEVEL": "WARNING", **(env or {})}
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "configs/gunicorn.conf.py", app],
+            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as r:
+                    if r.status == 200 and len(children(self.proc.pid)) >= workers:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not start: {self.log_path.read_text()[-2000:]}")
+
+    def workers(self):
+        return children(self.proc.pid)
+
+    def error_lines(self):
+        return [ln for ln in self.log_path.read_text().splitlines()
+                if "Traceback" in ln or "ERROR" in ln or "CRITICAL" in ln]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=25)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.log.close()
+
+
+def machine_times():
+    """Seconds the machine's cores spent in each state since boot (all cores), from /proc/stat."""
+    names = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+    fields = open("/proc/stat").readline().split()[1:1 + len(names)]
+    return {name: int(value) / CLK for name, value in zip(names, fields, strict=True)}
+
+
 def machine_busy_seconds():
     """CPU seconds used by everything on the machine (all cores), from /proc/stat."""
-    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
-    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+    times = machine_times()
+    return sum(times.values()) - times["idle"] - times["iowait"]
 
 
 def machine():
