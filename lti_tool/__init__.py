@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lti_tool import config as app_config
@@ -16,6 +16,11 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'none'; object-src 'none'"
 )
+# With Agora on, its Web SDK (served from static/) also calls Agora's gateways over HTTPS (the domains of
+# Agora's firewall list) and may start a worker from a blob.
+AGORA_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "connect-src 'self' ws: wss:", "connect-src 'self' ws: wss: https://*.agora.io https://*.sd-rtn.com"
+) + "; worker-src 'self' blob:"
 
 
 def create_app(config=None):
@@ -78,7 +83,9 @@ def _register_blueprints(app):
 
 
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    agora = current_app.config.get("AGORA_APP_ID") and current_app.config.get("AGORA_APP_CERT")
+    response.headers.setdefault("Content-Security-Policy",
+                                AGORA_CONTENT_SECURITY_POLICY if agora else CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     return response

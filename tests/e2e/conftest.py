@@ -32,6 +32,11 @@ def _free_port():
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The tool on localhost:PORT and its demo platform on 127.0.0.1:PORT: two sites, one server."""
+    yield from serve(tmp_path_factory)
+
+
+def serve(tmp_path_factory, **extra_env):
+    """Run the tool (migrated, demo seeded) with gunicorn until the generator is closed; yields its URLs."""
     port = _free_port()
     workdir = tmp_path_factory.mktemp("live")
     database = workdir / "live.sqlite3"
@@ -45,6 +50,7 @@ def live_server(tmp_path_factory):
         "LOG_LEVEL": "WARNING",
         # Grades the LMS did not take are tried again within seconds, so an outage test ends quickly.
         "PASSBACK_BACKOFF_SECONDS": "1",
+        **extra_env,
     }
     flask = [sys.executable, "-m", "flask", "--app", "lti_tool"]
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
@@ -83,7 +89,8 @@ def _wait_until_serving(url, server, log_path, timeout=30):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """One Playwright for the session: every browser of the tests is launched from it."""
     if not shutil.which("chromium") and not os.path.exists(CHROMIUM):
         if REQUIRE_SERVICES:
             pytest.fail("Chromium is required but /usr/bin/chromium is not installed")
@@ -91,9 +98,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+def launch_chromium(playwright, *extra_args):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *extra_args])
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = launch_chromium(playwright)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -6,18 +6,21 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import expect
 
+from tests.e2e.tool_api import ToolApi
+
 
 def tool_frame(page):
     return page.frame_locator('iframe[name="tool-frame"]')
 
 
-def launch(page, live_server, role, role_name, link=None):
-    """Launch from a link of the demo course (the default link, or the one titled `link`); return the launch
-    token the tool handed its landing page in the URL fragment (the cross-site frame's storage is blocked,
-    so it is read off the navigation)."""
+def launch(page, live_server, role, role_name, link=None, reload=True):
+    """Launch from a link of the demo course (the default link, or the one titled `link`; the course page is
+    opened afresh unless `reload` is false); return the launch token the tool handed its landing page in the URL
+    fragment (the cross-site frame's storage is blocked, so it is read off the navigation)."""
     urls = []
     page.on("framenavigated", lambda frame: urls.append(frame.url))
-    page.goto(live_server["demo"])
+    if reload:
+        page.goto(live_server["demo"])
     course_link = page if link is None else page.get_by_role("region", name=link, exact=True)
     course_link.get_by_role("link", name=re.compile(f"^Launch as {role} ")).first.click()
     expect(tool_frame(page).locator('[data-field="roles"]')).to_have_text(role_name, timeout=15000)
@@ -43,3 +46,15 @@ def assert_in_demo_gradebook(page, live_server, column, student, score, maximum,
             gradebook.wait_for_timeout(500)
     finally:
         gradebook.close()
+
+
+def add_exam_to_course(page, live_server, title):
+    """As the test maker: add the tool to the demo course with a new exam (deep linking), which gives the
+    course a link and a gradebook column for it; return the tool's API with a launch from that link."""
+    page.goto(live_server["demo"])
+    page.get_by_role("link", name=re.compile("^Add the tool")).click()
+    frame = tool_frame(page)
+    frame.get_by_label("Exam title").fill(title)
+    frame.get_by_role("button", name="Create and add").click()
+    expect(frame.get_by_text(title).first).to_be_visible(timeout=15000)
+    return ToolApi(live_server["tool"], launch(page, live_server, "test maker", "Test Maker", link=title))

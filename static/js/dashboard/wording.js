@@ -12,6 +12,7 @@ const VIOLATIONS = {
   network_lost: ["Net", "Lost the network"],
   no_face: ["Face", "No face on camera"],
   multiple_faces: ["Faces", "More than one face on camera"],
+  camera_unavailable: ["Cam", "Camera off or unavailable"],
 };
 
 /** [short label, full words] for a violation type; unknown types read as themselves. */

@@ -4,6 +4,7 @@
 // tab-state.js first: it reads the fragment before session.js's start() strips it.
 import { tabStore } from "../tab-state.js";
 import { navigate, start } from "../session.js";
+import { ExamCamera } from "../attempt/camera.js";
 import { Countdown, Milestones, ServerClock, describeRemaining, formatClock, parseTime } from "../attempt/clock.js";
 import { FullscreenGate } from "../attempt/fullscreen.js";
 import { Proctoring } from "../attempt/proctoring.js";
@@ -38,6 +39,14 @@ const page = {
 let queue = null;
 let proctoring = null;
 let fullscreen = null;
+let camera = null;
+// What keeps the questions hidden: full screen not entered, the camera not decided on (DESIGN §6).
+const gates = { fullscreen: true, camera: false };
+
+function openGate(name, open) {
+  gates[name] = open;
+  $("exam-body").hidden = !(gates.fullscreen && gates.camera);
+}
 
 // --- talking to the server ----------------------------------------------------------------------
 
@@ -118,9 +127,17 @@ function startProctoring(state) {
     page: { time: serverTime, pause: serverPause, resume: serverResume, end: serverEnded },
   });
   proctoring.start();
+  openGate("camera", false);
+  camera = new ExamCamera({
+    attemptId,
+    report: (kind, detail) => proctoring.report(kind, detail),
+    onGate: (open) => openGate("camera", open),
+    onHandOff: handOff,
+  });
+  camera.start();
   if (state.exam.require_fullscreen) {
     fullscreen = new FullscreenGate({
-      onChange: (open) => { $("exam-body").hidden = !open; },
+      onChange: (open) => openGate("fullscreen", open),
       onExit: (detail) => proctoring.report("fullscreen_exit", detail),
     });
     fullscreen.start();
@@ -194,8 +211,8 @@ function showPaused(paused) {
     $("pause-title").focus();
   } else {
     announce("The proctor resumed your exam.");
-    ($("exam-body").hidden ? $("fullscreen-gate").querySelector("button:not([hidden])") : $("question-heading"))
-      ?.focus();
+    ($("exam-body").hidden ? $("attempt-ui").querySelector("section:not([hidden]) .gate-actions button:not([hidden])")
+      : $("question-heading"))?.focus();
   }
 }
 
@@ -525,6 +542,7 @@ function showEnded(state, { moveFocus }) {
   clearTimeout(page.syncTimer);
   proctoring?.stop();
   fullscreen?.stop();
+  camera?.stop();
   $("pause-overlay").hidden = true;
   const unsent = queue.size;
   queue.stop();
@@ -554,6 +572,18 @@ function showEnded(state, { moveFocus }) {
   $("ended").classList.toggle("notice-ok", state.status === "submitted");
   $("ended").hidden = false;
   if (moveFocus) $("ended-title").focus();
+}
+
+/** The exam goes on in a new window (this frame may not use the camera): this page stands down. */
+function handOff() {
+  page.ended = true;
+  countdown.stop();
+  clearTimeout(page.syncTimer);
+  proctoring?.stop();
+  fullscreen?.stop();
+  $("attempt-ui").hidden = true;
+  $("handed-off").hidden = false;
+  $("handed-off-title").focus();
 }
 
 // --- submitting ---------------------------------------------------------------------------------

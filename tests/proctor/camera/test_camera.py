@@ -211,3 +211,24 @@ def test_evidence_is_deleted_when_its_retention_ends_and_on_request(course, app,
     assert db.session.scalar(select(AuditEntry).filter_by(action="camera.evidence_deleted")).actor_user_id
     if on_disk:
         assert not list((tmp_path / "snapshots").rglob("*.jpg"))
+
+
+def test_with_agora_on_the_pages_may_reach_agora_and_otherwise_nothing_but_the_tool(client, app):
+    policy = client.get("/healthz").headers["Content-Security-Policy"]
+    assert "agora" not in policy and "connect-src 'self' ws: wss:;" in policy
+    app.config.update(AGORA_APP_ID=APP_ID, AGORA_APP_CERT=APP_CERT)
+    policy = client.get("/healthz").headers["Content-Security-Policy"]
+    assert "connect-src 'self' ws: wss: https://*.agora.io https://*.sd-rtn.com;" in policy
+    assert "script-src 'self';" in policy  # the SDK is served by the tool, never from a CDN
+
+
+def test_a_missing_camera_is_a_violation_the_dashboard_hears_of(room):
+    camera_on(room.course, room.exam, policy="optional")
+    token, attempt = room.student()
+    dashboard = room.dashboard()
+    dashboard.next("roster")
+    page = room.student_page(token, attempt)
+    page.send(type="violation", kind="camera_unavailable", client_time=time.time() * 1000, id="cam-1",
+              detail="The browser blocked the camera.")
+    event = dashboard.next("event")["event"]
+    assert (event["detail"], event["text"]) == ("camera_unavailable", "The browser blocked the camera.")

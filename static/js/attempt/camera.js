@@ -1,0 +1,270 @@
+// The exam page's camera (DESIGN §6). A frame whose permission policy forbids the camera is found before any
+// prompt and offered a new window; then the consent notice; then the camera, sent as live video (Agora) or as
+// stills (snapshots, also the fallback when Agora fails), with face checks when the exam has them. The questions
+// stay hidden until the student has decided, and with the policy "required" until the camera runs. A camera
+// that is blocked, missing or busy is explained with what to do. Nothing here ends or penalises an attempt:
+// problems and face flags go to the proctors, for a person to judge.
+import { api, launchToken } from "../session.js";
+import { CameraProblem, openCamera } from "../camera/capture.js";
+import { askConsent } from "../camera/consent.js";
+import { FaceChecks } from "../camera/faces.js";
+import { cameraAllowedHere, inFrame, openInNewWindow } from "../camera/frame-policy.js";
+import { AgoraPublisher } from "../camera/publisher.js";
+import { SnapshotSender } from "../camera/snapshots.js";
+
+const $ = (id) => document.getElementById(id);
+
+// kind -> [title, what to do]
+const PROBLEMS = {
+  frame: ["Your course page does not let this exam use the camera",
+    "The LMS shows the exam in a frame that is not allowed to use the camera. Continue in a new window, where it "
+    + "can: you stay signed in and your answers so far are kept. (Your LMS administrator can allow the camera "
+    + "in the frame; the tool's installation notes say how.)"],
+  denied: ["The camera is blocked",
+    "Your browser did not let this page use the camera. Allow the camera for this site (the camera or lock "
+    + "icon in the address bar, or the browser's site settings), then press “Try the camera again”."],
+  missing: ["No camera was found",
+    "Connect a camera or switch it on, then press “Try the camera again”."],
+  in_use: ["The camera is in use by another program",
+    "Close the other programs or tabs that use the camera (a video call, for example), then press “Try the "
+    + "camera again”."],
+  unsupported: ["This browser cannot use a camera here",
+    "Open the exam in an up-to-date Chrome, Edge, Firefox or Safari."],
+  failed: ["The camera could not be started",
+    "Press “Try the camera again”. If it keeps failing, restart the browser."],
+  stopped: ["Your camera stopped",
+    "The camera was switched off or unplugged, or another program took it. Press “Try the camera again”."],
+  declined: ["This exam needs your consent to the camera",
+    "You did not agree to the camera notice, so the questions stay hidden. Read it again if you change your "
+    + "mind, or ask your instructor."],
+  unreachable: ["The camera settings could not be loaded",
+    "Check your connection, then press “Try the camera again”."],
+};
+
+const POLICY = {
+  required: "This exam cannot be taken without the camera: the questions stay hidden until it works, and the "
+    + "clock keeps running. Ask your instructor or proctor for help if you cannot fix it.",
+  optional: "You may also continue without the camera; your proctors are told that it is off.",
+};
+
+// Said to the proctors (a camera_unavailable violation) when a problem keeps the camera off.
+const REPORTS = {
+  frame: "the LMS frame does not allow the camera", denied: "the browser blocked the camera",
+  missing: "no camera was found", in_use: "the camera is in use by another program",
+  unsupported: "the browser offers no camera", failed: "the camera could not be started",
+  stopped: "the camera stopped during the exam", declined: "the student did not agree to the camera",
+  unreachable: "the camera settings could not be loaded",
+};
+
+export class ExamCamera {
+  /**
+   * @param {object} options
+   * @param {number} options.attemptId
+   * @param {(kind: string, detail?: string) => void} options.report  a violation for the proctors
+   * @param {(open: boolean) => void} options.onGate  whether the questions may show
+   * @param {() => void} options.onHandOff  the exam went on in a new window: this page should stand down
+   */
+  constructor({ attemptId, report, onGate, onHandOff }) {
+    this.attemptId = attemptId;
+    this.report = report;
+    this.onGate = onGate;
+    this.onHandOff = onHandOff;
+    this.page = null; // the server's camera answer: mode, policy, face_checks, snapshot, consent, agora
+    this.stream = null;
+    this.snapshots = null;
+    this.publisher = null;
+    this.faces = null;
+    this.reported = new Set();
+    this.stopped = false;
+    $("camera-retry").addEventListener("click", () => this.start());
+    $("camera-reread").addEventListener("click", () => this.start());
+    $("camera-new-window").addEventListener("click", () => this.handOff());
+    $("camera-without").addEventListener("click", () => this.goWithout());
+  }
+
+  async start() {
+    $("camera-problem").hidden = true;
+    try {
+      this.page = await api(`/api/attempts/${this.attemptId}/camera`);
+    } catch {
+      // Not known whether this exam uses the camera at all: say so, but hold nothing back.
+      this.problem("unreachable");
+      this.onGate(true);
+      return;
+    }
+    if (this.stopped) return;
+    if (this.page.mode === "off") {
+      this.onGate(true);
+      return;
+    }
+    this.onGate(false);
+    if (!cameraAllowedHere()) {
+      this.problem("frame");
+      return;
+    }
+    if (!this.page.consent.given) {
+      if (!(await askConsent({ text: this.page.consent.text, policy: this.page.policy }))) {
+        if (this.page.policy === "optional") this.goWithout("declined");
+        else this.problem("declined");
+        return;
+      }
+      try {
+        this.page = await api(`/api/attempts/${this.attemptId}/camera/consent`, { method: "POST" });
+      } catch {
+        this.problem("unreachable");
+        return;
+      }
+    }
+    await this.turnOn();
+  }
+
+  async turnOn() {
+    try {
+      this.stream = await openCamera();
+    } catch (error) {
+      this.problem(error instanceof CameraProblem ? error.kind : "failed");
+      return;
+    }
+    if (this.stopped) {
+      this.stopTracks();
+      return;
+    }
+    const [track] = this.stream.getVideoTracks();
+    track.addEventListener("ended", () => this.lost());
+    const video = $("camera-preview");
+    video.srcObject = this.stream;
+    await video.play().catch(() => {});
+    $("camera-box").hidden = false;
+    this.onGate(true);
+    this.snapshots = new SnapshotSender({
+      attemptId: this.attemptId, video, settings: this.page.snapshot, onRefused: () => this.stopSending(),
+    });
+    if (this.page.mode === "agora" && this.page.agora) {
+      await this.publish(track);
+    } else {
+      this.snapshots.start();
+      this.status(`Camera on: a picture every ${this.page.snapshot.interval_seconds} s`);
+    }
+    if (this.page.face_checks) {
+      this.faces = new FaceChecks({
+        video,
+        onFlag: (kind, count) => this.flagged(kind, count),
+        onUnavailable: () => this.status(`${$("camera-status").textContent} (face checks unavailable here)`),
+      });
+      this.faces.start();
+    }
+  }
+
+  async publish(track) {
+    this.publisher = new AgoraPublisher({
+      attemptId: this.attemptId, credentials: this.page.agora, track, onLost: (error) => this.fallBack(error),
+    });
+    this.status("Camera on: live video connecting…");
+    try {
+      await this.publisher.start();
+      this.status("Camera on: live video");
+    } catch (error) {
+      await this.fallBack(error);
+    }
+  }
+
+  /** Agora failed: send stills instead, and say so. */
+  async fallBack(error) {
+    const publisher = this.publisher;
+    this.publisher = null;
+    await publisher?.stop();
+    if (this.stopped || !this.snapshots) return;
+    this.snapshots.start();
+    this.status(`Live video failed (${error.message}); the camera sends a picture every `
+      + `${this.page.snapshot.interval_seconds} s instead`);
+  }
+
+  flagged(kind, count) {
+    const detail = kind === "no_face" ? "The face check saw no face for several readings in a row."
+      : `The face check saw ${count} faces for several readings in a row.`;
+    this.report(kind, detail);
+    this.snapshots?.send(kind);
+  }
+
+  /** The camera went away during the exam. */
+  lost() {
+    if (this.stopped) return;
+    this.stopSending();
+    this.stopTracks();
+    $("camera-box").hidden = true;
+    this.problem("stopped");
+  }
+
+  /** Say what is wrong and what the student can do; the policy decides whether the questions show. */
+  problem(kind) {
+    const [title, text] = PROBLEMS[kind];
+    const policy = this.page?.policy;
+    const retry = !["frame", "declined"].includes(kind);
+    $("camera-problem-title").textContent = title;
+    $("camera-problem-text").textContent = text;
+    $("camera-problem-policy").textContent = POLICY[policy] ?? "";
+    $("camera-new-window").hidden = !inFrame() || !["frame", "denied"].includes(kind);
+    $("camera-retry").hidden = !retry;
+    $("camera-reread").hidden = kind !== "declined";
+    $("camera-without").hidden = policy !== "optional";
+    $("camera-window-blocked").textContent = "";
+    $("camera-problem").dataset.kind = kind;
+    $("camera-problem").hidden = false;
+    $("camera-problem-title").focus();
+    if (policy === "required") this.tell(kind, "the questions are hidden until the camera works");
+  }
+
+  /** Optional policy: the student goes on without the camera, and the proctors are told why it is off. */
+  goWithout(kind = $("camera-problem").dataset.kind) {
+    $("camera-problem").hidden = true;
+    this.tell(kind, "the student continues without the camera");
+    this.onGate(true);
+    $("question-heading").focus();
+  }
+
+  /** One camera_unavailable report per reason and consequence. */
+  tell(kind, consequence) {
+    const detail = `No camera: ${REPORTS[kind]}; ${consequence}.`;
+    if (this.reported.has(detail)) return;
+    this.reported.add(detail);
+    this.report("camera_unavailable", detail);
+  }
+
+  handOff() {
+    if (openInNewWindow(launchToken())) {
+      this.stop();
+      this.onHandOff();
+    } else {
+      $("camera-window-blocked").textContent = "The browser blocked the new window. Allow pop-ups for this site, "
+        + "or ask for the exam's link to open in a new window.";
+    }
+  }
+
+  status(text) {
+    $("camera-status").textContent = text;
+  }
+
+  stopSending() {
+    this.snapshots?.stop();
+    this.faces?.stop();
+    this.faces = null;
+    const publisher = this.publisher;
+    this.publisher = null;
+    publisher?.stop();
+  }
+
+  stopTracks() {
+    for (const track of this.stream?.getTracks() ?? []) track.stop();
+    this.stream = null;
+  }
+
+  /** The attempt is over (or went on in another window): the camera goes off. */
+  stop() {
+    this.stopped = true;
+    this.stopSending();
+    this.stopTracks();
+    $("camera-box").hidden = true;
+    $("camera-consent").hidden = true;
+    $("camera-problem").hidden = true;
+  }
+}
