@@ -10,7 +10,7 @@ from sqlalchemy import exists, func, select
 from lti_tool import audit
 from lti_tool.audit import AuditEntry
 from lti_tool.db import db, utcnow
-from lti_tool.errors import NotFound
+from lti_tool.errors import Forbidden, NotFound
 from lti_tool.exam import question_files, settings
 from lti_tool.exam.errors import EditRefused, InvalidExam
 from lti_tool.exam.models import Accommodation, Attempt, Exam, ExamProctor, GradeOutbox, Option, Question
@@ -119,10 +119,30 @@ def bind_link(exam, resource_link_id, *, actor_user_id, origin):
     link = db.session.get(ResourceLink, resource_link_id) if resource_link_id else None
     if link is None or link.course_id != exam.course_id:
         raise NotFound("This launch has no course link to bind.")
+    if link.exam_id not in (None, exam.id) and _taken_through(link):
+        # The link's gradebook column holds that exam's grades; another exam's would land beside them.
+        raise EditRefused(f"Students have already taken “{db.session.get(Exam, link.exam_id).title}” through this "
+                          "course link, and its "
+                          "gradebook column holds those grades.",
+                          hint="Add the tool to the course again (a new link) for another exam.")
     link.exam_id = exam.id
     audit.record("link.bound", "resource_link", link.id, actor_user_id=actor_user_id, course_id=exam.course_id,
                  data={"exam_id": exam.id}, origin=origin)
     db.session.commit()
+
+
+def _taken_through(link):
+    return db.session.scalar(select(exists().where(Attempt.resource_link_id == link.id,
+                                                   Attempt.exam_id == link.exam_id)))
+
+
+def require_link_exam(exam, resource_link_id):
+    """A student takes an exam only through the course link that opens it (so its grade reaches that link's
+    column, and an exam no link opens yet cannot be taken at all)."""
+    link = db.session.get(ResourceLink, resource_link_id) if resource_link_id else None
+    if link is None or link.exam_id != exam.id:
+        raise Forbidden("This exam is not the one your course link opens.",
+                        hint="Open the exam from its own link on your course page.")
 
 
 def bind_link_from_custom(link, custom_exam_id):

@@ -246,6 +246,7 @@ def current_exam():
 @access.require_launch(STUDENT)
 def start_attempt(exam_id):
     exam = _my_exam(exam_id)
+    services.require_link_exam(exam, g.launch.resource_link_id)
     attempt = attempts.start_or_resume(exam, g.launch.user_id, resource_link_id=g.launch.resource_link_id,
                                        origin=_origin(), grace_seconds=_grace())
     return attempt_state(attempt)

@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from lti_tool.demo.roster import FIRST_STUDENT
 from tests.e2e.conftest import screenshot
-from tests.e2e.demo_lms import assert_in_demo_gradebook, launch, tool_frame
-from tests.e2e.tool_api import ToolApi, wait_for_student_row
+from tests.e2e.demo_lms import add_exam_to_course, assert_in_demo_gradebook, launch, tool_frame
+from tests.e2e.tool_api import wait_for_student_row
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +32,6 @@ GIFT = (
 WINDOW_SECONDS = 30
 # The sweeper runs every second and ends attempts ANSWER_GRACE_SECONDS (5) after their deadline.
 SWEEP_SECONDS = 20
-
-
-def add_exam_to_course(page, live_server, title):
-    """As the test maker: add the tool to the demo course with a new exam (deep linking), which gives the
-    course a link and a gradebook column for it; return the tool's API with a launch from that link."""
-    page.goto(live_server["demo"])
-    page.get_by_role("link", name=re.compile("^Add the tool")).click()
-    frame = tool_frame(page)
-    frame.get_by_label("Exam title").fill(title)
-    frame.get_by_role("button", name="Create and add").click()
-    expect(frame.get_by_text(title).first).to_be_visible(timeout=15000)
-    return ToolApi(live_server["tool"], launch(page, live_server, "test maker", "Test Maker", link=title))
 
 
 def switch_gradebook(page, live_server, button, status):

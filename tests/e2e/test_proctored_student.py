@@ -14,9 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.demo_lms import launch, tool_frame
+from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
 from tests.e2e.proctor_client import ProctorClient
-from tests.e2e.test_grade_passback import add_exam_to_course
 from tests.e2e.test_take_exam import QUESTIONS, attempt_id_of
 from tests.e2e.tool_api import student_row
 

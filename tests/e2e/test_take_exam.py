@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.demo_lms import assert_in_demo_gradebook, launch, tool_frame
-from tests.e2e.tool_api import ToolApi, student_row
+from tests.e2e.demo_lms import add_exam_to_course, assert_in_demo_gradebook, launch, tool_frame
+from tests.e2e.tool_api import student_row
 
 pytestmark = pytest.mark.browser
 
@@ -75,13 +75,15 @@ MODULE_CHECKS = """async () => {
 
 
 def make_exam(page, live_server, title, questions, **settings):
-    """As the test maker: create an exam with these questions and bind it to the default link."""
-    maker = ToolApi(live_server["tool"], launch(page, live_server, "test maker", "Test Maker"))
-    exam = maker.call("POST", "/api/exams", expected=201, json={"title": title, **settings})
+    """As the test maker: add an exam with these questions and settings to the demo course (a link of its own,
+    so each test has its own exam and gradebook column)."""
+    maker = add_exam_to_course(page, live_server, title)
+    exam_id = next(e["id"] for e in maker.call("GET", "/api/exams")["exams"] if e["title"] == title)
+    if settings:
+        maker.call("PATCH", f"/api/exams/{exam_id}", json=settings)
     for question in questions:
-        maker.call("POST", f"/api/exams/{exam['id']}/questions", expected=201, json=question)
-    maker.call("POST", f"/api/exams/{exam['id']}/bind", expected=204)
-    return maker, exam["id"]
+        maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=question)
+    return maker, exam_id
 
 
 def attempt_id_of(page):
@@ -100,7 +102,7 @@ def kept_in_tab(frame, key):
 def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_server, page):
     maker, exam_id = make_exam(page, live_server, "Geography and numbers", QUESTIONS,
                                instructions="Answer every question.\nEach click is saved at once.")
-    launch(page, live_server, "student", "Student")
+    launch(page, live_server, "student", "Student", link="Geography and numbers")
     frame = tool_frame(page)
 
     # The lobby shows the bound exam and the way in.
@@ -181,7 +183,7 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
     other_device.close()
 
     # Launched again from the course: the lobby offers to continue, and the exam opens where it was.
-    launch(page, live_server, "student", "Student")
+    launch(page, live_server, "student", "Student", link="Geography and numbers")
     frame.get_by_role("button", name="Continue your exam").click()
     expect(heading).to_have_text("Question 3 of 4", timeout=15000)
     expect(answered).to_have_text("3 of 4 answered")
@@ -218,7 +220,7 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
 
 def test_the_countdown_reaching_zero_ends_the_attempt_with_the_saved_answers(live_server, page):
     maker, exam_id = make_exam(page, live_server, "Quick quiz", QUESTIONS[:2], show_results_after_close=True)
-    launch(page, live_server, "student", "Student")
+    launch(page, live_server, "student", "Student", link="Quick quiz")
     frame = tool_frame(page)
     start = frame.get_by_role("button", name="Start the exam")
     expect(start).to_be_visible()

@@ -18,8 +18,7 @@ from playwright.sync_api import expect
 from lti_tool.demo import roster
 from tests.conftest import POSTGRES_ADMIN_URL, _admin_engine
 from tests.e2e.conftest import ROOT, screenshot
-from tests.e2e.demo_lms import launch, tool_frame
-from tests.e2e.test_grade_passback import add_exam_to_course
+from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
 from tests.e2e.test_proctored_student import HIDE_TAB, SHOW_TAB
 from tests.e2e.test_take_exam import QUESTIONS, attempt_id_of
 from tests.e2e.tool_api import ToolApi, wait_for_student_row

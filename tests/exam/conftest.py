@@ -25,8 +25,14 @@ class Course:
         headers = {"Authorization": f"Bearer {token or self.maker}"}
         return self.client.open(path, method=method, headers=headers, **kwargs)
 
-    def exam(self, questions=2, **settings):
-        """An exam with `questions` single-answer questions (option 1 right), bound to the link."""
+    def maker_at(self, link):
+        """The test maker's token launched from another link of the course."""
+        return self.lti.token_for((INSTRUCTOR,), sub=f"teacher-{self.context_id}", context_id=self.context_id,
+                                  resource_link_id=link)["token"]
+
+    def exam(self, questions=2, link=None, **settings):
+        """An exam with `questions` single-answer questions (option 1 right), bound to the course's link (or
+        to `link`: a link through which students took another exam keeps that exam)."""
         response = self.call("POST", "/api/exams", json={"title": "Quiz", **settings})
         assert response.status_code == 201, response.json
         exam = response.json
@@ -35,7 +41,8 @@ class Course:
                 "type": "single", "text": f"Question {n + 1}", "points": 1,
                 "options": [{"text": "right", "correct": True}, {"text": "wrong", "correct": False}]})
             assert added.status_code == 201, added.json
-        assert self.call("POST", f"/api/exams/{exam['id']}/bind").status_code == 204
+        binder = self.maker_at(link) if link else None
+        assert self.call("POST", f"/api/exams/{exam['id']}/bind", binder).status_code == 204
         return self.call("GET", f"/api/exams/{exam['id']}").json
 
 

@@ -9,6 +9,7 @@ from lti_tool.db import db, utcnow
 from lti_tool.exam import attempts, outbox
 from lti_tool.exam.lifecycle import Status
 from lti_tool.exam.models import Answer, Attempt, GradeOutbox, Question
+from lti_tool.identity.models import User
 from tests.exam.conftest import Course, right_option, wrong_option
 
 
@@ -181,7 +182,7 @@ def test_a_save_to_an_attempt_that_is_not_in_progress_says_why_and_changes_nothi
 
 def test_a_question_of_another_exam_is_refused(course):
     first = start(course, course.exam(questions=1), course.student("s1"))
-    other_exam = course.exam(questions=1)
+    other_exam = course.exam(questions=1, link="link-2")
     other_question = db.session.scalar(select(Question).filter_by(exam_id=other_exam["id"]))
     response = save(course, first, {"id": other_question.id}, [other_question.options[0].id], course.student("s1"))
     assert response.status_code == 409
@@ -200,9 +201,8 @@ def test_deadline_is_capped_by_the_window_and_stretched_by_accommodations(course
     exam = course.exam(questions=1, duration_minutes=60, closes_at=closes.isoformat())
     capped = start(course, exam, course.student("s1"))
     assert abs(capped["seconds_left"] - 30 * 60) <= 2
-    exam2 = course.exam(questions=1, duration_minutes=10)
-    student = course.student("s2")
-    from lti_tool.identity.models import User
+    exam2 = course.exam(questions=1, link="link-2", duration_minutes=10)
+    student = course.student("s2", link="link-2")
     user_id = db.session.scalar(select(User.id).filter_by(sub="s2"))
     assert course.call("PUT", f"/api/exams/{exam2['id']}/accommodations/{user_id}",
                        json={"extra_minutes": 5, "time_multiplier": 1.5}).status_code == 200
@@ -321,3 +321,24 @@ def test_the_lobby_reading_an_overdue_attempt_finalizes_it(course, app):
     assert standing["message"] == "You have no attempts left."
     db.session.expire_all()
     assert db.session.get(Attempt, attempt["id"]).status == "timed_out"
+
+
+def test_a_student_takes_only_the_exam_their_course_link_opens(course):
+    unbound = course.exam(questions=1, link="link-2")  # opened by another link of the course
+    bound = course.exam(questions=1)
+    student = course.student()  # launched from link-1
+    refused = course.call("POST", f"/api/exams/{unbound['id']}/attempts", student)
+    assert refused.status_code == 403
+    assert "not the one your course link opens" in refused.json["error"]["message"]
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 0
+    assert start(course, bound, student)["exam"]["id"] == bound["id"]
+
+
+def test_a_link_students_took_an_exam_through_keeps_that_exam(course):
+    first = course.exam(questions=1)
+    start(course, first, course.student())
+    second = course.call("POST", "/api/exams", json={"title": "Another"}).json
+    refused = course.call("POST", f"/api/exams/{second['id']}/bind")
+    assert refused.status_code == 409
+    assert "gradebook column" in refused.json["error"]["message"]
+    assert course.call("POST", f"/api/exams/{first['id']}/bind").status_code == 204  # the same exam: fine

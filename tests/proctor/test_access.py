@@ -49,9 +49,9 @@ def test_a_token_from_another_course_opens_neither_socket(room, client, lti):
 
 
 def test_a_proctor_of_one_exam_cannot_see_or_act_on_another(room):
-    other_exam = room.course.exam(questions=1)
+    other_exam = room.course.exam(questions=1, link="link-2")
     room.student("s1")
-    elsewhere = start(room.course, other_exam, room.course.student("s2"))
+    elsewhere = start(room.course, other_exam, room.course.student("s2", link="link-2"))
     proctor = room.proctor_token()  # listed for room.exam only
     refused = room.page("/ws/proctor")
     refused.send(type="hello", token=proctor, exam_id=other_exam["id"])
@@ -81,7 +81,7 @@ def test_the_review_endpoints_are_for_the_exams_proctors_only(room, client, lti)
         assert _get(room, path, Course(client, lti, context_id="course-2", link="link-2").maker).status_code == 404
         assert _get(room, path, room.proctor_token()).status_code == 200
         assert _get(room, path, room.course.maker).status_code == 200
-    other_exam = room.course.exam(questions=1)
+    other_exam = room.course.exam(questions=1, link="link-2")
     foreign = f"/api/exams/{other_exam['id']}/attempts/{attempt['id']}/timeline"
     assert _get(room, foreign, room.course.maker).status_code == 404
 
