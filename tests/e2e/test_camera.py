@@ -8,6 +8,7 @@ offer. Agora cannot be reached offline: its SDK is replaced by a recording stub 
 of it."""
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -176,6 +177,31 @@ def test_consent_comes_first_then_stills_reach_the_server_and_one_face_raises_no
     image = requests.get(f"{live_server['tool']}/api/exams/{exam_id}/snapshots/{first['id']}.jpg", timeout=10,
                          headers={"Authorization": f"Bearer {maker.token}"})
     assert image.headers["Content-Type"] == "image/jpeg" and image.content[:2] == b"\xff\xd8"
+
+    # The proctor's dashboard shows the latest still in the student's tile and follows the next one.
+    dashboard = open_page(one_face_browser)
+    dashboard.goto(f"{live_server['tool']}/proctor/?id={exam_id}#token={maker.token}")
+    tile = dashboard.get_by_role("button", name=re.compile(r"^Ada Lovelace: camera picture"))
+    expect(tile).to_be_visible(timeout=15000)
+    image = tile.locator("img")
+    dashboard.wait_for_function("img => img.complete && img.naturalWidth === 320", arg=image.element_handle())
+    first_src = image.get_attribute("src")
+    assert first_src.startswith("blob:")
+    expect(image).not_to_have_attribute("src", first_src, timeout=15000)  # the socket said a new one was taken
+    screenshot(dashboard, "camera-dashboard")
+    tile.focus()
+    dashboard.keyboard.press("Enter")
+    zoom = dashboard.get_by_role("dialog", name="Camera: Ada Lovelace")
+    expect(zoom).to_be_visible()
+    expect(zoom.get_by_role("status")).to_contain_text("newest first")
+    dashboard.wait_for_function("img => img.complete && img.naturalWidth === 320",
+                                arg=zoom.locator("#zoom-image").element_handle())
+    expect(zoom.get_by_role("list").get_by_role("button").first).to_have_accessible_name(
+        re.compile(r"^Show the picture of \d"))
+    screenshot(dashboard, "camera-zoom")
+    dashboard.keyboard.press("Escape")
+    expect(zoom).to_be_hidden()
+    expect(tile).to_be_focused()
 
     # Enough readings for a flag to have been raised, had the face check seen anything but one face.
     wait_for(lambda: face_checks_done(page) >= 7, "seven face checks", FLAG_WAIT)

@@ -4,6 +4,8 @@
 import { byId } from "../authoring/dom.js";
 import { examIdFromQuery, plural, statusText } from "../authoring/format.js";
 import { fillNav } from "../authoring/nav.js";
+import { cameraTiles } from "../dashboard/camera-tiles.js";
+import { cameraZoom } from "../dashboard/camera-zoom.js";
 import { examControls } from "../dashboard/exam-controls.js";
 import { newsLine } from "../dashboard/news.js";
 import { PAGE_SIZE, Room } from "../dashboard/roster.js";
@@ -25,6 +27,7 @@ const filters = { sort: "name", search: "", status: "", presence: "", withViolat
 let socket;
 let controls;
 let panel;
+let zoom;
 let renderQueued = false;
 let resyncTimer = null;
 let connectionLost = false;
@@ -46,6 +49,7 @@ function resyncSoon() {
 }
 
 const table = roomTable(byId("room-table"), { onOpen: (userId) => panel.open(userId) });
+let tiles = null;
 
 function queueRender() {
   if (renderQueued) return;
@@ -72,6 +76,7 @@ function render() {
   filters.page = view.page;
   const filtered = filters.search || filters.status || filters.presence || filters.withViolations;
   table.render(view.rows, room, filtered ? "No student matches these filters." : "No students in this course yet.");
+  tiles?.render(view.rows);
   const first = view.total ? (view.page - 1) * PAGE_SIZE + 1 : 0;
   const shown = view.total ? `Showing ${first}–${first + view.rows.length - 1} of ${view.total}` : "Showing none";
   const text = filtered ? `${shown} matching (of ${room.rows.size} students).` : `${shown}.`;
@@ -147,7 +152,10 @@ try {
     examId,
     onState: showConnection,
     onMessage(message) {
-      if (message.type === "roster") {
+      if (message.type === "snapshot") {
+        tiles?.snapshot(message);
+        queueRender();
+      } else if (message.type === "roster") {
         room.load(message);
         byId("page-title").textContent = `Live room: “${message.exam.title}”`;
         document.title = `Live room: ${message.exam.title} · ${document.title.split(" · ").pop()}`;
@@ -163,6 +171,14 @@ try {
     byId("page-nav").hidden = false;
   }
   panel = studentPanel({ examId, room, send });
+  const cameraTileSet = cameraTiles({
+    examId, section: byId("cameras"), grid: byId("camera-grid"), note: byId("cameras-note"),
+    onZoom: (userId, from) => zoom.open(userId, from),
+  });
+  if (await cameraTileSet.load().catch(() => false)) {
+    tiles = cameraTileSet;
+    zoom = cameraZoom({ examId, room, tiles });
+  }
   await refreshRoster();
   socket.connect();
   setInterval(() => {

@@ -1,0 +1,91 @@
+// One student's camera, large, in a dialog opened from their tile: Agora mode plays their full (high) stream
+// until the dialog closes; both modes list the stills kept for the attempt, newest first (in Agora mode those
+// are the face check's evidence), flagged ones marked, each opened large with a click.
+import { byId, el } from "../authoring/dom.js";
+import { api } from "../session.js";
+import { FLAG_WORDS, stillUrl } from "./stills.js";
+import { timeOfDay } from "./wording.js";
+
+const HISTORY_SHOWN = 24;
+
+export function cameraZoom({ examId, room, tiles }) {
+  const dialog = byId("camera-zoom");
+  const urls = new Set();
+  let opener = null;
+  let userId = null;
+
+  async function url(snapshotId) {
+    const made = await stillUrl(examId, snapshotId);
+    urls.add(made);
+    return made;
+  }
+
+  async function showLarge(snapshot) {
+    byId("zoom-still").hidden = false;
+    byId("zoom-image").src = await url(snapshot.id);
+    byId("zoom-image").alt = `Camera picture of ${room.rows.get(userId)?.name || "the student"} at `
+      + `${timeOfDay(snapshot.taken_at)}`;
+    byId("zoom-caption").textContent = `${timeOfDay(snapshot.taken_at)}`
+      + `${snapshot.flag ? ` · flagged: ${FLAG_WORDS[snapshot.flag] ?? snapshot.flag}` : ""}`;
+    byId("zoom-still").classList.toggle("flagged", Boolean(snapshot.flag));
+  }
+
+  async function loadHistory(row) {
+    const status = byId("zoom-history-status");
+    const list = byId("zoom-history");
+    list.replaceChildren();
+    if (!row.attemptId) {
+      status.textContent = "This student has not started the exam.";
+      return;
+    }
+    status.textContent = "Loading the pictures…";
+    try {
+      const { snapshots } = await api(`/api/exams/${examId}/attempts/${row.attemptId}/snapshots`);
+      if (userId !== row.userId) return;
+      const shown = snapshots.slice(0, HISTORY_SHOWN);
+      status.textContent = snapshots.length
+        ? `${snapshots.length} picture${snapshots.length === 1 ? "" : "s"}${snapshots.length > shown.length
+          ? `; the newest ${shown.length} are shown` : ""}, newest first.` : "No pictures kept for this attempt.";
+      if (tiles.mode === "snapshot" && shown.length) showLarge(shown[0]);
+      list.replaceChildren(...await Promise.all(shown.map(async (snapshot) => {
+        const words = `${timeOfDay(snapshot.taken_at)}${snapshot.flag ? `, flagged: ${FLAG_WORDS[snapshot.flag]}` : ""}`;
+        const image = el("img", { alt: "", src: await url(snapshot.id).catch(() => "") });
+        return el("li", { class: snapshot.flag ? "flagged" : "" },
+          el("button", { type: "button", class: "history-still", "aria-label": `Show the picture of ${words}`,
+            onclick: () => showLarge(snapshot) }, image,
+          el("span", { class: "meta" }, timeOfDay(snapshot.taken_at)),
+          snapshot.flag ? el("span", { class: "tile-flag" }, `⚠ ${FLAG_WORDS[snapshot.flag]}`) : null));
+      })));
+    } catch (error) {
+      status.textContent = `Could not load the pictures: ${error.message}`;
+    }
+  }
+
+  byId("zoom-close").addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => {
+    tiles.feeds?.unzoom();
+    for (const made of urls) URL.revokeObjectURL(made);
+    urls.clear();
+    byId("zoom-image").removeAttribute("src");
+    userId = null;
+    (opener?.isConnected ? opener : byId("students-title")).focus();
+  });
+
+  return {
+    open(id, from) {
+      const row = room.rows.get(id);
+      if (!row) return;
+      userId = id;
+      opener = from;
+      byId("zoom-title").textContent = `Camera: ${row.name || "student"}`;
+      byId("zoom-still").hidden = true;
+      const live = byId("zoom-live");
+      live.hidden = tiles.mode !== "agora";
+      live.replaceChildren();
+      if (!dialog.open) dialog.showModal();
+      byId("zoom-title").focus();
+      if (tiles.mode === "agora") tiles.feeds?.zoom(id, live);
+      loadHistory(row);
+    },
+  };
+}
