@@ -294,3 +294,42 @@ def report_main_thread_cost(page, clip):
         out.write(json.dumps(figures) + "\n")
     print("face check main-thread cost:", figures)
     assert figures["median_ms"] < 16, figures  # well under one frame at 60 Hz
+
+
+def test_the_test_maker_sets_the_camera_and_deletes_an_attempts_pictures(open_page, browser, live_server):
+    page = open_page(browser)
+    maker, exam_id, title = camera_exam(page, live_server, policy="off")
+    editor = open_page(browser)
+    editor.goto(f"{live_server['tool']}/exam/edit?id={exam_id}#token={maker.token}")
+    camera = editor.get_by_role("region", name="Camera")
+    expect(camera.get_by_label("Off: no camera")).to_be_checked(timeout=15000)
+    camera.get_by_label("Optional: students without a camera go on, and the proctors are told").check()
+    camera.get_by_label("Face checks").uncheck()
+    camera.get_by_label("Seconds between pictures").fill("2")
+    camera.get_by_role("button", name="Save camera settings").click()
+    expect(camera.get_by_role("alert")).to_contain_text("“Seconds between pictures” must be a whole number")
+    expect(camera.get_by_label("Seconds between pictures")).to_be_focused()
+    camera.get_by_label("Seconds between pictures").fill("5")
+    camera.get_by_label("Keep pictures for (days)").fill("7")
+    camera.get_by_role("button", name="Save camera settings").click()
+    expect(camera.get_by_role("status")).to_contain_text("Camera settings saved")
+    assert maker.call("GET", f"/api/exams/{exam_id}/camera/settings") == {
+        "policy": "optional", "face_checks": False, "snapshot_interval_seconds": 5, "snapshot_width": 320,
+        "retention_days": 7}
+
+    attempt_id = start_as_student(page, live_server, title)
+    consent = tool_frame(page).get_by_role("region", name="This exam uses your camera")
+    expect(consent).to_contain_text("deleted 7 days after they are taken")
+    agree(page)
+    wait_for(lambda: snapshots_of(maker, exam_id, attempt_id), "a still", 20)
+
+    marks = open_page(browser)
+    marks.goto(f"{live_server['tool']}/exam/marks?id={exam_id}#token={maker.token}")
+    delete = marks.get_by_role("button", name="Delete the camera pictures of Ada Lovelace's attempt")
+    delete.click()
+    confirm = marks.get_by_role("group", name=re.compile("^Delete every camera picture of Ada Lovelace's attempt"))
+    expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()  # the safe choice first
+    confirm.get_by_role("button", name="Delete the pictures").click()
+    expect(marks.locator("#students-status")).to_contain_text(re.compile(r"Deleted \d+ camera pictures?"))
+    audit = maker.call("GET", f"/api/exams/{exam_id}/audit?attempt_id={attempt_id}")["entries"]
+    assert [e for e in audit if e["action"] == "camera.evidence_deleted"]

@@ -101,6 +101,41 @@ function showTitle() {
   document.title = `Edit ${exam.title} · ${document.title.split(" · ").pop()}`;
 }
 
+// --- camera -------------------------------------------------------------------------------------
+
+const cameraForm = byId("camera-form");
+const cameraMsg = messenger("camera-status", "camera-alert");
+const CAMERA_NUMBERS = { snapshot_interval_seconds: "Seconds between pictures",
+  snapshot_width: "Picture width (pixels)", retention_days: "Keep pictures for (days)" };
+
+function fillCamera(settings) {
+  const f = cameraForm.elements;
+  f.policy.value = settings.policy;
+  f.face_checks.checked = settings.face_checks;
+  for (const name of Object.keys(CAMERA_NUMBERS)) f[name].value = settings[name];
+}
+
+cameraForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const f = cameraForm.elements;
+  for (const input of cameraForm.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  const body = { policy: f.policy.value, face_checks: f.face_checks.checked };
+  for (const name of Object.keys(CAMERA_NUMBERS)) body[name] = numberOrRaw(f[name].value, null);
+  busy(cameraForm.querySelector("button[type=submit]"), "Saving…", async () => {
+    fillCamera(await api(`/api/exams/${examId}/camera/settings`, { method: "PUT", body }));
+    cameraMsg.say(`Camera settings saved at ${new Date().toLocaleTimeString()}.`);
+  }).catch((error) => {
+    let text = error.message;
+    for (const [name, label] of Object.entries(CAMERA_NUMBERS)) {
+      if (!text.includes(name.replace(/_/g, " "))) continue;
+      text = text.replace(name.replace(/_/g, " "), `“${label}”`);
+      f[name].setAttribute("aria-invalid", "true");
+    }
+    cameraMsg.fail(text);
+    cameraForm.querySelector("[aria-invalid=true]")?.focus();
+  });
+});
+
 // --- questions ----------------------------------------------------------------------------------
 
 const questionList = byId("question-list");
@@ -430,6 +465,7 @@ try {
   await reload();
   showTitle();
   fillSettings();
+  fillCamera(await api(`/api/exams/${examId}/camera/settings`));
   byId("proctors-form").elements.emails.value = exam.proctors.join("\n");
   byId("locked-notice").hidden = !exam.has_attempts;
   byId("import-form").hidden = exam.has_attempts;

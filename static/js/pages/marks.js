@@ -1,6 +1,6 @@
 // Marks of one exam: a sortable table per student with grade passback, a histogram, per-question
 // statistics, a CSV download and the audit trail (whole exam or one attempt).
-import { busy, byId, el, messenger } from "../authoring/dom.js";
+import { busy, byId, confirmInline, el, messenger } from "../authoring/dom.js";
 import { examIdFromQuery, isMoment, num, plural, statusText, when, whenShort } from "../authoring/format.js";
 import { histogram } from "../authoring/histogram.js";
 import { download } from "../authoring/http.js";
@@ -14,6 +14,7 @@ const studentsMsg = messenger("students-status", "students-alert");
 const auditMsg = messenger("audit-status", "audit-alert");
 const auditFilter = byId("audit-filter");
 let students = [];
+let cameraUsed = false; // the exam's camera policy is not "off": attempts may have pictures to delete
 
 const PASSBACK = { pending: "Waiting to send", sent: "Sent", failed: "Failed" };
 const STATUS_ORDER = ["in_progress", "paused", "submitted", "timed_out", "terminated", "not_started"];
@@ -67,7 +68,35 @@ function actionsCell(row) {
     });
     box.append(audit);
   }
+  if (row.attempt_id && cameraUsed) box.append(...deletePicturesControl(row));
   return box.children.length ? box : el("span", { class: "hint" }, "—");
+}
+
+/** Delete one attempt's camera pictures on request, after an inline confirmation (the server audits it). */
+function deletePicturesControl(row) {
+  const host = el("div");
+  const remove = el("button", { type: "button", class: "secondary small danger-text",
+    "aria-label": `Delete the camera pictures of ${row.name}'s attempt` }, "Delete pictures…");
+  remove.addEventListener("click", async () => {
+    const sure = await confirmInline(host, {
+      question: `Delete every camera picture of ${row.name}'s attempt? This cannot be undone; the deletion is `
+        + "recorded in the audit trail.",
+      confirm: "Delete the pictures",
+    });
+    if (!sure) {
+      remove.focus();
+      return;
+    }
+    busy(remove, "Deleting…", async () => {
+      const path = `/api/exams/${examId}/attempts/${row.attempt_id}/evidence`;
+      const { snapshots_deleted: deleted } = await api(path, { method: "DELETE" });
+      studentsMsg.say(deleted ? `Deleted ${plural(deleted, "camera picture")} of ${row.name}'s attempt.`
+        : `${row.name}'s attempt had no camera pictures left.`);
+      byId("students-title").focus();
+      await loadAudit();
+    }).catch((error) => studentsMsg.fail(error.message));
+  });
+  return [remove, host];
 }
 
 const table = sortableTable(byId("students-table"), [
@@ -193,6 +222,7 @@ try {
   const exam = await api(`/api/exams/${examId}`);
   byId("page-title").textContent = `Marks: “${exam.title}”`;
   document.title = `Marks of ${exam.title} · ${document.title.split(" · ").pop()}`;
+  cameraUsed = (await api(`/api/exams/${examId}/camera/settings`)).policy !== "off";
   await loadMarks();
   byId("marks-body").hidden = false;
   page.clear();
