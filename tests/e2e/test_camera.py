@@ -19,7 +19,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.conftest import REQUIRE_SERVICES
-from tests.e2e.conftest import ARTIFACTS, ROOT, launch_chromium, screenshot
+from tests.e2e.conftest import ARTIFACTS, ROOT, launch_chromium, screenshot, serve
 from tests.e2e.demo_lms import launch, tool_frame
 from tests.e2e.proctor_client import ProctorClient
 from tests.e2e.test_grade_passback import add_exam_to_course
@@ -333,3 +333,88 @@ def test_the_test_maker_sets_the_camera_and_deletes_an_attempts_pictures(open_pa
     expect(marks.locator("#students-status")).to_contain_text(re.compile(r"Deleted \d+ camera pictures?"))
     audit = maker.call("GET", f"/api/exams/{exam_id}/audit?attempt_id={attempt_id}")["entries"]
     assert [e for e in audit if e["action"] == "camera.evidence_deleted"]
+
+
+APP_ID = "0123456789abcdef0123456789abcdef"
+# Agora's Web SDK as a recorder: what the pages ask of it, and a way to play its events.
+FAKE_AGORA = """(() => {
+  const calls = [];
+  const handlers = {};
+  const track = (mediaStreamTrack) => ({ mediaStreamTrack, close() { calls.push(["close"]); },
+    play() { calls.push(["play"]); }, stop() {} });
+  window.AgoraRTC = {
+    createClient(config) {
+      calls.push(["createClient", config.mode]);
+      return {
+        on(event, handler) { handlers[event] = handler; },
+        async join(appId, channel, token, uid) { calls.push(["join", appId, channel, token, uid]); return uid; },
+        async enableDualStream() { calls.push(["enableDualStream"]); },
+        async publish(tracks) { calls.push(["publish", tracks.map((t) => t.mediaStreamTrack.kind)]); },
+        async renewToken(token) { calls.push(["renewToken", token]); },
+        async leave() { calls.push(["leave"]); },
+        async subscribe(user, kind) { calls.push(["subscribe", user.uid, kind]); user.videoTrack = track(null); },
+        async unsubscribe(user, kind) { calls.push(["unsubscribe", user.uid, kind]); },
+        async setRemoteVideoStreamType(uid, type) { calls.push(["setRemoteVideoStreamType", uid, type]); },
+      };
+    },
+    createCustomVideoTrack({ mediaStreamTrack }) {
+      calls.push(["createCustomVideoTrack", mediaStreamTrack.kind]);
+      return track(mediaStreamTrack);
+    },
+  };
+  window.__agora = { calls, fire: (event, ...args) => handlers[event](...args) };
+})();"""
+
+
+@pytest.fixture(scope="module")
+def agora_server(tmp_path_factory):
+    """The tool with Agora configured (its gateways are never reached: the pages get the fake SDK)."""
+    yield from serve(tmp_path_factory, AGORA_APP_ID=APP_ID, AGORA_APP_CERT="fedcba9876543210fedcba9876543210")
+
+
+def agora_calls(frame, name=None):
+    calls = frame.evaluate("window.__agora ? window.__agora.calls : []")
+    return [c for c in calls if name is None or c[0] == name]
+
+
+def test_agora_mode_publishes_with_the_dual_stream_renews_its_token_and_the_grid_takes_low_streams(
+        open_page, browser, agora_server):
+    page = open_page(browser)
+    page.context.route("**/agora-rtc-sdk-ng/AgoraRTC_N-production.js",
+                       lambda route: route.fulfill(body=FAKE_AGORA, content_type="text/javascript"))
+    maker, exam_id, title = camera_exam(page, agora_server, face_checks=False)
+    attempt_id = start_as_student(page, agora_server, title)
+    agree(page)
+    frame = tool_frame(page)
+    expect(frame.locator("#camera-status")).to_have_text("Camera on: live video")
+    tool = page.frame(name="tool-frame")
+    assert [c[0] for c in agora_calls(tool)] == [
+        "createClient", "join", "enableDualStream", "createCustomVideoTrack", "publish"]
+    [[_, app_id, channel, token, uid]] = agora_calls(tool, "join")
+    assert (app_id, channel, token[:3]) == (APP_ID, f"proctor-exam-{exam_id}-0", "006")
+    assert agora_calls(tool, "publish") == [["publish", ["video"]]]  # no sound
+
+    tool.evaluate("window.__agora.fire('token-privilege-will-expire')")
+    renewed = wait_for(lambda: agora_calls(tool, "renewToken"), "a token renewal", 10)
+    assert renewed[0][1].startswith("006")
+    assert snapshots_of(maker, exam_id, attempt_id) == []  # live video, no stills
+
+    dashboard = open_page(browser)
+    dashboard.context.route("**/agora-rtc-sdk-ng/AgoraRTC_N-production.js",
+                            lambda route: route.fulfill(body=FAKE_AGORA, content_type="text/javascript"))
+    dashboard.goto(f"{agora_server['tool']}/proctor/?id={exam_id}#token={maker.token}")
+    tile = dashboard.get_by_role("button", name=re.compile(r"^Ada Lovelace: live camera"))
+    expect(tile).to_be_visible(timeout=15000)
+    wait_for(lambda: agora_calls(dashboard.main_frame, "join"), "the proctor joining", 10)
+    [[_, _, watched, proctor_token, proctor_uid]] = agora_calls(dashboard.main_frame, "join")
+    assert (watched, proctor_token[:3]) == (channel, "006") and proctor_uid >= 2**31
+    dashboard.evaluate(f"window.__agora.fire('user-published', {{ uid: {uid} }}, 'video')")
+    wait_for(lambda: agora_calls(dashboard.main_frame, "subscribe"), "a subscription", 10)
+    assert agora_calls(dashboard.main_frame, "setRemoteVideoStreamType") == [["setRemoteVideoStreamType", uid, 1]]
+    tile.click()
+    expect(dashboard.get_by_role("dialog", name="Camera: Ada Lovelace")).to_be_visible()
+    wait_for(lambda: len(agora_calls(dashboard.main_frame, "setRemoteVideoStreamType")) == 2, "the high stream", 10)
+    dashboard.keyboard.press("Escape")
+    wait_for(lambda: len(agora_calls(dashboard.main_frame, "setRemoteVideoStreamType")) == 3, "the low stream", 10)
+    assert [c[2] for c in agora_calls(dashboard.main_frame, "setRemoteVideoStreamType")] == [1, 0, 1]
+    assert len(agora_calls(dashboard.main_frame, "subscribe")) == 1
