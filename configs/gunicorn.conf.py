@@ -1,6 +1,9 @@
 """gunicorn settings: one gevent worker holds thousands of websockets."""
 
+import gc
 import os
+
+import gevent
 
 bind = os.environ.get("BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
@@ -17,3 +20,16 @@ graceful_timeout = 20
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# Each greenlet would keep the stack it was spawned from, for debugging: three greenlets per socket made
+# that about 3 KB per socket (bench/README.md, section 3).
+gevent.config.track_greenlet_tree = False
+
+
+def post_worker_init(worker):
+    # A full collection walks every object and pauses every socket of the worker (STACK.md: most of the
+    # tail latency). The app's own objects live as long as the worker, so take them out of it; and collect
+    # the youngest generation less often, so a broadcast's short-lived objects die before a collection
+    # promotes them to the older generations (bench/README.md, section 3). The collector stays on.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 10, 10)

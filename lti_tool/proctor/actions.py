@@ -121,13 +121,16 @@ def extend_exam(exam, minutes, *, actor_user_id, origin):
 
 
 def record_violation(exam, attempt, kind, *, client_time, client_id, detail, origin):
-    """A student's page reports a violation: on record first, then on every proctor's dashboard."""
+    """A student's page reports a violation: on record first, then on every proctor's dashboard. Returns
+    the event's id."""
     _require_open(attempt)
     event = events.record(exam, events.VIOLATION, attempt_id=attempt.id, actor_user_id=attempt.user_id,
                           detail=kind, text=detail, client_time=client_time, client_id=client_id, origin=origin)
     _tell_room(exam, event)
+    # Read before the commit expires it: afterwards it would cost a SELECT.
+    event_id = event.id
     db.session.commit()
-    return event
+    return event_id
 
 
 def acknowledge_warning(exam, attempt, warning_id, *, origin):

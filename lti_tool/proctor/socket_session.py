@@ -2,6 +2,8 @@
 when it runs out, unless a new one is sent), bus subscriptions that end with the socket, and a resync
 after a bus gap. Each socket gets its own session object; `serve` hands it the socket's messages."""
 
+import heapq
+import itertools
 import logging
 import threading
 import time
@@ -14,6 +16,42 @@ from lti_tool.identity import access
 from lti_tool.realtime.sockets import CLOSE_UNAUTHENTICATED
 
 log = logging.getLogger(__name__)
+
+
+class Expiries:
+    """Closes each socket when its token runs out, from one thread (a greenlet under gevent) for the whole
+    process: a timer thread per socket cost about 11 KB for each idle socket (bench/README.md, section 3)."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._due = []  # heap of (expires_at, tie-breaker, weak reference to the session)
+        self._order = itertools.count()
+        self._thread = None
+
+    def watch(self, session, expires_at):
+        """Call session.expired() at `expires_at` (epoch seconds) unless its expires_at has changed by then."""
+        with self._changed:
+            heapq.heappush(self._due, (expires_at, next(self._order), weakref.ref(session)))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="socket expiries", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+
+    def _run(self):
+        while True:
+            with self._changed:
+                while not self._due or self._due[0][0] > time.time():
+                    self._changed.wait(self._due[0][0] - time.time() if self._due else None)
+                expires_at, _, ref = heapq.heappop(self._due)
+            session = ref()
+            if session is not None and session.expires_at == expires_at:
+                try:
+                    session.expired()
+                except Exception:
+                    log.exception("closing a socket whose token ran out failed")
+
+
+EXPIRIES = Expiries()
 
 
 class SocketSession:
@@ -30,7 +68,7 @@ class SocketSession:
         self.connection = None
         self.context = None
         self._subscriptions = []
-        self._expiry = None
+        self.expires_at = None
         type(self).live.add(self)
 
     def handle(self, connection, message):
@@ -48,17 +86,11 @@ class SocketSession:
         elif (context.user_id, context.course_id) != (self.context.user_id, self.context.course_id):
             raise Forbidden("A socket stays with the person who opened it.")
         self.context = context
-        self._close_when_expired(context.expires_at)
+        self.expires_at = context.expires_at
+        EXPIRIES.watch(self, context.expires_at)
         self.connection.send({"type": "hello", "expires_at": context.expires_at})
 
-    def _close_when_expired(self, expires_at):
-        if self._expiry is not None:
-            self._expiry.cancel()
-        self._expiry = threading.Timer(max(0.0, expires_at - time.time()), self._expired)
-        self._expiry.daemon = True
-        self._expiry.start()
-
-    def _expired(self):
+    def expired(self):
         self.connection.send({"type": "error", "code": NotAuthenticated.code,
                               "message": "Your session has expired; the page will reconnect with a new one."})
         self.connection.close(CLOSE_UNAUTHENTICATED, "token expired")
@@ -73,8 +105,7 @@ class SocketSession:
 
     def close(self):
         """The socket has closed: stop hearing the bus and forget the session."""
-        if self._expiry is not None:
-            self._expiry.cancel()
+        self.expires_at = None
         for channel, callback in self._subscriptions:
             self.bus.unsubscribe(channel, callback)
         type(self).live.discard(self)

@@ -1,6 +1,8 @@
 """The student exam page's socket: presence from heartbeats, violations on record, the proctor's
 warnings (acknowledged), pauses, extra time, announcements and the attempt's end, pushed to the page."""
 
+from sqlalchemy.orm import joinedload
+
 from lti_tool.db import db, utcnow
 from lti_tool.errors import Forbidden
 from lti_tool.exam.lifecycle import FINAL, Status
@@ -51,10 +53,10 @@ class StudentSocket(SocketSession):
 
     def on_violation(self, message):
         attempt = self._attempt()
-        event = actions.record_violation(
+        event_id = actions.record_violation(
             attempt.exam, attempt, message["kind"], client_time=message["client_time"],
             client_id=message.get("id"), detail=message.get("detail"), origin="student page")
-        self.send({"type": "ack", "id": message.get("id"), "event_id": event.id})
+        self.send({"type": "ack", "id": message.get("id"), "event_id": event_id})
 
     def on_warn_ack(self, message):
         attempt = self._attempt()
@@ -68,7 +70,8 @@ class StudentSocket(SocketSession):
         super().close()
 
     def _attempt(self):
-        return db.session.get(Attempt, self.attempt_id)
+        # With its exam in the same query: the handlers need both.
+        return db.session.get(Attempt, self.attempt_id, options=[joinedload(Attempt.exam)])
 
     def _see(self, state):
         now = utcnow()
