@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
@@ -24,6 +25,16 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+# The database could not be reached or dropped the connection (a restart, a failover, no free connection in the
+# pool), or gave up on a transaction (deadlock, lock timeout): the transaction rolled back, so nothing was
+# written, and the same request may succeed in a moment. Not a bug in the tool.
+UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def first_line(error):
+    """The first line of an error's message, for a log line without a traceback."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
 
 
 def utcnow():

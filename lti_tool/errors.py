@@ -5,7 +5,11 @@ import logging
 from flask import render_template, request
 from werkzeug.exceptions import HTTPException
 
+from lti_tool.db import UNAVAILABLE, first_line
+
 log = logging.getLogger(__name__)
+
+DATABASE_RETRY_AFTER_SECONDS = 2
 
 
 class AppError(Exception):
@@ -73,6 +77,18 @@ def init_app(app):
     @app.errorhandler(HTTPException)
     def handle_http_error(exc):
         return render_error(exc.code, exc.name.lower().replace(" ", "_"), exc.name, exc.description)
+
+    def handle_database_unavailable(exc):
+        # Expected while the database restarts: one line per request, not a traceback; a 503 the pages retry.
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, first_line(exc))
+        body, status = render_error(
+            503, "database_unavailable", "Please try again in a moment",
+            "The tool cannot reach its database right now, so nothing was changed. Please try again in a moment.",
+        )
+        return body, status, {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+
+    for error in UNAVAILABLE:
+        app.register_error_handler(error, handle_database_unavailable)
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc):

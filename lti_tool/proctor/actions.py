@@ -122,8 +122,10 @@ def extend_exam(exam, minutes, *, actor_user_id, origin):
 
 def record_violation(exam, attempt, kind, *, client_time, client_id, detail, origin):
     """A student's page reports a violation: on record first, then on every proctor's dashboard. Returns
-    the event's id."""
-    _require_open(attempt)
+    the event's id. One the page saw before the attempt ended is recorded even if it arrives after: the page keeps
+    what was not acknowledged and sends it again when it reconnects (after a lost network or a database restart)."""
+    if not _seen_before_the_end(attempt, client_time):
+        _require_open(attempt)
     event = events.record(exam, events.VIOLATION, attempt_id=attempt.id, actor_user_id=attempt.user_id,
                           detail=kind, text=detail, client_time=client_time, client_id=client_id, origin=origin)
     _tell_room(exam, event)
@@ -147,6 +149,11 @@ def acknowledge_warning(exam, attempt, warning_id, *, origin):
 
 def _tell_room(exam, event):
     on_commit.publish(channels.exam(exam.id), {"type": "event", "event": events.as_dict(event)})
+
+
+def _seen_before_the_end(attempt, client_time):
+    """Whether an ended attempt's page saw this before the end, by the page's clock (ms since the epoch)."""
+    return attempt.finished_at is not None and client_time / 1000 <= attempt.finished_at.timestamp()
 
 
 def _require_open(attempt):

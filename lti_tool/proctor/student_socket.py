@@ -1,9 +1,11 @@
 """The student exam page's socket: presence from heartbeats, violations on record, the proctor's
 warnings (acknowledged), pauses, extra time, announcements and the attempt's end, pushed to the page."""
 
+import logging
+
 from sqlalchemy.orm import joinedload
 
-from lti_tool.db import db, utcnow
+from lti_tool.db import UNAVAILABLE, db, first_line, utcnow
 from lti_tool.errors import Forbidden
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.exam.models import Attempt
@@ -11,6 +13,8 @@ from lti_tool.identity.roles import ToolRole
 from lti_tool.proctor import actions, presence
 from lti_tool.proctor.socket_session import SocketSession, new_registry
 from lti_tool.realtime import channels, on_commit
+
+log = logging.getLogger(__name__)
 
 
 class StudentSocket(SocketSession):
@@ -64,10 +68,15 @@ class StudentSocket(SocketSession):
         self.send({"type": "ack", "warning_id": message["warning_id"]})
 
     def close(self):
-        if self.attempt_id is not None:
-            with self.app.app_context():
-                self._see(presence.OFFLINE)
-        super().close()
+        try:
+            if self.attempt_id is not None:
+                with self.app.app_context():
+                    self._see(presence.OFFLINE)
+        except UNAVAILABLE as exc:
+            # Dashboards show a silent page as offline after presence.SILENT_AFTER anyway.
+            log.warning("could not record a closed page as offline: %s", first_line(exc))
+        finally:
+            super().close()  # always stop hearing the bus: a session left subscribed would never be freed
 
     def _attempt(self):
         # With its exam in the same query: the handlers need both.

@@ -11,6 +11,7 @@ from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 from wsproto.events import CloseConnection, TextMessage
 
+from lti_tool.db import UNAVAILABLE, first_line
 from lti_tool.errors import AppError, NotAuthenticated
 from lti_tool.realtime.messages import decode, error_frame
 from lti_tool.realtime.rate import TokenBucket
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 # Routes: @sock.route("/ws/...", bp=bp).
 sock = Sock()
 
+CLOSE_INTERNAL_ERROR = 1011
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 # A handler that raises one of these refusals also loses the socket.
@@ -28,6 +30,10 @@ CLOSE_CODES = {401: CLOSE_UNAUTHENTICATED, 403: CLOSE_FORBIDDEN}
 INTERNAL_ERROR_FRAME = {
     "type": "error", "code": "internal_error",
     "message": "The server hit an unexpected error handling that message; please try again.",
+}
+DATABASE_UNAVAILABLE_FRAME = {
+    "type": "error", "code": "database_unavailable",
+    "message": "The server cannot record anything right now; reconnect and send again what was not acknowledged.",
 }
 
 
@@ -134,6 +140,12 @@ def _receive(ws, connection, schema, handle, config):
             connection.send(error_frame(exc))
             if exc.http_status in CLOSE_CODES:
                 connection.close(CLOSE_CODES[exc.http_status], exc.code)
+        except UNAVAILABLE as exc:
+            # Nothing the message asked for is on record. The page resends what was not acknowledged after a
+            # reconnect (a resend is recorded once), so close: it reconnects with backoff until the database is back.
+            log.warning("socket closed, the database is unavailable: %s", first_line(exc))
+            connection.send(DATABASE_UNAVAILABLE_FRAME)
+            connection.close(CLOSE_INTERNAL_ERROR, "database unavailable")
         except Exception:
             log.exception("socket handler failed")
             connection.send(INTERNAL_ERROR_FRAME)

@@ -14,13 +14,14 @@ import pytest
 from flask import Blueprint, Flask, g
 from flask_sock import Sock
 from simple_websocket import Client, ConnectionClosed
+from sqlalchemy import exc as sa_exc
 from werkzeug.serving import make_server
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, CloseConnection, Ping, Request, TextMessage
 
 from lti_tool import realtime
 from lti_tool.errors import Forbidden, NotAuthenticated
-from lti_tool.realtime.sockets import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, serve, sock
+from lti_tool.realtime.sockets import CLOSE_FORBIDDEN, CLOSE_INTERNAL_ERROR, CLOSE_UNAUTHENTICATED, serve, sock
 from tests.realtime.schema import SCHEMA
 from tests.servers import gunicorn
 
@@ -331,3 +332,20 @@ def test_under_gunicorn_a_client_slower_than_the_server_gets_every_frame_intact(
             # 6 MB at once fills every buffer between the server and this client many times over.
             conn.sendall(protocol.send(TextMessage(data=json.dumps({"type": "flood", "count": 100}))))
             assert [message["n"] for message in read_messages(conn, protocol, 100)] == list(range(100))
+
+
+def test_when_the_database_is_unavailable_the_socket_says_so_and_closes_so_the_page_resends(realtime_app, caplog):
+    def handler(connection, message):
+        if message["type"] == "heartbeat":
+            raise sa_exc.OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+        connection.send({"type": "echo", "of": message["type"]})
+
+    ws = FakeSocket(HELLO, HEARTBEAT, HEARTBEAT)
+    with realtime_app.app_context():
+        serve(ws, SCHEMA, handler)
+    # Nothing the heartbeat asked for is on record: the page must reconnect and send again what was not
+    # acknowledged, so the socket closes (1011) instead of going on as if the message had been handled.
+    assert [frame.get("code", frame["type"]) for frame in ws.sent] == ["echo", "database_unavailable"]
+    assert ws.closed_with == (CLOSE_INTERNAL_ERROR, "database unavailable")
+    assert "socket closed, the database is unavailable" in caplog.text
+    assert "socket handler failed" not in caplog.text
