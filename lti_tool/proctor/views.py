@@ -7,6 +7,7 @@ from lti_tool.exam import services as exam_services
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
 from lti_tool.proctor import actions, events, review
+from lti_tool.proctor.camera import snapshots
 from lti_tool.proctor.dashboard_socket import DashboardSocket
 from lti_tool.proctor.student_socket import StudentSocket
 from lti_tool.realtime import messages, sockets
@@ -59,8 +60,10 @@ def attempt_timeline(exam_id, attempt_id):
     attempt = actions.attempt_of(exam, attempt_id)
     timeline = events.timeline(attempt.id)
     names = exam_services.user_names({e.actor_user_id for e in timeline if e.actor_user_id})
+    # The camera's and the screen's stills (every flagged one, the others thinned out), by time with the events.
     return {"attempt_id": attempt.id, "status": attempt.status,
-            "events": [{**events.as_dict(e), "actor_name": names.get(e.actor_user_id)} for e in timeline]}
+            "events": [{**events.as_dict(e), "actor_name": names.get(e.actor_user_id)} for e in timeline],
+            "stills": snapshots.for_timeline(attempt.id)}
 
 
 @bp.get("/api/exams/<int:exam_id>/violation-counts")

@@ -10,6 +10,7 @@ from lti_tool.errors import AppError
 VIOLATION_KINDS = frozenset({
     "tab_hidden", "window_blur", "fullscreen_exit", "copy", "paste", "context_menu", "devtools_shortcut",
     "multiple_screens", "network_lost", "no_face", "multiple_faces", "camera_unavailable",
+    "screen_share_stopped",
 })
 TOKEN_MAX = 4096
 TEXT_MAX = 2000

@@ -305,6 +305,7 @@ def test_the_test_maker_sets_the_camera_and_deletes_an_attempts_pictures(open_pa
     expect(camera.get_by_label("Off: no camera")).to_be_checked(timeout=15000)
     camera.get_by_label("Optional: students without a camera go on, and the proctors are told").check()
     camera.get_by_label("Face checks").uncheck()
+    camera.get_by_label("Screen sharing").check()
     camera.get_by_label("Seconds between pictures").fill("2")
     camera.get_by_role("button", name="Save camera settings").click()
     expect(camera.get_by_role("alert")).to_contain_text("“Seconds between pictures” must be a whole number")
@@ -315,12 +316,16 @@ def test_the_test_maker_sets_the_camera_and_deletes_an_attempts_pictures(open_pa
     expect(camera.get_by_role("status")).to_contain_text("Camera settings saved")
     assert maker.call("GET", f"/api/exams/{exam_id}/camera/settings") == {
         "policy": "optional", "face_checks": False, "snapshot_interval_seconds": 5, "snapshot_width": 320,
-        "retention_days": 7}
+        "retention_days": 7, "screen_share": True}
 
     attempt_id = start_as_student(page, live_server, title)
     consent = tool_frame(page).get_by_role("region", name="This exam uses your camera")
     expect(consent).to_contain_text("deleted 7 days after they are taken")
-    agree(page)
+    expect(consent).to_contain_text("share your entire screen")
+    consent.get_by_role("button", name="I agree: turn on my camera").click()
+    # Optional: the student may go on without sharing the screen, and the proctors are told.
+    tool_frame(page).get_by_role("button", name="Continue without sharing the screen").click()
+    expect(tool_frame(page).get_by_label("Paris")).to_be_visible()
     wait_for(lambda: snapshots_of(maker, exam_id, attempt_id), "a still", 20)
 
     marks = open_page(browser)
@@ -418,3 +423,153 @@ def test_agora_mode_publishes_with_the_dual_stream_renews_its_token_and_the_grid
     wait_for(lambda: len(agora_calls(dashboard.main_frame, "setRemoteVideoStreamType")) == 3, "the low stream", 10)
     assert [c[2] for c in agora_calls(dashboard.main_frame, "setRemoteVideoStreamType")] == [1, 0, 1]
     assert len(agora_calls(dashboard.main_frame, "subscribe")) == 1
+
+
+# Headless Debian Chromium shares its (virtual) screen with --auto-select-desktop-capture-source="Entire screen":
+# the page's getDisplayMedia is wrapped only to keep its tracks (a test plays the browser's "Stop sharing" by
+# ending one) and, when a test says so, to report another surface (as if the student had picked a tab).
+WRAP_SCREEN_SHARE = """(() => {
+  const devices = navigator.mediaDevices;
+  if (!devices?.getDisplayMedia) return;
+  const real = devices.getDisplayMedia.bind(devices);
+  window.__screen = { surface: null, tracks: [] };
+  devices.getDisplayMedia = async (options) => {
+    const stream = await real(options);
+    const [track] = stream.getVideoTracks();
+    const surface = window.__screen.surface;
+    if (surface) {
+      const settings = track.getSettings.bind(track);
+      track.getSettings = () => ({ ...settings(), displaySurface: surface });
+    }
+    window.__screen.tracks.push(track);
+    return stream;
+  };
+})();"""
+DENY_CAMERA = """(() => {
+  if (!navigator.mediaDevices) return;
+  navigator.mediaDevices.getUserMedia = async () => {
+    throw new DOMException("Permission denied", "NotAllowedError");
+  };
+})();"""
+
+
+@pytest.fixture(scope="module")
+def screen_browser(playwright):
+    browser = launch_chromium(playwright, "--auto-select-desktop-capture-source=Entire screen")
+    yield browser
+    browser.close()
+
+
+def test_the_entire_screen_is_shared_a_tab_is_refused_and_stopping_is_a_violation(open_page, screen_browser,
+                                                                                  live_server):
+    page = open_page(screen_browser)
+    page.context.add_init_script(WRAP_SCREEN_SHARE)
+    maker, exam_id, title = camera_exam(page, live_server, face_checks=False, screen_share=True)
+    proctor = ProctorClient(live_server["tool"], maker.token, exam_id)
+    try:
+        attempt_id = start_as_student(page, live_server, title)
+        frame = tool_frame(page)
+        consent = frame.get_by_role("region", name="This exam uses your camera")
+        expect(consent).to_contain_text("share your entire screen with the proctors", timeout=15000)
+        consent.get_by_role("button", name="I agree: turn on my camera").click()
+        gate = frame.get_by_role("region", name="Share your entire screen")
+        expect(gate).to_be_visible()
+        expect(frame.get_by_label("Paris")).to_be_hidden()  # required: the questions wait for the share
+        screenshot(page, "screen-share-ask")
+
+        tool = page.frame(name="tool-frame")
+        tool.evaluate("window.__screen.surface = 'browser'")
+        # Pressed from the keyboard: a mouse click on this button was lost in some runs (cause not found).
+        gate.get_by_role("button", name="Share my entire screen").press("Enter")
+        refused = frame.get_by_role("region", name="Share the entire screen, not a window or a tab")
+        expect(refused).to_be_visible()
+        expect(refused.get_by_role("heading")).to_be_focused()
+        assert tool.evaluate("window.__screen.tracks[0].readyState") == "ended"  # the tab's share was stopped
+        expect(frame.get_by_label("Paris")).to_be_hidden()
+
+        tool.evaluate("window.__screen.surface = null")
+        refused.get_by_role("button", name="Share my entire screen").press("Enter")
+        expect(frame.get_by_label("Paris")).to_be_visible()
+        assert tool.evaluate("window.__screen.tracks[1].getSettings().displaySurface") == "monitor"
+        stills = wait_for(lambda: [s for s in snapshots_of(maker, exam_id, attempt_id) if s["kind"] == "screen"],
+                          "a screen still", 20)
+        assert stills[0]["width"] == 320 and stills[0]["flag"] is None
+        assert [s for s in snapshots_of(maker, exam_id, attempt_id) if s["kind"] == "camera"]
+
+        # The student stops sharing (the browser's own button): the proctor hears of it, the page asks again.
+        tool.evaluate("(() => { const t = window.__screen.tracks[1]; t.stop(); t.dispatchEvent(new Event('ended')); })"
+                      "()")
+        stopped = proctor.event("violation", "screen_share_stopped", timeout=15)
+        assert stopped["attempt_id"] == attempt_id and "stopped sharing" in stopped["text"]
+        again = frame.get_by_role("region", name="You stopped sharing your screen")
+        expect(again).to_be_visible()
+        screenshot(page, "screen-share-stopped")
+        again.get_by_role("button", name="Share my entire screen").press("Enter")
+        expect(again).to_be_hidden()
+
+        # The review's timeline has the screen's stills next to the camera's.
+        timeline = maker.call("GET", f"/api/exams/{exam_id}/attempts/{attempt_id}/timeline")
+        assert {s["kind"] for s in timeline["stills"]} == {"camera", "screen"}
+        assert [e for e in timeline["events"] if e["detail"] == "screen_share_stopped"]
+
+        dashboard = open_page(screen_browser)
+        dashboard.goto(f"{live_server['tool']}/proctor/?id={exam_id}#token={maker.token}")
+        tile = dashboard.get_by_role("button", name=re.compile(r"^Ada Lovelace: camera picture"))
+        expect(tile).to_be_visible(timeout=15000)
+        tile.click()
+        zoom = dashboard.get_by_role("dialog", name="Camera: Ada Lovelace")
+        expect(zoom.get_by_role("list", name="Screen pictures").get_by_role("button").first).to_be_visible()
+        expect(zoom.get_by_role("list", name="Camera pictures").get_by_role("button").first).to_be_visible()
+        screenshot(dashboard, "screen-share-zoom")
+        dashboard.keyboard.press("Escape")
+        expect(zoom).to_be_hidden()
+
+        # The student's panel: the timeline has the violation and the pictures, thumbnails from blob URLs.
+        dashboard.get_by_role("button", name="Ada Lovelace", exact=True).click()
+        panel = dashboard.get_by_role("dialog", name="Ada Lovelace")
+        timeline = panel.get_by_role("list", name="Timeline")
+        expect(timeline).to_contain_text("Screen sharing stopped")
+        screen_line = timeline.get_by_role("listitem").filter(has_text="Screen picture").first
+        expect(screen_line).to_be_visible()
+        expect(timeline.get_by_role("listitem").filter(has_text="Camera picture").first).to_be_visible()
+        expect(screen_line.locator("img")).to_have_attribute("src", re.compile("^blob:"))
+        screenshot(dashboard, "screen-share-timeline")
+    finally:
+        proctor.close()
+
+
+def test_a_frame_without_display_capture_offers_a_new_window_for_the_screen(open_page, browser, live_server):
+    page = open_page(browser)
+    maker, exam_id, title = camera_exam(page, live_server, face_checks=False, screen_share=True)
+    # As in Moodle's frame: the camera, and no display-capture.
+    page.goto(live_server["demo"])
+    page.locator("#tool-frame").evaluate(
+        "frame => frame.setAttribute('allow', 'camera *; microphone *; fullscreen *')")
+    start_as_student(page, live_server, title, reload=False)
+    frame = tool_frame(page)
+    problem = frame.get_by_role("region", name="Your course page does not let this exam share your screen")
+    expect(problem).to_be_visible(timeout=15000)
+    expect(problem.get_by_role("button", name="Continue in a new window")).to_be_visible()
+    expect(frame.get_by_role("region", name="This exam uses your camera")).to_be_hidden()
+    expect(frame.get_by_label("Paris")).to_be_hidden()
+
+
+def test_a_denied_camera_says_so_and_what_to_do(open_page, browser, live_server):
+    page = open_page(browser)
+    page.context.add_init_script(DENY_CAMERA)
+    maker, exam_id, title = camera_exam(page, live_server, face_checks=False)
+    attempt_id = start_as_student(page, live_server, title)
+    agree_button = tool_frame(page).get_by_role("button", name="I agree: turn on my camera")
+    expect(agree_button).to_be_visible(timeout=15000)
+    agree_button.click()
+    frame = tool_frame(page)
+    problem = frame.get_by_role("region", name="The camera is blocked")
+    expect(problem).to_be_visible()
+    expect(problem).to_contain_text("Allow the camera for this site")
+    expect(problem).to_contain_text("cannot be taken without the camera")
+    expect(problem.get_by_role("button", name="Try the camera again")).to_be_visible()
+    expect(frame.get_by_label("Paris")).to_be_hidden()
+    screenshot(page, "camera-denied")
+    timeline = maker.call("GET", f"/api/exams/{exam_id}/attempts/{attempt_id}/timeline")["events"]
+    [blocked] = [e for e in timeline if e["detail"] == "camera_unavailable"]
+    assert "the browser blocked the camera" in blocked["text"]

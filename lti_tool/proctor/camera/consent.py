@@ -15,7 +15,9 @@ def text(exam, settings, mode):
             f"a still picture from your camera every {settings.snapshot_interval_seconds} seconds")
     checks = (" Your browser also checks each picture for a face and flags \"no face\" or \"more than one face\" "
               "for a person to look at; nothing is decided automatically." if settings.face_checks else "")
-    return (f"During “{exam.title}” this tool records {what}.{checks} "
+    screen = (f" You also share your entire screen with the proctors: a small picture of it every "
+              f"{settings.snapshot_interval_seconds} seconds." if settings.screen_share else "")
+    return (f"During “{exam.title}” this tool records {what}.{checks}{screen} "
             "Only the proctors and test makers of this exam can see them. "
             f"They are deleted {settings.retention_days} days after they are taken, or earlier if your "
             "instructor is asked to delete them.")

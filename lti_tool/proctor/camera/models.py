@@ -21,6 +21,8 @@ class CameraSettings(db.Model):
     snapshot_interval_seconds: Mapped[int] = mapped_column(Integer, default=10)
     snapshot_width: Mapped[int] = mapped_column(Integer, default=320)
     retention_days: Mapped[int] = mapped_column(Integer, default=30)
+    # The student also shares their entire screen: stills of it (snapshot mode) next to the camera's.
+    screen_share: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Consent(db.Model):
@@ -37,8 +39,8 @@ class Consent(db.Model):
 
 
 class Snapshot(db.Model):
-    """One camera still of an attempt: the JPEG re-encoded by the server (no metadata), kept in the database
-    or, with SNAPSHOT_DIR set, as a file named after the row."""
+    """One still of an attempt, from the camera or the shared screen (`kind`): the JPEG re-encoded by the server
+    (no metadata), kept in the database or, with SNAPSHOT_DIR set, as a file named after the row."""
 
     __tablename__ = "camera_snapshots"
 
@@ -49,6 +51,7 @@ class Snapshot(db.Model):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10), default="camera")
     # Set when the face check flagged this still (no_face, multiple_faces): evidence for the reviewer.
     flag: Mapped[str | None] = mapped_column(String(20))
     data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

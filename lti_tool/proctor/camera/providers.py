@@ -19,6 +19,7 @@ def for_student(exam, attempt, config, *, may_publish):
     settings = camera_settings.of(exam.id)
     chosen = mode(config) if settings.policy != "off" else "off"
     page = {"mode": chosen, "policy": settings.policy, "face_checks": settings.face_checks,
+            "screen_share": settings.screen_share and chosen != "off",
             "snapshot": {"interval_seconds": settings.snapshot_interval_seconds,
                          "width": settings.snapshot_width, "max_bytes": config["SNAPSHOT_MAX_BYTES"]}}
     if chosen == "off":

@@ -1,5 +1,5 @@
 """An exam's camera rules, as the test maker sets them: the policy without a camera, face checks, the
-snapshot cadence and size, and how long evidence is kept."""
+snapshot cadence and size, how long evidence is kept, and whether the student also shares their screen."""
 
 from lti_tool import audit
 from lti_tool.db import db
@@ -7,6 +7,7 @@ from lti_tool.errors import AppError
 from lti_tool.proctor.camera.models import CameraSettings
 
 POLICIES = ("off", "required", "optional")
+SWITCHES = ("face_checks", "screen_share")
 LIMITS = {"snapshot_interval_seconds": (5, 300), "snapshot_width": (160, 640), "retention_days": (1, 3650)}
 
 
@@ -20,20 +21,21 @@ def of(exam_id):
     settings = db.session.get(CameraSettings, exam_id)
     if settings is None:
         settings = CameraSettings(exam_id=exam_id, policy="off", face_checks=True, snapshot_interval_seconds=10,
-                                  snapshot_width=320, retention_days=30)
+                                  snapshot_width=320, retention_days=30, screen_share=False)
     return settings
 
 
 def as_dict(settings):
     return {"policy": settings.policy, "face_checks": settings.face_checks,
             "snapshot_interval_seconds": settings.snapshot_interval_seconds,
-            "snapshot_width": settings.snapshot_width, "retention_days": settings.retention_days}
+            "snapshot_width": settings.snapshot_width, "retention_days": settings.retention_days,
+            "screen_share": settings.screen_share}
 
 
 def update(exam, changes, *, actor_user_id, origin):
     if not isinstance(changes, dict):
         raise InvalidCameraSettings("Send the settings as a JSON object.")
-    unknown = set(changes) - {"policy", "face_checks", *LIMITS}
+    unknown = set(changes) - {"policy", *SWITCHES, *LIMITS}
     if unknown:
         raise InvalidCameraSettings(f"Unknown camera settings: {', '.join(sorted(unknown))}.")
     settings = of(exam.id)
@@ -41,10 +43,11 @@ def update(exam, changes, *, actor_user_id, origin):
         if changes["policy"] not in POLICIES:
             raise InvalidCameraSettings(f"The camera policy is one of: {', '.join(POLICIES)}.")
         settings.policy = changes["policy"]
-    if "face_checks" in changes:
-        if not isinstance(changes["face_checks"], bool):
-            raise InvalidCameraSettings("face_checks is true or false.")
-        settings.face_checks = changes["face_checks"]
+    for name in SWITCHES:
+        if name in changes:
+            if not isinstance(changes[name], bool):
+                raise InvalidCameraSettings(f"{name} is true or false.")
+            setattr(settings, name, changes[name])
     for name, (low, high) in LIMITS.items():
         if name in changes:
             value = changes[name]

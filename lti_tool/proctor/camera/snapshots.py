@@ -18,6 +18,9 @@ from lti_tool.realtime import channels, on_commit
 FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_PIXELS = 4096 * 4096
 FLAGS = {"no_face", "multiple_faces"}
+KINDS = ("camera", "screen")
+# The review's timeline shows every flagged still and at most one other per this many seconds.
+TIMELINE_SPACING_SECONDS = 60
 
 
 class SnapshotRefused(AppError):
@@ -25,35 +28,42 @@ class SnapshotRefused(AppError):
     title = "The picture was not kept"
 
 
-def store(attempt, data, *, settings, max_bytes, directory, flag=None, now=None):
-    """Check, clean and keep one still of `attempt`; refused if it is not an image, too big or too soon."""
+def store(attempt, data, *, settings, max_bytes, directory, flag=None, kind="camera", now=None):
+    """Check, clean and keep one still of `attempt` (of its camera or its shared screen); refused if it is not
+    an image, too big or too soon."""
     now = now or utcnow()
-    if flag is not None and flag not in FLAGS:
-        raise SnapshotRefused(f"flag is one of: {', '.join(sorted(FLAGS))}.")
+    if kind not in KINDS:
+        raise SnapshotRefused(f"kind is one of: {', '.join(KINDS)}.")
+    if kind == "screen" and not settings.screen_share:
+        raise SnapshotRefused("This exam does not share the screen.")
+    if flag is not None and (flag not in FLAGS or kind != "camera"):
+        raise SnapshotRefused(f"flag is one of: {', '.join(sorted(FLAGS))} (on camera pictures).")
     if not data:
         raise SnapshotRefused("Send the picture as the request body.")
     if len(data) > max_bytes:
         raise SnapshotRefused(f"A picture may be at most {max_bytes // 1024} KB.", hint="Send a smaller one.")
-    _check_pace(attempt.id, settings, now, flagged=flag is not None)
+    _check_pace(attempt.id, kind, settings, now, flagged=flag is not None)
     jpeg, width, height = clean_jpeg(data, settings.snapshot_width)
     snapshot = Snapshot(exam_id=attempt.exam_id, attempt_id=attempt.id, taken_at=now, width=width, height=height,
-                        size=len(jpeg), flag=flag, data=None if directory else jpeg)
+                        size=len(jpeg), flag=flag, kind=kind, data=None if directory else jpeg)
     db.session.add(snapshot)
     db.session.flush()
     if directory:
         _write(directory, snapshot, jpeg)
     on_commit.publish(channels.exam(attempt.exam_id), {
         "type": "snapshot", "attempt_id": attempt.id, "snapshot_id": snapshot.id, "at": now.isoformat(),
-        "flag": flag})
+        "flag": flag, "kind": kind})
     db.session.commit()
     return snapshot
 
 
-def _check_pace(attempt_id, settings, now, *, flagged):
-    """At most one still per half interval (a flagged one, the face check's evidence, is always taken)."""
+def _check_pace(attempt_id, kind, settings, now, *, flagged):
+    """At most one still of each kind per half interval (a flagged one, the face check's evidence, is always
+    taken)."""
     if flagged:
         return
-    latest = db.session.scalar(select(func.max(Snapshot.taken_at)).where(Snapshot.attempt_id == attempt_id))
+    latest = db.session.scalar(select(func.max(Snapshot.taken_at))
+                               .where(Snapshot.attempt_id == attempt_id, Snapshot.kind == kind))
     if latest is not None and now - latest < timedelta(seconds=settings.snapshot_interval_seconds / 2):
         raise SnapshotRefused("Pictures are taken at a set pace; this one came too soon.")
 
@@ -80,14 +90,31 @@ def clean_jpeg(data, max_width):
 
 
 def latest_by_attempt(exam_id):
-    """{attempt id: its latest snapshot} for the dashboard's tiles."""
-    latest = select(func.max(Snapshot.id)).where(Snapshot.exam_id == exam_id).group_by(Snapshot.attempt_id)
+    """{attempt id: its latest camera snapshot} for the dashboard's tiles."""
+    latest = (select(func.max(Snapshot.id)).where(Snapshot.exam_id == exam_id, Snapshot.kind == "camera")
+              .group_by(Snapshot.attempt_id))
     return {s.attempt_id: s for s in db.session.scalars(select(Snapshot).where(Snapshot.id.in_(latest)))}
 
 
 def of_attempt(attempt_id):
     return db.session.scalars(
         select(Snapshot).where(Snapshot.attempt_id == attempt_id).order_by(Snapshot.taken_at.desc())).all()
+
+
+def for_timeline(attempt_id):
+    """The attempt's stills for its review timeline, oldest first, kept to a bounded number: every flagged one,
+    and of the others at most one of each kind per TIMELINE_SPACING_SECONDS."""
+    rows = db.session.execute(select(Snapshot.id, Snapshot.taken_at, Snapshot.kind, Snapshot.flag)
+                              .where(Snapshot.attempt_id == attempt_id).order_by(Snapshot.taken_at, Snapshot.id))
+    chosen, last_shown = [], {}
+    for row in rows:
+        if row.flag is None:
+            last = last_shown.get(row.kind)
+            if last is not None and (row.taken_at - last).total_seconds() < TIMELINE_SPACING_SECONDS:
+                continue
+            last_shown[row.kind] = row.taken_at
+        chosen.append({"id": row.id, "taken_at": row.taken_at.isoformat(), "kind": row.kind, "flag": row.flag})
+    return chosen
 
 
 def image(exam_id, snapshot_id, directory):
@@ -127,7 +154,7 @@ def remove_files(paths):
 
 def as_dict(snapshot):
     return {"id": snapshot.id, "attempt_id": snapshot.attempt_id, "taken_at": snapshot.taken_at.isoformat(),
-            "width": snapshot.width, "height": snapshot.height, "flag": snapshot.flag}
+            "width": snapshot.width, "height": snapshot.height, "flag": snapshot.flag, "kind": snapshot.kind}
 
 
 def _path(directory, snapshot):

@@ -110,7 +110,7 @@ def post_snapshot(attempt_id):
     config = current_app.config
     snapshot = snapshots.store(attempt, request.get_data(cache=False), settings=settings,
                                max_bytes=config["SNAPSHOT_MAX_BYTES"], directory=config["SNAPSHOT_DIR"],
-                               flag=request.args.get("flag"))
+                               flag=request.args.get("flag"), kind=request.args.get("kind", "camera"))
     return snapshots.as_dict(snapshot), 201
 
 

@@ -1,16 +1,18 @@
 // The exam page's camera (DESIGN §6). A frame whose permission policy forbids the camera is found before any
 // prompt and offered a new window; then the consent notice; then the camera, sent as live video (Agora) or as
 // stills (snapshots, also the fallback when Agora fails), with face checks when the exam has them. The questions
-// stay hidden until the student has decided, and with the policy "required" until the camera runs. A camera
+// stay hidden until the student has decided, and with the policy "required" until the camera runs (and, when the
+// exam shares the screen, until the entire screen is shared: attempt/screen.js). A camera
 // that is blocked, missing or busy is explained with what to do. Nothing here ends or penalises an attempt:
 // problems and face flags go to the proctors, for a person to judge.
 import { api, launchToken } from "../session.js";
 import { CameraProblem, openCamera } from "../camera/capture.js";
 import { askConsent } from "../camera/consent.js";
 import { FaceChecks } from "../camera/faces.js";
-import { cameraAllowedHere, inFrame, openInNewWindow } from "../camera/frame-policy.js";
+import { allowedHere, inFrame, openInNewWindow } from "../camera/frame-policy.js";
 import { AgoraPublisher } from "../camera/publisher.js";
 import { SnapshotSender } from "../camera/snapshots.js";
+import { ExamScreen } from "./screen.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -20,6 +22,10 @@ const PROBLEMS = {
     "The LMS shows the exam in a frame that is not allowed to use the camera. Continue in a new window, where it "
     + "can: you stay signed in and your answers so far are kept. (Your LMS administrator can allow the camera "
     + "in the frame; the tool's installation notes say how.)"],
+  screen_frame: ["Your course page does not let this exam share your screen",
+    "This exam shows your proctors your entire screen, and the LMS shows it in a frame that is not allowed to "
+    + "share the screen (Moodle's never is). Continue in a new window, where it can: you stay signed in and your "
+    + "answers so far are kept."],
   denied: ["The camera is blocked",
     "Your browser did not let this page use the camera. Allow the camera for this site (the camera or lock "
     + "icon in the address bar, or the browser's site settings), then press “Try the camera again”."],
@@ -49,7 +55,8 @@ const POLICY = {
 
 // Said to the proctors (a camera_unavailable violation) when a problem keeps the camera off.
 const REPORTS = {
-  frame: "the LMS frame does not allow the camera", denied: "the browser blocked the camera",
+  frame: "the LMS frame does not allow the camera",
+  screen_frame: "the LMS frame does not allow screen sharing", denied: "the browser blocked the camera",
   missing: "no camera was found", in_use: "the camera is in use by another program",
   unsupported: "the browser offers no camera", failed: "the camera could not be started",
   stopped: "the camera stopped during the exam", declined: "the student did not agree to the camera",
@@ -61,19 +68,23 @@ export class ExamCamera {
    * @param {object} options
    * @param {number} options.attemptId
    * @param {(kind: string, detail?: string) => void} options.report  a violation for the proctors
-   * @param {(open: boolean) => void} options.onGate  whether the questions may show
+   * @param {(open: boolean) => void} options.onGate  whether the questions may show (camera and screen)
    * @param {() => void} options.onHandOff  the exam went on in a new window: this page should stand down
    */
   constructor({ attemptId, report, onGate, onHandOff }) {
     this.attemptId = attemptId;
     this.report = report;
-    this.onGate = onGate;
+    // The questions show when both the camera's gate and the screen's are open.
+    this.gates = { camera: false, screen: true };
+    this.onGate = (open) => this.gate("camera", open);
+    this.openQuestions = onGate;
     this.onHandOff = onHandOff;
     this.page = null; // the server's camera answer: mode, policy, face_checks, snapshot, consent, agora
     this.stream = null;
     this.snapshots = null;
     this.publisher = null;
     this.faces = null;
+    this.screen = null;
     this.reported = new Set();
     this.stopped = false;
     $("camera-retry").addEventListener("click", () => this.start());
@@ -98,8 +109,12 @@ export class ExamCamera {
       return;
     }
     this.onGate(false);
-    if (!cameraAllowedHere()) {
+    if (!allowedHere("camera")) {
       this.problem("frame");
+      return;
+    }
+    if (this.page.screen_share && !allowedHere("display-capture")) {
+      this.problem("screen_frame");
       return;
     }
     if (!this.page.consent.given) {
@@ -136,6 +151,13 @@ export class ExamCamera {
     await video.play().catch(() => {});
     $("camera-box").hidden = false;
     this.onGate(true);
+    if (this.page.screen_share && !this.screen) {
+      this.screen = new ExamScreen({
+        attemptId: this.attemptId, policy: this.page.policy, snapshot: this.page.snapshot, report: this.report,
+        onGate: (open) => this.gate("screen", open),
+      });
+      this.screen.start();
+    }
     this.snapshots = new SnapshotSender({
       attemptId: this.attemptId, video, settings: this.page.snapshot, onRefused: () => this.stopSending(),
     });
@@ -153,6 +175,11 @@ export class ExamCamera {
       });
       this.faces.start();
     }
+  }
+
+  gate(name, open) {
+    this.gates[name] = open;
+    this.openQuestions(this.gates.camera && this.gates.screen);
   }
 
   async publish(track) {
@@ -199,11 +226,11 @@ export class ExamCamera {
   problem(kind) {
     const [title, text] = PROBLEMS[kind];
     const policy = this.page?.policy;
-    const retry = !["frame", "declined"].includes(kind);
+    const retry = !["frame", "screen_frame", "declined"].includes(kind);
     $("camera-problem-title").textContent = title;
     $("camera-problem-text").textContent = text;
     $("camera-problem-policy").textContent = POLICY[policy] ?? "";
-    $("camera-new-window").hidden = !inFrame() || !["frame", "denied"].includes(kind);
+    $("camera-new-window").hidden = !inFrame() || !["frame", "screen_frame", "denied"].includes(kind);
     $("camera-retry").hidden = !retry;
     $("camera-reread").hidden = kind !== "declined";
     $("camera-without").hidden = policy !== "optional";
@@ -263,6 +290,7 @@ export class ExamCamera {
     this.stopped = true;
     this.stopSending();
     this.stopTracks();
+    this.screen?.stop();
     $("camera-box").hidden = true;
     $("camera-consent").hidden = true;
     $("camera-problem").hidden = true;

@@ -1,5 +1,6 @@
-// Snapshot mode: a still of the camera every interval, sent to the server, which keeps it (no metadata) and shows
-// it on the proctors' dashboards. A flagged still (the face check's evidence) can be sent at any time.
+// Snapshot mode: a still of the camera (or of the shared screen) every interval, sent to the server, which keeps it
+// (no metadata) and shows it on the proctors' dashboards. A flagged still (the face check's evidence) can be sent
+// at any time.
 import { ApiError, authFetch } from "../session.js";
 import { jpegOf } from "./capture.js";
 
@@ -7,12 +8,14 @@ export class SnapshotSender {
   /**
    * @param {object} options
    * @param {number} options.attemptId
-   * @param {HTMLVideoElement} options.video  the camera, playing
+   * @param {HTMLVideoElement} options.video  the camera (or the screen), playing
+   * @param {"camera"|"screen"} [options.kind]  what the stills show
    * @param {{interval_seconds: number, width: number, max_bytes: number}} options.settings
    * @param {(error: ApiError) => void} options.onRefused  the server will take no more (the attempt ended, say)
    */
-  constructor({ attemptId, video, settings, onRefused }) {
+  constructor({ attemptId, video, settings, kind = "camera", onRefused }) {
     this.attemptId = attemptId;
+    this.kind = kind;
     this.video = video;
     this.settings = settings;
     this.onRefused = onRefused;
@@ -35,9 +38,10 @@ export class SnapshotSender {
   async send(flag) {
     const jpeg = await jpegOf(this.video, { width: this.settings.width, maxBytes: this.settings.max_bytes });
     if (!jpeg) return false;
-    const query = flag ? `?flag=${encodeURIComponent(flag)}` : "";
+    const query = new URLSearchParams({ kind: this.kind });
+    if (flag) query.set("flag", flag);
     try {
-      await authFetch(`/api/attempts/${this.attemptId}/snapshots${query}`, {
+      await authFetch(`/api/attempts/${this.attemptId}/snapshots?${query}`, {
         method: "POST", headers: { "Content-Type": "image/jpeg" }, body: jpeg,
       });
       return true;

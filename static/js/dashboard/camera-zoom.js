@@ -1,6 +1,7 @@
 // One student's camera, large, in a dialog opened from their tile: Agora mode plays their full (high) stream
 // until the dialog closes; both modes list the stills kept for the attempt, newest first (in Agora mode those
-// are the face check's evidence), flagged ones marked, each opened large with a click.
+// are the face check's evidence), flagged ones marked, each opened large with a click; the shared screen's
+// stills (an exam with screen sharing) in a list of their own.
 import { byId, el } from "../authoring/dom.js";
 import { api } from "../session.js";
 import { FLAG_WORDS, stillUrl } from "./stills.js";
@@ -23,17 +24,35 @@ export function cameraZoom({ examId, room, tiles }) {
   async function showLarge(snapshot) {
     byId("zoom-still").hidden = false;
     byId("zoom-image").src = await url(snapshot.id);
-    byId("zoom-image").alt = `Camera picture of ${room.rows.get(userId)?.name || "the student"} at `
+    byId("zoom-image").alt = `${snapshot.kind === "screen" ? "Screen" : "Camera"} picture of ${room.rows.get(userId)?.name || "the student"} at `
       + `${timeOfDay(snapshot.taken_at)}`;
-    byId("zoom-caption").textContent = `${timeOfDay(snapshot.taken_at)}`
+    byId("zoom-caption").textContent = `${snapshot.kind === "screen" ? "Screen · " : ""}${timeOfDay(snapshot.taken_at)}`
       + `${snapshot.flag ? ` · flagged: ${FLAG_WORDS[snapshot.flag] ?? snapshot.flag}` : ""}`;
     byId("zoom-still").classList.toggle("flagged", Boolean(snapshot.flag));
+  }
+
+  async function item(snapshot) {
+    const words = `${timeOfDay(snapshot.taken_at)}${snapshot.flag ? `, flagged: ${FLAG_WORDS[snapshot.flag]}` : ""}`;
+    const image = el("img", { alt: "", src: await url(snapshot.id).catch(() => "") });
+    return el("li", { class: snapshot.flag ? "flagged" : "" },
+      el("button", { type: "button", class: "history-still", "aria-label": `Show the picture of ${words}`,
+        onclick: () => showLarge(snapshot) }, image,
+      el("span", { class: "meta" }, timeOfDay(snapshot.taken_at)),
+      snapshot.flag ? el("span", { class: "tile-flag" }, `⚠ ${FLAG_WORDS[snapshot.flag]}`) : null));
+  }
+
+  async function fill(list, title, snapshots) {
+    list.replaceChildren(...await Promise.all(snapshots.map(item)));
+    list.hidden = title.hidden = !snapshots.length;
   }
 
   async function loadHistory(row) {
     const status = byId("zoom-history-status");
     const list = byId("zoom-history");
+    const screenList = byId("zoom-screen-history");
     list.replaceChildren();
+    screenList.replaceChildren();
+    screenList.hidden = byId("zoom-screen-title").hidden = true;
     if (!row.attemptId) {
       status.textContent = "This student has not started the exam.";
       return;
@@ -42,20 +61,19 @@ export function cameraZoom({ examId, room, tiles }) {
     try {
       const { snapshots } = await api(`/api/exams/${examId}/attempts/${row.attemptId}/snapshots`);
       if (userId !== row.userId) return;
-      const shown = snapshots.slice(0, HISTORY_SHOWN);
+      const camera = snapshots.filter((s) => s.kind !== "screen");
+      const screen = snapshots.filter((s) => s.kind === "screen");
+      const shown = camera.slice(0, HISTORY_SHOWN);
+      const screenShown = screen.slice(0, HISTORY_SHOWN);
+      const cut = camera.length > shown.length || screen.length > screenShown.length;
       status.textContent = snapshots.length
-        ? `${snapshots.length} picture${snapshots.length === 1 ? "" : "s"}${snapshots.length > shown.length
-          ? `; the newest ${shown.length} are shown` : ""}, newest first.` : "No pictures kept for this attempt.";
+        ? `${camera.length} camera picture${camera.length === 1 ? "" : "s"}`
+          + `${screen.length ? ` and ${screen.length} of the screen` : ""}`
+          + `${cut ? `; the newest ${HISTORY_SHOWN} of each are shown` : ""}, newest first.`
+        : "No pictures kept for this attempt.";
       if (tiles.mode === "snapshot" && shown.length) showLarge(shown[0]);
-      list.replaceChildren(...await Promise.all(shown.map(async (snapshot) => {
-        const words = `${timeOfDay(snapshot.taken_at)}${snapshot.flag ? `, flagged: ${FLAG_WORDS[snapshot.flag]}` : ""}`;
-        const image = el("img", { alt: "", src: await url(snapshot.id).catch(() => "") });
-        return el("li", { class: snapshot.flag ? "flagged" : "" },
-          el("button", { type: "button", class: "history-still", "aria-label": `Show the picture of ${words}`,
-            onclick: () => showLarge(snapshot) }, image,
-          el("span", { class: "meta" }, timeOfDay(snapshot.taken_at)),
-          snapshot.flag ? el("span", { class: "tile-flag" }, `⚠ ${FLAG_WORDS[snapshot.flag]}`) : null));
-      })));
+      await Promise.all([fill(list, byId("zoom-camera-title"), shown),
+        fill(screenList, byId("zoom-screen-title"), screenShown)]);
     } catch (error) {
       status.textContent = `Could not load the pictures: ${error.message}`;
     }

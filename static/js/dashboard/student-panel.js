@@ -1,4 +1,5 @@
-// One student, in a dialog opened from their row: what the room knows, the attempt's timeline, and the
+// One student, in a dialog opened from their row: what the room knows, the attempt's timeline (with its camera
+// and screen stills), and the
 // proctor's actions on it (warn, pause or resume, extra minutes, force close, notes), each with the server's
 // answer shown beside it.
 import { byId, confirmInline, el, messenger } from "../authoring/dom.js";
@@ -6,6 +7,7 @@ import { plural, statusText } from "../authoring/format.js";
 import { api } from "../session.js";
 import { OPEN } from "./roster.js";
 import { violationChips } from "./table.js";
+import { timelineStills } from "./timeline-stills.js";
 import { clockText, eventText, PRESENCE, timeOfDay } from "./wording.js";
 
 const TIMELINE_DELAY_MS = 400;
@@ -19,6 +21,7 @@ export function studentPanel({ examId, room, send }) {
   let opener = null;
   let timelineTimer = null;
   let shownViolations = null;
+  const stillLines = timelineStills(examId);
 
   const current = () => room.rows.get(userId);
   const who = () => current()?.name || "this student";
@@ -62,15 +65,18 @@ export function studentPanel({ examId, room, send }) {
     if (!row?.attemptId) return;
     const attemptId = row.attemptId;
     try {
-      const { events } = await api(`/api/exams/${examId}/attempts/${attemptId}/timeline`);
+      const { events, stills } = await api(`/api/exams/${examId}/attempts/${attemptId}/timeline`);
       if (current()?.attemptId !== attemptId) return;
-      const newestFirst = [...events].reverse();
-      byId("timeline").replaceChildren(...newestFirst.map((event) => el("li", {},
+      const lines = [...events.map((event) => [Date.parse(event.at), el("li", {},
         el("time", { datetime: event.at }, timeOfDay(event.at)), " ",
         el("span", { class: `event-${event.kind}` }, eventText(event)),
         event.actor_user_id && event.actor_user_id !== row.userId && event.actor_name
-          ? el("span", { class: "meta" }, ` by ${event.actor_name}`) : null)));
-      timelineMsg.say(events.length ? `${plural(events.length, "event")}, newest first.` : "Nothing recorded yet.");
+          ? el("span", { class: "meta" }, ` by ${event.actor_name}`) : null)]), ...stillLines.lines(stills)];
+      lines.sort(([a], [b]) => b - a);  // newest first; stable, so events keep their order
+      byId("timeline").replaceChildren(...lines.map(([, line]) => line));
+      const pictures = stills.length ? `, ${plural(stills.length, "picture")}` : "";
+      timelineMsg.say(lines.length ? `${plural(events.length, "event")}${pictures}, newest first.`
+        : "Nothing recorded yet.");
     } catch (error) {
       timelineMsg.fail(`Could not load the timeline: ${error.message}`);
     }
@@ -181,6 +187,7 @@ export function studentPanel({ examId, room, send }) {
   byId("panel-close").addEventListener("click", () => dialog.close());
   dialog.addEventListener("close", () => {
     clearTimeout(timelineTimer);
+    stillLines.clear();
     userId = null;
     // The row may have left the page on view while the dialog was open.
     (opener?.isConnected ? opener : byId("students-title")).focus();

@@ -13,6 +13,7 @@ const VIOLATIONS = {
   no_face: ["Face", "No face on camera"],
   multiple_faces: ["Faces", "More than one face on camera"],
   camera_unavailable: ["Cam", "Camera off or unavailable"],
+  screen_share_stopped: ["Scr", "Screen sharing stopped"],
 };
 
 /** [short label, full words] for a violation type; unknown types read as themselves. */

@@ -153,7 +153,7 @@ try {
     onState: showConnection,
     onMessage(message) {
       if (message.type === "snapshot") {
-        tiles?.snapshot(message);
+        if (message.kind !== "screen") tiles?.snapshot(message);  // a tile shows the camera
         queueRender();
       } else if (message.type === "roster") {
         room.load(message);

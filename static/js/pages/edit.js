@@ -112,6 +112,7 @@ function fillCamera(settings) {
   const f = cameraForm.elements;
   f.policy.value = settings.policy;
   f.face_checks.checked = settings.face_checks;
+  f.screen_share.checked = settings.screen_share;
   for (const name of Object.keys(CAMERA_NUMBERS)) f[name].value = settings[name];
 }
 
@@ -119,7 +120,8 @@ cameraForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const f = cameraForm.elements;
   for (const input of cameraForm.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
-  const body = { policy: f.policy.value, face_checks: f.face_checks.checked };
+  const body = { policy: f.policy.value, face_checks: f.face_checks.checked,
+    screen_share: f.screen_share.checked };
   for (const name of Object.keys(CAMERA_NUMBERS)) body[name] = numberOrRaw(f[name].value, null);
   busy(cameraForm.querySelector("button[type=submit]"), "Saving…", async () => {
     fillCamera(await api(`/api/exams/${examId}/camera/settings`, { method: "PUT", body }));

@@ -46,8 +46,9 @@ def camera_on(course, exam, **settings):
     return response.json
 
 
-def snapshot(course, attempt, token, data=None, flag=None):
-    path = f"/api/attempts/{attempt['id']}/snapshots" + (f"?flag={flag}" if flag else "")
+def snapshot(course, attempt, token, data=None, flag=None, kind=None):
+    query = "&".join(f"{name}={value}" for name, value in (("flag", flag), ("kind", kind)) if value)
+    path = f"/api/attempts/{attempt['id']}/snapshots" + (f"?{query}" if query else "")
     return call(course, "POST", path, token, data=jpeg() if data is None else data, content_type="image/jpeg")
 
 
@@ -87,7 +88,7 @@ def test_settings_default_to_no_camera_and_only_the_test_maker_changes_them(cour
     assert call(course, "GET", path).json["policy"] == "off"
     assert call(course, "PUT", path, student, json={"policy": "required"}).status_code == 403
     for bad in ({"policy": "always"}, {"snapshot_interval_seconds": 1}, {"retention_days": 0},
-                {"face_checks": "yes"}, {"colour": "blue"}, ["policy"]):
+                {"face_checks": "yes"}, {"screen_share": 1}, {"colour": "blue"}, ["policy"]):
         refused = call(course, "PUT", path, json=bad)
         assert refused.status_code == 400 and refused.json["error"]["code"] == "invalid_camera_settings", bad
     assert camera_on(course, exam, face_checks=False)["face_checks"] is False
@@ -232,3 +233,74 @@ def test_a_missing_camera_is_a_violation_the_dashboard_hears_of(room):
               detail="The browser blocked the camera.")
     event = dashboard.next("event")["event"]
     assert (event["detail"], event["text"]) == ("camera_unavailable", "The browser blocked the camera.")
+
+
+def test_screen_sharing_is_a_setting_the_consent_names_and_the_page_is_told_of(course):
+    exam = course.exam(questions=1)
+    assert call(course, "GET", f"/api/exams/{exam['id']}/camera/settings").json["screen_share"] is False
+    assert camera_on(course, exam, screen_share=True)["screen_share"] is True
+    student = course.student()
+    attempt = start(course, exam, student)
+    page = call(course, "GET", f"/api/attempts/{attempt['id']}/camera", student).json
+    assert page["screen_share"] is True
+    assert "share your entire screen" in page["consent"]["text"]
+    camera_on(course, exam, screen_share=False)
+    page = call(course, "GET", f"/api/attempts/{attempt['id']}/camera", student).json
+    assert page["screen_share"] is False and "screen" not in page["consent"]["text"]
+
+
+def test_screen_stills_are_kept_apart_from_the_cameras_and_only_when_the_exam_shares_the_screen(course):
+    exam = course.exam(questions=1)
+    camera_on(course, exam)
+    student = course.student()
+    attempt = start(course, exam, student)
+    call(course, "POST", f"/api/attempts/{attempt['id']}/camera/consent", student)
+    refused = snapshot(course, attempt, student, kind="screen")
+    assert refused.status_code == 400 and "does not share the screen" in refused.json["error"]["message"]
+    camera_on(course, exam, screen_share=True)
+    for bad in ({"kind": "desktop"}, {"kind": "screen", "flag": "no_face"}):
+        refused = snapshot(course, attempt, student, **bad)
+        assert refused.status_code == 400 and refused.json["error"]["code"] == "snapshot_refused", bad
+    assert snapshot(course, attempt, student).json["kind"] == "camera"
+    # Each kind keeps its own pace: a screen still right after a camera one is taken, a second one is not.
+    assert snapshot(course, attempt, student, kind="screen").json["kind"] == "screen"
+    assert snapshot(course, attempt, student, kind="screen").status_code == 400
+    history = call(course, "GET", f"/api/exams/{exam['id']}/attempts/{attempt['id']}/snapshots").json["snapshots"]
+    assert sorted(s["kind"] for s in history) == ["camera", "screen"]
+    latest = call(course, "GET", f"/api/exams/{exam['id']}/camera").json["latest"]
+    assert latest[str(attempt["id"])]["kind"] == "camera"  # the tile shows the camera, never the screen
+
+
+def test_the_timeline_shows_flagged_stills_and_at_most_one_other_of_each_kind_a_minute(course):
+    exam = course.exam(questions=1)
+    camera_on(course, exam, screen_share=True)
+    student = course.student()
+    attempt = start(course, exam, student)
+    call(course, "POST", f"/api/attempts/{attempt['id']}/camera/consent", student)
+    begin = utcnow() - timedelta(hours=2)
+    rows = [Snapshot(exam_id=exam["id"], attempt_id=attempt["id"], taken_at=begin + timedelta(seconds=10 * n),
+                     width=320, height=240, size=1, kind=kind, flag="no_face" if (kind, n) == ("camera", 7) else None)
+            for n in range(720) for kind in ("camera", "screen")]
+    db.session.add_all(rows)
+    db.session.commit()
+    timeline = call(course, "GET", f"/api/exams/{exam['id']}/attempts/{attempt['id']}/timeline").json
+    stills = timeline["stills"]
+    assert len(stills) == 2 * 120 + 1  # two hours: one a minute of each kind, and the flagged one
+    assert [s["taken_at"] for s in stills] == sorted(s["taken_at"] for s in stills)
+    [flagged] = [s for s in stills if s["flag"]]
+    assert (flagged["kind"], flagged["flag"]) == ("camera", "no_face")
+    assert set(stills[0]) == {"id", "taken_at", "kind", "flag"}
+    assert {s["kind"] for s in stills} == {"camera", "screen"}
+    assert call(course, "GET", f"/api/exams/{exam['id']}/attempts/{attempt['id']}/timeline",
+                student).status_code == 403
+
+
+def test_a_stopped_screen_share_is_a_violation_the_dashboard_hears_of(room):
+    camera_on(room.course, room.exam, screen_share=True)
+    token, attempt = room.student()
+    dashboard = room.dashboard()
+    dashboard.next("roster")
+    page = room.student_page(token, attempt)
+    page.send(type="violation", kind="screen_share_stopped", client_time=time.time() * 1000, id="scr-1",
+              detail="The student stopped sharing their screen.")
+    assert dashboard.next("event")["event"]["detail"] == "screen_share_stopped"
