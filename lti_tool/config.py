@@ -59,6 +59,8 @@ DEFAULTS = {
     "SOCK_SERVER_OPTIONS": {"ping_interval": 25, "max_message_size": 65536},
     # Messages waiting for one socket; a client that falls this far behind is closed as too slow.
     "SOCKET_QUEUE_SIZE": 256,
+    # A dashboard hears every student of the room, so its queue holds a whole room's burst.
+    "DASHBOARD_QUEUE_SIZE": 8192,
     # A closing socket that has not taken its close frame after this many seconds is cut.
     "SOCKET_CLOSE_TIMEOUT": 5.0,
     # A socket must say hello with its launch token within this many seconds.

@@ -1,6 +1,6 @@
 """Proctoring: the two websockets, the dashboard and review pages, and the review API."""
 
-from flask import Blueprint, Response, g, render_template
+from flask import Blueprint, Response, current_app, g, render_template
 
 from lti_tool.errors import Forbidden
 from lti_tool.exam import services as exam_services
@@ -23,9 +23,9 @@ def _resync_after_bus_gaps(state):
     bus.on_gap(lambda: DashboardSocket.resync_all(state.app))
 
 
-def _run(ws, session, schema):
+def _run(ws, session, schema, queue_size=None):
     try:
-        sockets.serve(ws, schema, session.handle)
+        sockets.serve(ws, schema, session.handle, queue_size)
     finally:
         session.close()
 
@@ -37,7 +37,9 @@ def student_socket(ws):
 
 @sockets.sock.route("/ws/proctor", bp=bp)
 def proctor_socket(ws):
-    _run(ws, DashboardSocket(), messages.PROCTOR)
+    # A dashboard hears the whole room: when 2,000 pages drop at once (a worker restart, a network blip), their
+    # presence changes arrive together and must not overflow the queue that a student page's socket needs.
+    _run(ws, DashboardSocket(), messages.PROCTOR, current_app.config["DASHBOARD_QUEUE_SIZE"])
 
 
 @bp.get("/proctor/")

@@ -124,10 +124,11 @@ class Hub:
         self._rooms = {}
         self._memberships = {}
 
-    def connect(self, transport) -> Connection:
-        """A Connection for `transport`, in no room yet; it leaves every room when it closes."""
-        connection = Connection(transport, queue_size=self._queue_size, close_timeout=self._close_timeout,
-                                on_closed=self._discard)
+    def connect(self, transport, queue_size=None) -> Connection:
+        """A Connection for `transport` (with its own queue size, or the hub's), in no room yet; it leaves
+        every room when it closes."""
+        connection = Connection(transport, queue_size=queue_size or self._queue_size,
+                                close_timeout=self._close_timeout, on_closed=self._discard)
         with self._lock:
             self._memberships[connection] = set()
         return connection

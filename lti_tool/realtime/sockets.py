@@ -100,7 +100,7 @@ class _WholeWrites:
         return getattr(self._sock, name)
 
 
-def serve(ws, schema, handle):
+def serve(ws, schema, handle, queue_size=None):
     """Run socket `ws` until it closes. The first message must be a `hello` handled within
     SOCKET_HELLO_TIMEOUT; then `handle(connection, message)` gets each message valid under `schema`
     (messages.STUDENT or messages.PROCTOR), in its own app context as an HTTP request would be.
@@ -108,7 +108,7 @@ def serve(ws, schema, handle):
     an AppError: the client gets an error frame, and for NotAuthenticated or Forbidden the socket
     is closed too (4401, 4403)."""
     config = current_app.config
-    connection = current_app.extensions["hub"].connect(_Transport(ws))
+    connection = current_app.extensions["hub"].connect(_Transport(ws), queue_size)
     try:
         _receive(ws, connection, schema, handle, config)
     except ConnectionClosed as exc:

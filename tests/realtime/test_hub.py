@@ -135,3 +135,17 @@ def test_rooms_join_leave_and_close_all():
     assert a.closes.get(timeout=WAIT) == b.closes.get(timeout=WAIT) == (CLOSE_GOING_AWAY, "server restarting")
     assert hub.members("exam:1") == hub.members("exam:1:proctors") == set()
     assert a.sent.empty()
+
+
+def test_a_connection_can_have_a_larger_queue_than_the_hubs():
+    hub = Hub(queue_size=2, close_timeout=0.2)
+    roomy, tight = FakeTransport(blocked=True), FakeTransport(blocked=True)
+    roomy_connection, tight_connection = hub.connect(roomy, queue_size=50), hub.connect(tight)
+    for connection, transport in ((roomy_connection, roomy), (tight_connection, tight)):
+        connection.send({"type": "status", "n": -1})
+        assert transport.sending.wait(WAIT)  # each writer is now held inside its first send
+    assert all([roomy_connection.send({"type": "status", "n": n}) for n in range(20)])
+    assert not all([tight_connection.send({"type": "status", "n": n}) for n in range(20)])
+    roomy.release.set()
+    assert [m["n"] for m in roomy.received(21)] == list(range(-1, 20))
+    assert not roomy_connection.closed
