@@ -12,11 +12,8 @@ and its audit rows)."""
 import time
 
 from faults import exam_day, invariants
-from faults.client_process import ClientProcess
-from faults.cluster import engine_for
-from faults.redis_server import RedisServer
 from faults.report import FaultResult, ms, secs
-from faults.tool_server import ToolServer
+from faults.stage import Stage
 
 KEY = "d"
 TITLE = "PostgreSQL restarted mid-exam"
@@ -31,18 +28,14 @@ RETRY_LIMIT = 15.0  # the page's save queue backs off 1, 2, 4, 8 s: back within 
 
 def run(suite, students=80, down=DOWN):
     result = FaultResult(KEY, TITLE)
-    url = suite.cluster.fresh_database()
-    engine = engine_for(url)
-    redis = RedisServer(suite.workdir)
-    server = clients = None
-    try:
-        server = ToolServer(suite.workdir, database_url=url, workers=2, redis_url=redis.url, name=KEY)
+    with Stage(suite, KEY, workers=2, redis=True) as stage:
+        engine, server = stage.engine, stage.server
         day = exam_day.seed(engine, students=students, deadlines=exam_day.in_seconds(3600))
         submitters = list(range(0, students, 4))
         plan = exam_day.client_plan(day, server, until=time.time() + 60 + RUN_FOR, run_for=RUN_FOR, save_every=1.5,
                                     heartbeat_every=5.0, violation_every=8.0, submitters=submitters,
                                     submit_after=STOP_AFTER + 1.0)  # one second into the gap
-        clients = ClientProcess(suite.workdir, KEY, plan)
+        clients = stage.start_clients(plan)
         ready_at, connected = clients.wait_ready()
         deadline = exam_day.set_deadline(engine, day["exam_id"], ready_at + DEADLINE_AFTER)
         time.sleep(max(0.0, ready_at + STOP_AFTER - time.time()))
@@ -57,13 +50,6 @@ def run(suite, students=80, down=DOWN):
         _check_consistent(result, engine, day, outcome["students"])
         result.note(f"server log: {len(server.log_lines('Traceback'))} tracebacks, "
                     f"{len(server.log_lines('background job'))} background job failures logged")
-    finally:
-        if clients is not None:
-            clients.stop()
-        if server is not None:
-            server.stop()
-        redis.stop()
-        engine.dispose()
     return result
 
 

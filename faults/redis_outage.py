@@ -11,11 +11,8 @@ from the database."""
 import time
 
 from faults import exam_day, invariants
-from faults.client_process import ClientProcess
-from faults.cluster import engine_for
-from faults.redis_server import RedisServer
 from faults.report import FaultResult, ms, percentile, secs
-from faults.tool_server import ToolServer
+from faults.stage import Stage
 
 KEY = "b"
 TITLE = "Redis stopped for 60 s and restarted"
@@ -31,16 +28,12 @@ DASHBOARDS = 4
 
 def run(suite, students=60, outage=OUTAGE):
     result = FaultResult(KEY, TITLE)
-    url = suite.cluster.fresh_database()
-    engine = engine_for(url)
-    redis = RedisServer(suite.workdir)
-    server = clients = None
-    try:
-        server = ToolServer(suite.workdir, database_url=url, workers=2, redis_url=redis.url, name=KEY)
+    with Stage(suite, KEY, workers=2, redis=True) as stage:
+        engine, server, redis = stage.engine, stage.server, stage.redis
         day = exam_day.seed(engine, students=students, deadlines=exam_day.in_seconds(3600))
         plan = exam_day.client_plan(day, server, until=time.time() + 60 + RUN_FOR, run_for=RUN_FOR, save_every=2.0,
                                     heartbeat_every=5.0, violation_every=5.0, dashboards=DASHBOARDS)
-        clients = ClientProcess(suite.workdir, KEY, plan)
+        clients = stage.start_clients(plan)
         ready_at, connected = clients.wait_ready()
         early = day["attempt_ids"][: students // 2]
         late = day["attempt_ids"][students // 2:]
@@ -65,13 +58,6 @@ def run(suite, students=60, outage=OUTAGE):
         result.note(f"server log: {len(server.log_lines('Traceback'))} tracebacks, "
                     f"{len(server.log_lines('bus: publish'))} failed publishes logged, "
                     f"{len(server.log_lines('bus: lost the Redis subscription'))} lost subscriptions logged")
-    finally:
-        if clients is not None:
-            clients.stop()
-        if server is not None:
-            server.stop()
-        redis.stop()
-        engine.dispose()
     return result
 
 

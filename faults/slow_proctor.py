@@ -13,11 +13,9 @@ import time
 from datetime import datetime
 
 from faults import exam_day
-from faults.client_process import ClientProcess
-from faults.cluster import engine_for
 from faults.processes import cpu_seconds
 from faults.report import FaultResult, ms, percentile, secs
-from faults.tool_server import ToolServer
+from faults.stage import Stage
 
 KEY = "e"
 TITLE = "a slow proctor client that stops reading"
@@ -41,18 +39,15 @@ P99_FACTOR, P99_SLACK = 2.0, 0.25
 
 def run(suite, students=100):
     result = FaultResult(KEY, TITLE)
-    url = suite.cluster.fresh_database()
-    engine = engine_for(url)
-    server = clients = None
     drain_file = suite.workdir / f"{KEY}-drain"
-    try:
-        server = ToolServer(suite.workdir, database_url=url, workers=1, name=KEY)
+    with Stage(suite, KEY, workers=1, redis=False) as stage:
+        engine, server = stage.engine, stage.server
         day = exam_day.seed(engine, students=students, deadlines=exam_day.in_seconds(3600))
         plan = exam_day.client_plan(day, server, until=time.time() + 60 + RUN_LIMIT, run_for=RUN_LIMIT, saves=False,
                                     heartbeat_every=5.0, violation_every=1.0, dashboards=NORMAL,
                                     violation_detail=DETAIL, dashboards_linger=0.0, slow_dashboards=SLOW,
                                     slow_after=SLOW_AT, drain_file=str(drain_file), after_drain=AFTER_DRAIN[1] + 1.0)
-        clients = ClientProcess(suite.workdir, KEY, plan)
+        clients = stage.start_clients(plan)
         ready_at, connected = clients.wait_ready()
         [worker] = server.workers()
         cpu_before, clock_before = cpu_seconds(worker), time.time()
@@ -71,12 +66,6 @@ def run(suite, students=100):
                     f"{open('/proc/loadavg').read().split()[0]} (2 cores, shared)")
         _check_dropped(result, outcome["slow"], drops)
         _check_latency(result, outcome, drops)
-    finally:
-        if clients is not None:
-            clients.stop()
-        if server is not None:
-            server.stop()
-        engine.dispose()
     return result
 
 

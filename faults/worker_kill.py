@@ -10,12 +10,9 @@ one outbox row, audit rows)."""
 import time
 
 from faults import exam_day, invariants
-from faults.client_process import ClientProcess
-from faults.cluster import engine_for
 from faults.processes import open_files
-from faults.redis_server import RedisServer
 from faults.report import FaultResult, median, secs
-from faults.tool_server import ToolServer
+from faults.stage import Stage
 
 KEY = "a"
 TITLE = "kill -9 one of two gunicorn workers mid-exam"
@@ -28,17 +25,13 @@ SWEEP_SLACK = 10.0
 
 def run(suite, students=100):
     result = FaultResult(KEY, TITLE)
-    url = suite.cluster.fresh_database()
-    engine = engine_for(url)
-    redis = RedisServer(suite.workdir)
-    server = clients = None
-    try:
-        server = ToolServer(suite.workdir, database_url=url, workers=2, redis_url=redis.url, name=KEY)
+    with Stage(suite, KEY, workers=2, redis=True) as stage:
+        engine, server = stage.engine, stage.server
         day = exam_day.seed(engine, students=students, deadlines=exam_day.in_seconds(3600))
         plan = exam_day.client_plan(day, server, until=time.time() + 60 + DEADLINE_AFTER + 40,
                                     run_for=DEADLINE_AFTER + 40, save_every=2.0, heartbeat_every=5.0,
                                     violation_every=10.0)
-        clients = ClientProcess(suite.workdir, KEY, plan)
+        clients = stage.start_clients(plan)
         ready_at, connected = clients.wait_ready()
         deadline = exam_day.set_deadline(engine, day["exam_id"], ready_at + DEADLINE_AFTER)
         time.sleep(max(0.0, ready_at + KILL_AFTER - time.time()))
@@ -58,13 +51,6 @@ def run(suite, students=100):
         tracebacks = len(server.log_lines("Traceback"))
         result.note(f"server log: {tracebacks} tracebacks; gunicorn: "
                     f"{'; '.join(line.split('] ', 2)[-1] for line in server.log_lines('SIGKILL')) or 'nothing'}")
-    finally:
-        if clients is not None:
-            clients.stop()
-        if server is not None:
-            server.stop()
-        redis.stop()
-        engine.dispose()
     return result
 
 
