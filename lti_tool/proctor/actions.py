@@ -42,7 +42,8 @@ def student_warning(warning):
 
 def pending_warnings(attempt_id):
     """Warnings the student has not acknowledged yet, oldest first."""
-    timeline = events.timeline(attempt_id)
+    # Only warnings and acknowledgements: every page (re)connecting asks, and violations can be many.
+    timeline = events.timeline(attempt_id, kinds=(events.WARNING, events.WARNING_ACK))
     acknowledged = {e.data.get("warning_id") for e in timeline if e.kind == events.WARNING_ACK}
     return [e for e in timeline if e.kind == events.WARNING and e.id not in acknowledged]
 

@@ -74,11 +74,12 @@ def as_dict(event):
     }
 
 
-def timeline(attempt_id):
-    """One attempt's events, oldest first."""
-    return db.session.scalars(
-        select(ProctorEvent).where(ProctorEvent.attempt_id == attempt_id).order_by(ProctorEvent.at, ProctorEvent.id)
-    ).all()
+def timeline(attempt_id, kinds=None):
+    """One attempt's events (only those of `kinds`, if given), oldest first."""
+    query = select(ProctorEvent).where(ProctorEvent.attempt_id == attempt_id)
+    if kinds is not None:
+        query = query.where(ProctorEvent.kind.in_(kinds))
+    return db.session.scalars(query.order_by(ProctorEvent.at, ProctorEvent.id)).all()
 
 
 def for_exam(exam_id):
