@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ import pytest
 import requests
 
 from tests.conftest import REQUIRE_SERVICES
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -23,12 +23,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The tool on localhost:PORT and its demo platform on 127.0.0.1:PORT: two sites, one server."""
@@ -37,7 +31,7 @@ def live_server(tmp_path_factory):
 
 def serve(tmp_path_factory, **extra_env):
     """Run the tool (migrated, demo seeded) with gunicorn until the generator is closed; yields its URLs."""
-    port = _free_port()
+    port = free_port()
     workdir = tmp_path_factory.mktemp("live")
     database = workdir / "live.sqlite3"
     env = {
