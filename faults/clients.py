@@ -5,9 +5,11 @@ when, so the scenario can check its invariants afterwards.
 - A student saves answers one at a time over one keep-alive HTTP connection (PUT with the launch token). A
   save that gets no answer or a 5xx stays queued and is retried with the page's backoff (1 s, 2 s, 4 s ...,
   +-20%); a stale keep-alive connection is retried once at once, as browsers do; a 409 (time is up, the
-  attempt ended) ends the student's saving. Its page socket (/ws/student) says hello, heartbeats, reports
-  violations and keeps each one until the server acknowledges it (resent after a reconnect), and reconnects
-  with the page's backoff (0.5-1 s, 1-2 s, ...).
+  attempt ended) makes the student look at the attempt, as the page shows it: paused, they wait for the
+  proctor to resume it; over, they stop saving. Its page socket (/ws/student) says hello, heartbeats,
+  reports violations and keeps each one until the server acknowledges it (resent after a reconnect),
+  acknowledges each warning as the student's OK does, and reconnects with the page's backoff (0.5-1 s, 1-2 s,
+  ...).
 - A dashboard (/ws/proctor) records every roster and every violation event as it arrives, and reconnects.
 - A slow dashboard says hello from a socket with a tiny receive buffer and then never reads, until the plan
   says to look what happened to it.
@@ -78,6 +80,11 @@ class Student:
         self.errors = {}
         self.submit = None  # {"at", "ok_at", "failures"} when the plan has this student submit
         self.submit_at = None  # set once everyone is in, for the students the plan names
+        self.ws = None  # the page's socket while it is open
+        self.resumed = gevent.event.Event()  # cleared while the proctor has the attempt paused
+        self.resumed.set()
+        self.pauses = []  # [time, "pause" or "resume"] as the socket told them
+        self.warnings = {}  # warning id -> [received, acknowledged (sent) or None]
 
     # --- answers ------------------------------------------------------------------------------------
     def save_loop(self):
@@ -85,6 +92,8 @@ class Student:
         gevent.sleep(self.rng.random() * every)
         conn = [None, 0]  # connection, requests answered on it
         while time.time() < self.stop_at and not self.over and not self.saving_over:
+            if not self.resumed.is_set() and not self._wait_while_paused(conn):
+                break
             if self.submit_at is not None and time.time() >= self.submit_at:
                 self._submit(conn)
                 break
@@ -106,7 +115,7 @@ class Student:
                 conn[0], conn[1] = http.client.HTTPConnection(self.plan["host"], self.plan["port"],
                                                               timeout=REQUEST_TIMEOUT), 0
             try:
-                conn[0].request(method, path, body=json.dumps(body), headers=headers)
+                conn[0].request(method, path, body=None if body is None else json.dumps(body), headers=headers)
                 response = conn[0].getresponse()
                 raw = response.read()
                 conn[1] += 1
@@ -143,7 +152,8 @@ class Student:
                 kind = None if status < 500 else "http"
             except Exception as exc:  # noqa: BLE001  (a network failure: retried, and counted)
                 status, data, latency, kind = None, None, time.time() - now, type(exc).__name__
-            self.save_log.append([round(now, 3), round(latency, 4), status or kind])
+            if method != "GET":  # the log is of saves and submits; a look at the attempt is not one
+                self.save_log.append([round(now, 3), round(latency, 4), status or kind])
             if kind is None:
                 if broken_at is not None:
                     self.save_outages.append([broken_at, time.time()])
@@ -168,9 +178,35 @@ class Student:
             self.saves_ok += 1
         elif status == 409:
             self.refusals.append([time.time(), (data or {}).get("error", {}).get("message")])
-            self.saving_over = True
+            standing = self._standing(conn)
+            if standing == "paused":
+                self.resumed.clear()
+            elif standing != "taking":
+                self.saving_over = True
         else:
             self.errors[f"save HTTP {status}"] = self.errors.get(f"save HTTP {status}", 0) + 1
+
+    def _standing(self, conn):
+        """What the page shows after a refused save: "taking" (time left), "paused", or "over"."""
+        answered = self._until_answered(conn, "GET", f"/api/attempts/{self.spec['attempt']}", None)
+        if answered is None or answered[0] != 200:
+            return "over"
+        state = answered[1]
+        if state["status"] == "paused":
+            return "paused"
+        return "taking" if state["status"] == "in_progress" and state["seconds_left"] > 0 else "over"
+
+    def _wait_while_paused(self, conn):
+        """The pause overlay: no clicks until the socket says resume (or the attempt, asked every 5 s, is no
+        longer paused). False when the attempt is over instead."""
+        while time.time() < self.stop_at and not self.over:
+            if self.resumed.wait(timeout=5):
+                return True
+            standing = self._standing(conn)
+            if standing != "paused":
+                self.resumed.set()
+                return standing == "taking"
+        return False
 
     def _submit(self, conn):
         self.submit = {"at": time.time(), "ok_at": None, "status": None, "failures": len(self.failures)}
@@ -194,7 +230,8 @@ class Student:
         while time.time() < self.stop_at and not self.over:
             ws = None
             try:
-                ws = WebSocket(self.plan["host"], self.plan["port"], "/ws/student", timeout=HANDSHAKE_TIMEOUT)
+                ws = self.ws = WebSocket(self.plan["host"], self.plan["port"], "/ws/student",
+                                         timeout=HANDSHAKE_TIMEOUT)
                 ws.send({"type": "hello", "token": self.spec["token"], "attempt_id": self.spec["attempt"]})
                 _expect(ws, "hello", HELLO_TIMEOUT, self._on_message)
                 self.hellos.append(time.time())
@@ -244,6 +281,11 @@ class Student:
             self.unacked.pop(message["id"], None)
         elif kind == "time":
             self.time_messages.append(round(now, 3))
+        elif kind in ("pause", "resume"):
+            self.pauses.append([now, kind])
+            (self.resumed.clear if kind == "pause" else self.resumed.set)()
+        elif kind == "warn":
+            self._acknowledge(message["warning_id"], now)
         elif kind in FINAL_MESSAGES:
             if self.final_message is None:
                 self.final_message = [now, kind]
@@ -252,8 +294,18 @@ class Student:
             code = f"socket error {message.get('code')}"
             self.errors[code] = self.errors.get(code, 0) + 1
 
+    def _acknowledge(self, warning_id, now):
+        """The student reads the warning and presses OK (a resent warning is acknowledged again)."""
+        received = self.warnings.setdefault(str(warning_id), [now, None])
+        try:
+            self.ws.send({"type": "warn_ack", "warning_id": warning_id})
+            received[1] = received[1] or time.time()
+        except Closed:
+            pass  # the server resends it after the reconnect
+
     def result(self):
-        return {k: v for k, v in vars(self).items() if k not in ("plan", "spec", "rng", "stop_at", "unacked")} | {
+        hidden = ("plan", "spec", "rng", "stop_at", "unacked", "ws", "resumed")
+        return {k: v for k, v in vars(self).items() if k not in hidden} | {
             "index": self.spec["index"], "attempt": self.spec["attempt"],
             "unacked": {i: m["client_time"] / 1000 for i, m in self.unacked.items()}}
 
@@ -277,6 +329,8 @@ class Dashboard:
         self.index = index
         self.stop_at = stop_at
         self.rng = random.Random(5000 + index)
+        self.token = plan.get("maker_token")
+        self.ws = None  # the dashboard's socket while it is open
         self.rosters = []  # [time, {attempt id: violations}, {status: count}]
         self.violations = []  # [received, attempt id, event id, client time (epoch s)]
         self.outages = []
@@ -290,8 +344,9 @@ class Dashboard:
         while time.time() < self.stop_at:
             ws = None
             try:
-                ws = WebSocket(self.plan["host"], self.plan["port"], "/ws/proctor", timeout=HANDSHAKE_TIMEOUT)
-                ws.send({"type": "hello", "token": self.plan["maker_token"], "exam_id": self.plan["exam_id"]})
+                ws = self.ws = WebSocket(self.plan["host"], self.plan["port"], "/ws/proctor",
+                                         timeout=HANDSHAKE_TIMEOUT)
+                ws.send({"type": "hello", "token": self.token, "exam_id": self.plan["exam_id"]})
                 _expect(ws, "hello", HELLO_TIMEOUT, self._on_message)
                 self.hellos.append(time.time())
                 if lost_at is not None:
@@ -329,7 +384,7 @@ class Dashboard:
             self.violations.append([now, event["attempt_id"], event["id"], sent])
 
     def result(self):
-        return {k: v for k, v in vars(self).items() if k not in ("plan", "rng", "stop_at")}
+        return {k: v for k, v in vars(self).items() if k not in ("plan", "rng", "stop_at", "token", "ws")}
 
 
 class SlowDashboard:

@@ -41,9 +41,11 @@ def _b64(data):
 
 
 class SigningKey:
-    def __init__(self, kid=None):
+    def __init__(self, kid=None, private_pem=None):
+        """A new RSA key, or the one `private_pem` holds (another process signing as this platform)."""
         self.kid = kid or uuid.uuid4().hex[:12]
-        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.private = (serialization.load_pem_private_key(private_pem, password=None) if private_pem
+                        else rsa.generate_private_key(public_exponent=65537, key_size=2048))
         self.private_pem = self.private.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
@@ -61,7 +63,8 @@ class TestPlatform:
 
     __test__ = False  # not a test class
 
-    def __init__(self, key=None):
+    def __init__(self, key=None, base_url=None):
+        """`base_url`: sign as the platform another process serves there, without serving it here."""
         self.key = key or SigningKey()
         self.published_keys = [self.key]
         self.jwks_requests = 0
@@ -89,7 +92,7 @@ class TestPlatform:
         self.holding = threading.Event()
         self._lock = threading.Lock()
         self._server = None
-        self.base_url = None
+        self.base_url = base_url
 
     # --- serving -----------------------------------------------------------------------------
     def start(self):
