@@ -80,7 +80,7 @@ def _new_attempt(exam, user_id, number, resource_link_id, now):
         multiplier=accommodation.time_multiplier if accommodation else 1.0,
     )
     shuffler = random.Random()
-    questions = list(exam.questions)
+    questions = sorted(questions_of_exam(exam.id).values(), key=lambda q: q.position)
     if exam.shuffle_questions:
         shuffler.shuffle(questions)
     option_order = {}
