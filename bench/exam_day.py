@@ -58,7 +58,7 @@ PROCTOR_ACTS = [  # the test maker and three TAs, and what each of them does dur
     ("proctor", ["warn", "extend", "warn", "extend"]),
     ("proctor", ["note", "terminate", "warn", "terminate"]),
 ]
-LEAD_SECONDS = 8.0  # from the client processes' start to the first launch: the proctors are in by then
+LEAD_SECONDS = 10.0  # the exam is authored and the client processes are up (proctors in) before the first launch
 
 
 def main():
@@ -143,7 +143,7 @@ def register(database_url, platform):
 
 
 def plan_timeline(args):
-    launch_from = time.time() + 30  # the exam is authored and the clients started before this
+    launch_from = time.time() + LEAD_SECONDS
     close_at = launch_from + args.launch_window + args.exam_seconds
     return {"launch_from": launch_from, "launch_until": launch_from + args.launch_window, "close_at": close_at,
             "acts_from": launch_from + min(20.0, args.launch_window / 2), "acts_until": close_at - 20.0,

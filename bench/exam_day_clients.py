@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import gevent  # noqa: E402
+import gevent.event  # noqa: E402
 
 from bench.lti_browser import Browser, LaunchFailed  # noqa: E402
 from faults.clients import Dashboard, Student  # noqa: E402
@@ -34,6 +35,8 @@ from tests.lti_platform import INSTRUCTOR, LEARNER, TEACHING_ASSISTANT, SigningK
 LAUNCH_TRIES = 3
 ROLES = {"test_maker": [INSTRUCTOR], "proctor": [TEACHING_ASSISTANT]}
 PAUSE_SECONDS = 10.0
+ACT_TRIES = 3
+ACK_TIMEOUT = 30.0  # a proctor who sees nothing happen for this long clicks again
 
 
 def signing_platform(plan):
@@ -151,29 +154,42 @@ class Proctor(Dashboard):
             raise ValueError(f"unknown act {action!r}")
 
     def _send(self, message):
-        """Send on the dashboard's socket, waiting (bounded) for it to be open again if it is not."""
+        """Send on the dashboard's socket and wait for the server's ack. As a proctor clicks again when the
+        dashboard lost its connection or nothing happened, it is sent again (up to ACT_TRIES times)."""
         act = {"action": message["type"], "attempt_id": message["attempt_id"], "sent": None, "acked": None,
-               "error": None}
+               "tries": 0, "error": None}
         self.acts.append(act)
-        give_up = time.time() + 20
+        acked = gevent.event.Event()
+        self._waiting[(act["action"], act["attempt_id"])] = (act, acked)
+        while act["tries"] < ACT_TRIES:
+            ws = self._open_socket(give_up=time.time() + 20)
+            if ws is None:
+                break
+            act["tries"] += 1
+            act["sent"] = act["sent"] or time.time()
+            try:
+                ws.send(message)
+            except Closed:
+                continue
+            if acked.wait(ACK_TIMEOUT):
+                return
+        act["error"] = "no ack"
+
+    def _open_socket(self, give_up):
+        """The dashboard's socket once it is open (it reconnects by itself), or None by `give_up`."""
         while time.time() < give_up:
             if self.ws is not None:
-                try:
-                    act["sent"] = time.time()
-                    self._waiting[(act["action"], act["attempt_id"])] = act
-                    self.ws.send(message)
-                    return
-                except Closed:
-                    pass
-            gevent.sleep(0.5)
-        act["error"] = "the dashboard's socket stayed closed"
+                return self.ws
+            gevent.sleep(0.2)
+        return None
 
     def _on_message(self, message):
         kind = message.get("type")
         if kind == "ack" and "attempt_id" in message:
-            act = self._waiting.pop((message["action"], message["attempt_id"]), None)
-            if act is not None:
-                act["acked"] = time.time()
+            waiting = self._waiting.pop((message["action"], message["attempt_id"]), None)
+            if waiting is not None:
+                waiting[0]["acked"] = time.time()
+                waiting[1].set()
         elif kind == "error":
             self.acts.append({"action": "error", "attempt_id": None, "sent": None, "acked": None,
                               "error": f"{message.get('code')}: {message.get('message')}"})

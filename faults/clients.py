@@ -264,6 +264,7 @@ class Student:
                 ws.close()
                 return
             except (Closed, OSError, gevent.Timeout) as exc:
+                self.ws = None
                 self.close_codes.append([time.time(), getattr(exc, "code", None) or type(exc).__name__])
                 if ws is not None:
                     ws.abort()
@@ -297,6 +298,8 @@ class Student:
     def _acknowledge(self, warning_id, now):
         """The student reads the warning and presses OK (a resent warning is acknowledged again)."""
         received = self.warnings.setdefault(str(warning_id), [now, None])
+        if self.ws is None:
+            return  # the server sends it again once the page is back
         try:
             self.ws.send({"type": "warn_ack", "warning_id": warning_id})
             received[1] = received[1] or time.time()
@@ -344,10 +347,10 @@ class Dashboard:
         while time.time() < self.stop_at:
             ws = None
             try:
-                ws = self.ws = WebSocket(self.plan["host"], self.plan["port"], "/ws/proctor",
-                                         timeout=HANDSHAKE_TIMEOUT)
+                ws = WebSocket(self.plan["host"], self.plan["port"], "/ws/proctor", timeout=HANDSHAKE_TIMEOUT)
                 ws.send({"type": "hello", "token": self.token, "exam_id": self.plan["exam_id"]})
                 _expect(ws, "hello", HELLO_TIMEOUT, self._on_message)
+                self.ws = ws
                 self.hellos.append(time.time())
                 if lost_at is not None:
                     self.outages.append([lost_at, time.time()])
@@ -360,6 +363,7 @@ class Dashboard:
                 ws.close()
                 return
             except (Closed, OSError) as exc:
+                self.ws = None
                 self.close_codes.append([time.time(), getattr(exc, "code", None) or type(exc).__name__])
                 if ws is not None:
                     ws.abort()
