@@ -60,7 +60,7 @@ class Arrival:
             return
         questions = {str(q["id"]): [o["id"] for o in q["options"]] for q in state["questions"]}
         kinds = {str(q["id"]): q["type"] for q in state["questions"]}
-        self.student = Student(self.plan, {"index": self.spec["index"], "attempt": state["id"],
+        self.student = Student(self.plan, {"index": self.spec["index"], "attempt": state["id"], "seq": state["seq"],
                                            "token": self.token, "questions": questions, "kinds": kinds},
                                self.plan["until"])
         gevent.joinall([gevent.spawn(self.student.save_loop), gevent.spawn(self.student.socket_loop)])

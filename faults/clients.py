@@ -81,6 +81,7 @@ class Student:
         self.submit = None  # {"at", "ok_at", "failures"} when the plan has this student submit
         self.submit_at = None  # set once everyone is in, for the students the plan names
         self.ws = None  # the page's socket while it is open
+        self.seq = spec.get("seq", 0)  # counted on from the highest the server holds, as the page does
         self.resumed = gevent.event.Event()  # cleared while the proctor has the attempt paused
         self.resumed.set()
         self.pauses = []  # [time, "pause" or "resume"] as the socket told them
@@ -168,8 +169,9 @@ class Student:
         return None
 
     def _save(self, conn, qid, chosen):
+        self.seq += 1  # the page's order number for its saves; a resend keeps it
         answered = self._until_answered(conn, "PUT", f"/api/attempts/{self.spec['attempt']}/answers/{qid}",
-                                        {"option_ids": chosen})
+                                        {"option_ids": chosen, "seq": self.seq})
         if answered is None:
             return
         status, data = answered

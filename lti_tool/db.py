@@ -66,9 +66,12 @@ def init_app(app):
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
 
 
-def upsert(model, values, *, key, update):
-    """INSERT ... ON CONFLICT (key) DO UPDATE SET update: one statement, safe when two writers race."""
+def upsert(model, values, *, key, update, only_if=None):
+    """INSERT ... ON CONFLICT (key) DO UPDATE SET update [WHERE only_if(existing row, proposed row)]: one
+    statement, safe when two writers race. Whether a row was written."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(model).values(**values)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=[getattr(model, name) for name in key], set_=update))
+    result = db.session.execute(statement.on_conflict_do_update(
+        index_elements=[getattr(model, name) for name in key], set_=update,
+        where=only_if(model.__table__.c, statement.excluded) if only_if else None))
+    return result.rowcount > 0

@@ -131,14 +131,20 @@ def attempt_for_student(attempt_id, user_id, course_id, *, grace_seconds, now=No
 
 # --- answering ----------------------------------------------------------------------------------
 
-def save_answer(attempt_id, question_id, option_ids, *, user_id, course_id, flagged=False, grace_seconds,
-                now=None):
-    """Store the student's choice for one question (idempotent: the last save wins). Refused, changing
-    nothing, unless the attempt is this student's, in this course, in progress and within its deadline
-    plus grace. The common case is four statements: stamp the attempt (the stamp's conditions are those
-    checks), check the options, upsert the answer, commit."""
+def save_answer(attempt_id, question_id, option_ids, *, user_id, course_id, flagged=False, seq=None,
+                grace_seconds, now=None):
+    """Store the student's choice for one question. Refused, changing nothing, unless the attempt is this
+    student's, in this course, in progress and within its deadline plus grace. The common case is four
+    statements: stamp the attempt (the stamp's conditions are those checks), check the options, upsert the
+    answer, commit.
+
+    `seq` is the page's order number for its saves. The page resends a save it gave up waiting for, so the
+    first copy may still arrive after a later choice for the same question: a save whose `seq` is below the
+    stored one changes nothing (it is acknowledged all the same; its page has moved on). Without `seq` the
+    save that arrives last wins. Returns (saved_at, applied)."""
     now = now or utcnow()
     chosen = _option_id_list(option_ids)
+    seq = _order_number(seq)
     question_order = _hold_open(attempt_id, user_id, course_id, grace_seconds, now)
     try:
         if question_order is None:
@@ -150,10 +156,13 @@ def save_answer(attempt_id, question_id, option_ids, *, user_id, course_id, flag
         db.session.rollback()
         raise
     values = {"option_ids": chosen, "flagged": bool(flagged), "saved_at": now}
-    upsert(Answer, {"attempt_id": attempt_id, "question_id": question_id, **values},
-           key=("attempt_id", "question_id"), update=values)
+    if seq is not None:
+        values["seq"] = seq
+    applied = upsert(Answer, {"attempt_id": attempt_id, "question_id": question_id, **values},
+                     key=("attempt_id", "question_id"), update=values,
+                     only_if=None if seq is None else lambda stored, proposed: stored.seq <= proposed.seq)
     db.session.commit()
-    return now
+    return now, applied
 
 
 def _hold_open(attempt_id, user_id, course_id, grace_seconds, now):
@@ -189,6 +198,14 @@ def _check_accepts_saves(attempt, grace_seconds, now):
         raise SaveRefused("This attempt has ended; no more answers can be saved.")
     if not timer.accepts_saves(attempt, now, grace_seconds):
         raise SaveRefused("Time is up: answers after the deadline are not accepted.")
+
+
+def _order_number(seq):
+    if seq is None:
+        return None
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < 2**53:
+        raise SaveRefused("seq must be a whole number from 0 (the page's order of its saves).")
+    return seq
 
 
 def _option_id_list(option_ids):

@@ -1,6 +1,6 @@
 """Exams, their questions and options, accommodations, attempts, answers and the grade outbox."""
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import UTCDateTime, db, utcnow
@@ -135,6 +135,8 @@ class Answer(db.Model):
     option_ids: Mapped[list] = mapped_column(JSON)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     saved_at = mapped_column(UTCDateTime, nullable=False)
+    # The page's order number of the save that wrote this: an older save arriving late does not overwrite it.
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class GradeOutbox(db.Model):

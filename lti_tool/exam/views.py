@@ -267,10 +267,12 @@ def get_attempt(attempt_id):
 @access.require_launch(STUDENT)
 def save_answer(attempt_id, question_id):
     body = _body()
-    saved_at = attempts.save_answer(attempt_id, question_id, body.get("option_ids"),
-                                    user_id=g.launch.user_id, course_id=g.launch.course_id,
-                                    flagged=body.get("flagged", False), grace_seconds=_grace())
-    return {"saved": True, "question_id": question_id, "saved_at": saved_at.isoformat()}
+    saved_at, applied = attempts.save_answer(attempt_id, question_id, body.get("option_ids"),
+                                             user_id=g.launch.user_id, course_id=g.launch.course_id,
+                                             flagged=body.get("flagged", False), seq=body.get("seq"),
+                                             grace_seconds=_grace())
+    # `superseded`: a later save of this question is already stored, so this one changed nothing.
+    return {"saved": True, "question_id": question_id, "saved_at": saved_at.isoformat(), "superseded": not applied}
 
 
 @bp.put("/api/attempts/<int:attempt_id>/position")
@@ -339,6 +341,8 @@ def attempt_state(attempt):
         "status": attempt.status, "number": attempt.number, "position": attempt.position,
         "deadline": attempt.deadline.isoformat(), "now": now.isoformat(),
         "seconds_left": 0 if final else timer.seconds_left(attempt, now),
+        # The highest order number of the saves stored: a page numbers its saves after it.
+        "seq": max((answer.seq for answer in answers.values()), default=0),
         "questions": [],
     }
     for qid in attempt.question_order:

@@ -5,6 +5,7 @@ confirmation dialog; and a countdown that reaches zero ends the attempt with the
 Each test makes its own exam through the tool's API (with a test maker's launch token) and binds it to
 the demo course's default link, so the tests do not depend on each other or on their order."""
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlparse
@@ -31,8 +32,9 @@ QUESTIONS = [
 ]
 
 
-# Runs in the exam page: the countdown's arithmetic, and the save queue with a fake network (coalescing per
-# question in the order of the latest changes, a 4xx dropped, a network error kept and retried).
+# Runs in the exam page: the countdown's arithmetic, and the save queue with a fake network (nothing sent before
+# it knows the server's highest order number, then numbering on from it; coalescing per question in the order
+# of the latest changes, a 4xx dropped, a network error kept and retried with the same number).
 MODULE_CHECKS = """async () => {
     const clock = await import("/static/js/attempt/clock.js");
     const { SaveQueue } = await import("/static/js/attempt/save-queue.js");
@@ -46,13 +48,15 @@ MODULE_CHECKS = """async () => {
     const sent = [], statuses = [];
     let release, offline = false;
     const send = async (id, payload) => {
-        sent.push([id, payload.option_ids]);
+        sent.push([id, payload.option_ids, payload.seq]);
         if (id === 1 && sent.length === 1) await new Promise((r) => { release = r; });
         if (id === 2) throw new HttpError(409, "Time is up");
         if (offline) throw new NetworkError("offline");
     };
     const queue = new SaveQueue({ store, storageKey: "k", send, onStatus: (id, s) => statuses.push([id, s]) });
-    queue.enqueue(1, { option_ids: [1], flagged: false });  // in flight until released
+    queue.enqueue(1, { option_ids: [1], flagged: false });
+    const early = sent.length;  // held until the page has loaded the attempt
+    queue.startAfter(40);  // the server holds saves up to 40: this one goes as 41, in flight until released
     queue.enqueue(1, { option_ids: [2], flagged: false });  // replaced by [3] before it goes
     queue.enqueue(2, { option_ids: [5], flagged: false });
     queue.enqueue(1, { option_ids: [3], flagged: false });
@@ -68,7 +72,8 @@ MODULE_CHECKS = """async () => {
     queue.stop();
     return {
         milestones: reached, clock: [clock.formatClock(3723000), clock.formatClock(59001), clock.formatClock(0)],
-        words: clock.describeRemaining(600000), sent, kept, flushed: [second, third && first && memory.size === 0],
+        words: clock.describeRemaining(600000), sent, early, kept,
+        flushed: [second, third && first && memory.size === 0],
         refused: statuses.filter(([, s]) => s === "refused"),
     };
 }"""
@@ -104,6 +109,11 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
                                instructions="Answer every question.\nEach click is saved at once.")
     launch(page, live_server, "student", "Student", link="Geography and numbers")
     frame = tool_frame(page)
+    # Every save carries the page's order number, counted on from the server's after a reload, so a late
+    # copy of an older save cannot overwrite a newer one (a resend keeps its number).
+    order_numbers = []
+    page.on("request", lambda r: order_numbers.append(json.loads(r.post_data)["seq"])
+            if r.method == "PUT" and "/answers/" in r.url else None)
 
     # The lobby shows the bound exam and the way in.
     expect(frame.get_by_role("heading", name="Geography and numbers")).to_be_visible()
@@ -207,6 +217,7 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
     expect(frame.locator("#ended-time")).to_contain_text("Submitted")
     screenshot(page, "take-exam-submitted")
 
+    assert len(set(order_numbers)) >= 5 and order_numbers == sorted(order_numbers), order_numbers
     row = student_row(maker, exam_id, attempt_id)
     assert (row["status"], row["score"], row["max_score"]) == ("submitted", 4, 5)
     assert_in_demo_gradebook(page, live_server, "Geography and numbers", "Ada Lovelace", "4", "5")
@@ -236,7 +247,7 @@ def test_the_countdown_reaching_zero_ends_the_attempt_with_the_saved_answers(liv
     checks = page.frame(name="tool-frame").evaluate(MODULE_CHECKS)
     assert checks == {
         "milestones": [10, 5, 1], "clock": ["1:02:03", "1:00", "0:00"], "words": "10 minutes",
-        "sent": [[1, [1]], [2, [5]], [1, [3]], [3, [7]], [3, [7]], [4, [9]]],
+        "sent": [[1, [1], 41], [2, [5], 43], [1, [3], 44], [3, [7], 45], [3, [7], 45], [4, [9], 46]], "early": 0,
         "refused": [[2, "refused"]], "kept": [3], "flushed": [False, True],
     }, checks
 

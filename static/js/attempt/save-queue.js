@@ -4,6 +4,9 @@
 // store (sessionStorage, or the page's fragment where storage is blocked: tab-state.js), so a reload
 // re-applies it and sends it again. Network errors and 5xx answers
 // stay queued and are retried with backoff and on the `online` event; a refusal (4xx) is dropped.
+// Each save carries its order number (`seq`), counted on from the highest the server holds (startAfter):
+// a save this page gave up waiting for and sent again may still reach the server after a later choice,
+// and the server keeps the later one. Nothing is sent before the page knows where to count from.
 import { isConnectionProblem, isRetryable } from "./request.js";
 
 const MAX_DELAY_MS = 30000;
@@ -26,6 +29,7 @@ export class SaveQueue {
     this.onConnection = onConnection;
     this.items = new Map(); // questionId -> { payload, seq }, oldest change first
     this.seq = 0;
+    this.numbered = false; // set by startAfter(): the order numbers continue the server's
     this.running = false;
     this.failures = 0;
     this.retryTimer = null;
@@ -34,6 +38,17 @@ export class SaveQueue {
     this.restore();
     this.retryNow = () => this.kick();
     window.addEventListener("online", this.retryNow);
+  }
+
+  /** Number the saves after `serverSeq`, the highest the server holds for this attempt (saves restored
+   * from before a reload are numbered again, in their order), and start sending. */
+  startAfter(serverSeq) {
+    this.seq = Math.max(this.seq, serverSeq);
+    if (!this.numbered) {
+      this.numbered = true;
+      for (const item of this.items.values()) item.seq = ++this.seq;
+    }
+    this.kick();
   }
 
   /** Queue the latest choice for a question and start sending. An older unsent choice for the same
@@ -83,7 +98,7 @@ export class SaveQueue {
   kick() {
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    if (!this.running && !this.stopped) this.run();
+    if (!this.running && !this.stopped && this.numbered) this.run();
   }
 
   async run() {
@@ -92,7 +107,7 @@ export class SaveQueue {
       const [questionId, item] = this.items.entries().next().value;
       this.onStatus(questionId, "saving");
       try {
-        await this.send(questionId, item.payload);
+        await this.send(questionId, { ...item.payload, seq: item.seq });
       } catch (error) {
         if (this.stopped) break;
         if (isRetryable(error)) {

@@ -117,7 +117,7 @@ async function load() {
   $("attempt-ui").hidden = false;
   renderAll();
   applyStatus(state);
-  if (queue.size) queue.kick();
+  queue.startAfter(state.seq);
   startProctoring(state);
 }
 
