@@ -353,9 +353,12 @@ def violation_figures(students, proctors):
         seen = {event_id for _, _, event_id, _ in proctor["violations"]}
         delays += [received - sent for received, _, _, sent in proctor["violations"] if sent]
         missed.append(sorted(acked - seen))
+    # A dashboard that lost its socket gets the room again (a roster with every count) when it is back: the
+    # events in between are in the counts, not live.
     return {"sent": sum(s["violations_sent"] for s in students), "acknowledged": len(acked),
             "to_dashboard": _latencies(delays), "dashboard_deliveries": len(delays),
-            "missed_per_dashboard": [len(m) for m in missed], "missed": missed}
+            "missed_per_dashboard": [len(m) for m in missed], "missed": missed,
+            "dashboard_reconnects": [max(0, len(p["hellos"]) - 1) for p in proctors]}
 
 
 def act_figures(proctors):
@@ -446,7 +449,8 @@ def print_report(out):
         f"other answers {saves['other_answers'] or 'none'} ({saves['server_errors']} server errors or no answer)",
         f"violations: {violations['sent']} sent, {violations['acknowledged']} acknowledged; violation -> dashboard "
         f"{_p(violations['to_dashboard'])} over {violations['dashboard_deliveries']} deliveries; "
-        f"missed per dashboard {violations['missed_per_dashboard']}",
+        f"missed live per dashboard {violations['missed_per_dashboard']} (dashboards' reconnects, each "
+        f"followed by the whole room: {violations['dashboard_reconnects']})",
         f"proctor acts: {acts['by_kind']}, {acts['acknowledged']} acknowledged, {_p(acts['ack'])}; "
         f"not acknowledged {len(acts['not_acknowledged'])} {acts['not_acknowledged'][:3]}",
         f"sockets: {sockets['student_sockets']} students, {sockets['never_connected']} never connected, "

@@ -39,3 +39,19 @@ def test_a_sweep_takes_full_batches_back_to_back(app, monkeypatch):
     monkeypatch.setattr(background.attempts, "finalize_due", lambda **_: next(passes))
     assert background._sweep(app) == 5
     assert next(passes, "none left") == "none left"
+
+
+def test_the_grade_sender_takes_full_batches_back_to_back_while_the_lms_takes_them(app, monkeypatch):
+    runs = iter([{"claimed": 2, "sent": 2}, {"claimed": 2, "sent": 1, "retrying": 1}, {"claimed": 1, "sent": 1}])
+    monkeypatch.setattr(background.passback, "BATCH", 2)
+    monkeypatch.setattr(background.passback, "send_due", lambda limit: next(runs))
+    assert background._send_grades(app) == {"claimed": 5, "sent": 4, "retrying": 1}
+    assert next(runs, "none left") == "none left"
+
+
+def test_a_full_batch_the_lms_took_none_of_waits_for_the_next_tick(app, monkeypatch):
+    runs = iter([{"claimed": 2, "sent": 0, "retrying": 2}, {"claimed": 2, "sent": 2}])
+    monkeypatch.setattr(background.passback, "BATCH", 2)
+    monkeypatch.setattr(background.passback, "send_due", lambda limit: next(runs))
+    assert background._send_grades(app) == {"claimed": 2, "sent": 0, "retrying": 2}
+    assert next(runs) == {"claimed": 2, "sent": 2}

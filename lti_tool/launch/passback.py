@@ -26,7 +26,10 @@ LINK_GONE_MESSAGE = ("The resource link this score was for no longer exists in t
 CALLS_PER_ROW = 5
 
 
-def send_due(now=None, limit=20, *, clock=time.monotonic):
+BATCH = 20  # scores claimed per run
+
+
+def send_due(now=None, limit=BATCH, *, clock=time.monotonic):
     """Send up to `limit` due scores. Returns counts: claimed, sent, retrying, failed, skipped.
 
     `now` is the outbox's clock (a fixed time for tests); `clock` measures how long the run has taken,
