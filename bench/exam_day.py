@@ -273,9 +273,12 @@ def figures(args, engine, platform, exam_id, timeline, ending, results, server, 
     proctors = [p for r in results for p in r["proctors"]]
     students = [a["student"] for a in arrivals if a["student"]]
     close_at = timeline["close_at"]
+    # Once every student has their first question the arrivals are over: figures after it show the exam's
+    # steady state apart from the arrival rush.
+    settled_at = max((a["launch"]["ready"] for a in arrivals if a["launch"]["ready"]), default=close_at)
     out = {"settings": vars(args), "timeline": timeline, "unfinished_clients": sum(r["unfinished"] for r in results),
-           "launches": launch_figures(arrivals, timeline), "saves": save_figures(students),
-           "violations": violation_figures(students, proctors), "acts": act_figures(proctors),
+           "launches": launch_figures(arrivals, timeline), "saves": save_figures(students, settled_at),
+           "violations": violation_figures(students, proctors, settled_at), "acts": act_figures(proctors),
            "sockets": socket_figures(students),
            "ending": ending_figures(engine, exam_id, close_at) | {
                "all_settled_after_close": ending["sent_at"] and round(ending["sent_at"] - close_at, 1)},
@@ -334,29 +337,32 @@ def launch_figures(arrivals, timeline):
             "click_to_first_question": _latencies([x["ready"] - x["started"] for x in ready])}
 
 
-def save_figures(students):
+def save_figures(students, settled_at):
     log = [entry for s in students for entry in s["save_log"]]
     ok = [latency for _, latency, status in log if status == 200]
     statuses = Counter(str(status) for _, _, status in log if status != 200)
     span = (max(t for t, _, _ in log) - min(t for t, _, _ in log)) if log else None
     return {"acknowledged": len(ok), "per_second": round(len(ok) / span, 1) if span else None,
             "latency": _latencies(ok), "other_answers": dict(statuses),
+            "latency_after_arrivals": _latencies([latency for t, latency, status in log
+                                                  if status == 200 and t > settled_at]),
             "server_errors": sum(n for status, n in statuses.items() if not status.startswith("4"))}
 
 
-def violation_figures(students, proctors):
+def violation_figures(students, proctors, settled_at):
     """Each acknowledged violation (by the event id the ack named) on each dashboard: how long it took from
     the page to the dashboard, and which never arrived."""
     acked = {event_id for s in students for _, event_id in s["violations_acked"].values()}
     delays, missed = [], []
     for proctor in proctors:
         seen = {event_id for _, _, event_id, _ in proctor["violations"]}
-        delays += [received - sent for received, _, _, sent in proctor["violations"] if sent]
+        delays += [(sent, received - sent) for received, _, _, sent in proctor["violations"] if sent]
         missed.append(sorted(acked - seen))
     # A dashboard that lost its socket gets the room again (a roster with every count) when it is back: the
     # events in between are in the counts, not live.
     return {"sent": sum(s["violations_sent"] for s in students), "acknowledged": len(acked),
-            "to_dashboard": _latencies(delays), "dashboard_deliveries": len(delays),
+            "to_dashboard": _latencies([d for _, d in delays]), "dashboard_deliveries": len(delays),
+            "to_dashboard_after_arrivals": _latencies([d for sent, d in delays if sent > settled_at]),
             "missed_per_dashboard": [len(m) for m in missed], "missed": missed,
             "dashboard_reconnects": [max(0, len(p["hellos"]) - 1) for p in proctors]}
 
@@ -446,9 +452,11 @@ def print_report(out):
         f"  LTI launch (login -> enter page) {_p(launches['lti_launch'])}; "
         f"click -> first question {_p(launches['click_to_first_question'])}",
         f"answer saves: {saves['acknowledged']} acknowledged, {saves['per_second']}/s, {_p(saves['latency'])}; "
+        f"after the arrivals {_p(saves['latency_after_arrivals'])}; "
         f"other answers {saves['other_answers'] or 'none'} ({saves['server_errors']} server errors or no answer)",
         f"violations: {violations['sent']} sent, {violations['acknowledged']} acknowledged; violation -> dashboard "
-        f"{_p(violations['to_dashboard'])} over {violations['dashboard_deliveries']} deliveries; "
+        f"{_p(violations['to_dashboard'])} over {violations['dashboard_deliveries']} deliveries, after the "
+        f"arrivals {_p(violations['to_dashboard_after_arrivals'])}; "
         f"missed live per dashboard {violations['missed_per_dashboard']} (dashboards' reconnects, each "
         f"followed by the whole room: {violations['dashboard_reconnects']})",
         f"proctor acts: {acts['by_kind']}, {acts['acknowledged']} acknowledged, {_p(acts['ack'])}; "
