@@ -24,7 +24,7 @@ def _find_or_add(model, defaults=None, **key):
 
 
 def upsert_user(platform_id, sub, *, name=None, email=None):
-    user = _find_or_add(User, platform_id=platform_id, sub=sub)
+    user = _find_or_add(User, {"name": name, "email": email}, platform_id=platform_id, sub=sub)
     # Platforms send name and email only when their privacy settings allow; keep what we had.
     user.name = name or user.name
     user.email = email or user.email
@@ -32,7 +32,8 @@ def upsert_user(platform_id, sub, *, name=None, email=None):
 
 
 def upsert_course(platform_id, context_id, *, title=None, label=None, memberships_url=None):
-    course = _find_or_add(Course, platform_id=platform_id, context_id=context_id)
+    course = _find_or_add(Course, {"title": title, "label": label, "memberships_url": memberships_url},
+                          platform_id=platform_id, context_id=context_id)
     course.title = title or course.title
     course.label = label or course.label
     course.memberships_url = memberships_url or course.memberships_url
@@ -42,15 +43,18 @@ def upsert_course(platform_id, context_id, *, title=None, label=None, membership
 def set_membership(user, course, tool_roles, lti_roles):
     """Store the user's roles in the course as this launch states them (roles can be revoked)."""
     db.session.flush()
-    membership = _find_or_add(Membership, {"roles": [], "lti_roles": []}, user_id=user.id, course_id=course.id)
-    membership.roles = [str(r) for r in tool_roles]
-    membership.lti_roles = list(lti_roles)
+    roles, lti_roles = [str(r) for r in tool_roles], list(lti_roles)
+    membership = _find_or_add(Membership, {"roles": roles, "lti_roles": lti_roles}, user_id=user.id,
+                              course_id=course.id)
+    membership.roles = roles
+    membership.lti_roles = lti_roles
     return membership
 
 
 def upsert_resource_link(course, lti_id, *, title=None, lineitem_url=None, lineitems_url=None):
     db.session.flush()
-    link = _find_or_add(ResourceLink, course_id=course.id, lti_id=lti_id)
+    link = _find_or_add(ResourceLink, {"title": title, "lineitem_url": lineitem_url, "lineitems_url": lineitems_url},
+                        course_id=course.id, lti_id=lti_id)
     link.title = title or link.title
     link.lineitem_url = lineitem_url or link.lineitem_url
     link.lineitems_url = lineitems_url or link.lineitems_url

@@ -84,11 +84,12 @@ def record(message_launch, role_map, *, origin):
     audit.record("launch", "launch", launch.id, actor_user_id=user.id, course_id=course.id,
                  data={"message_type": message_type, "roles": launch.roles, "lti_roles": lti_roles},
                  origin=origin)
-    db.session.commit()
+    # Before the commit expires them: read afterwards, each object would cost a SELECT.
     launch_context = LaunchContext(
         user_id=user.id, course_id=course.id, resource_link_id=launch.resource_link_id,
         roles=tuple(launch.roles), launch_id=launch.id, launched_at=int(time.time()),
     )
+    db.session.commit()
     landing = "launch.deep_link" if message_type == DEEP_LINKING_REQUEST else LANDING[tool_roles[0]]
     return launch_context, landing
 

@@ -3,11 +3,8 @@
 from pylti1p3.deployment import Deployment as LibDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config import ToolConfAbstract
-from sqlalchemy import func, select
 
-from lti_tool.db import db
 from lti_tool.launch import keys, platforms
-from lti_tool.launch.models import Platform
 
 
 class PlatformRegistration(Registration):
@@ -30,15 +27,22 @@ class PlatformRegistration(Registration):
 
 
 class DatabaseToolConf(ToolConfAbstract):
+    """One per login or launch: pylti1p3 asks for the same platform several times, so each is read once."""
+
     def __init__(self, key_bits=2048):
         super().__init__()
         self.key_bits = key_bits
         # Instance-level, so pylti1p3's class-level dict is never shared between requests.
         self.issuers_relation_types = {}
+        self._found = {}
+
+    def _platform(self, iss, client_id):
+        if (iss, client_id) not in self._found:
+            self._found[(iss, client_id)] = platforms.find_for_login(iss, client_id)
+        return self._found[(iss, client_id)]
 
     def check_iss_has_one_client(self, iss):
-        count = db.session.scalar(select(func.count()).select_from(Platform).filter_by(issuer=iss))
-        return count == 1
+        return self._platform(iss, None) is not None  # found without a client_id only when it is the one
 
     def _registration(self, platform):
         if platform is None:
@@ -46,10 +50,10 @@ class DatabaseToolConf(ToolConfAbstract):
         return PlatformRegistration(platform, keys.current(self.key_bits))
 
     def find_registration_by_issuer(self, iss, *args, **kwargs):
-        return self._registration(platforms.find_for_login(iss, None))
+        return self._registration(self._platform(iss, None))
 
     def find_registration_by_params(self, iss, client_id, *args, **kwargs):
-        return self._registration(platforms.find_for_login(iss, client_id))
+        return self._registration(self._platform(iss, client_id))
 
     def _deployment(self, platform, deployment_id):
         if platform is None or platforms.find_deployment(platform, deployment_id) is None:
@@ -57,7 +61,7 @@ class DatabaseToolConf(ToolConfAbstract):
         return LibDeployment().set_deployment_id(deployment_id)
 
     def find_deployment(self, iss, deployment_id):
-        return self._deployment(platforms.find_for_login(iss, None), deployment_id)
+        return self._deployment(self._platform(iss, None), deployment_id)
 
     def find_deployment_by_params(self, iss, deployment_id, client_id, *args, **kwargs):
-        return self._deployment(platforms.find(iss, client_id), deployment_id)
+        return self._deployment(self._platform(iss, client_id), deployment_id)
