@@ -23,16 +23,11 @@ ENV_VARS = {
     "PASSBACK_BACKOFF_SECONDS": float,
     "SNAPSHOT_DIR": str,
     "SNAPSHOT_MAX_BYTES": int,
-    "DATABASE_POOL_TIMEOUT": float,
 }
 
 DEFAULTS = {
     "TOOL_NAME": "Proctor LTI",
     "DATABASE_URL": None,
-    # PostgreSQL: a request waits this long for one of its worker's connections, then gets a 503 that the page
-    # retries with backoff. Below the page's own 20 s: past that the page has given up and sent the request
-    # again, so the server's work would be wasted (bench/README.md, section 4).
-    "DATABASE_POOL_TIMEOUT": 10.0,
     "REDIS_URL": None,
     "AGORA_APP_ID": None,
     "AGORA_APP_CERT": None,
@@ -102,9 +97,6 @@ def load(app, overrides=None):
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'proctor.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(app.config["DATABASE_URL"])
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_timeout": app.config["DATABASE_POOL_TIMEOUT"],
-                                                   **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     app.config["TOOL_BASE_URL"] = (app.config["TOOL_BASE_URL"] or "").rstrip("/") or None
     if env_name == "production":
         _check_production(app.config)

@@ -4,14 +4,13 @@ import pytest
 
 from lti_tool import create_app
 from lti_tool.config import ConfigError
-from lti_tool.db import db
 
 STRONG = "x" * 40
 
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("SECRET_KEY", "TOOL_BASE_URL", "DATABASE_URL", "APP_ENV", "PROXY_FIX_HOPS", "DATABASE_POOL_TIMEOUT"):
+    for name in ("SECRET_KEY", "TOOL_BASE_URL", "DATABASE_URL", "APP_ENV", "PROXY_FIX_HOPS"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -59,16 +58,6 @@ def test_unknown_environment_is_refused(clean_env):
 def test_postgres_urls_use_psycopg2(clean_env):
     app = create_app({"APP_ENV": "test", "DATABASE_URL": "postgresql://u@h/db"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg2://u@h/db"
-
-
-def test_a_request_waits_for_a_database_connection_less_than_the_page_waits_for_it(clean_env):
-    app = create_app({"APP_ENV": "test", "DATABASE_URL": "postgresql://u@h/db"})
-    with app.app_context():
-        assert db.engine.pool.timeout() == 10.0  # the exam page gives up after 20 s
-    clean_env.setenv("DATABASE_POOL_TIMEOUT", "4")
-    app = create_app({"APP_ENV": "test", "DATABASE_URL": "postgresql://u@h/db"})
-    with app.app_context():
-        assert db.engine.pool.timeout() == 4.0
 
 
 def test_proxy_fix_makes_https_urls_behind_a_tls_proxy(clean_env, tmp_path):
