@@ -5,7 +5,6 @@ confirmation dialog; and a countdown that reaches zero ends the attempt with the
 Each test makes its own exam through the tool's API (with a test maker's launch token) and binds it to
 the demo course's default link, so the tests do not depend on each other or on their order."""
 
-import json
 import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlparse
@@ -109,11 +108,6 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
                                instructions="Answer every question.\nEach click is saved at once.")
     launch(page, live_server, "student", "Student", link="Geography and numbers")
     frame = tool_frame(page)
-    # Every save carries the page's order number, counted on from the server's after a reload, so a late
-    # copy of an older save cannot overwrite a newer one (a resend keeps its number).
-    order_numbers = []
-    page.on("request", lambda r: order_numbers.append(json.loads(r.post_data)["seq"])
-            if r.method == "PUT" and "/answers/" in r.url else None)
 
     # The lobby shows the bound exam and the way in.
     expect(frame.get_by_role("heading", name="Geography and numbers")).to_be_visible()
@@ -217,7 +211,6 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
     expect(frame.locator("#ended-time")).to_contain_text("Submitted")
     screenshot(page, "take-exam-submitted")
 
-    assert len(set(order_numbers)) >= 5 and order_numbers == sorted(order_numbers), order_numbers
     row = student_row(maker, exam_id, attempt_id)
     assert (row["status"], row["score"], row["max_score"]) == ("submitted", 4, 5)
     assert_in_demo_gradebook(page, live_server, "Geography and numbers", "Ada Lovelace", "4", "5")
