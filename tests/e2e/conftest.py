@@ -116,6 +116,16 @@ def page(browser, request):
 
 
 def screenshot(page, name):
-    """A full-page screenshot in test-artifacts/, for a person to look at what the test saw."""
+    """What the test saw, in test-artifacts/ for a person to look at: the tool's frame inside the demo LMS, or
+    the whole page where the tool is the page.
+
+    Never a full-page shot of a page with the cross-site frame: that resizes the viewport and back, and until
+    Chromium has redrawn the frame (which runs in another process) its hit-testing is stale, so the next click
+    lands on the <iframe> element and the button inside never sees it (one e2e run in about ten lost a click)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    path = str(ARTIFACTS / f"{name}.png")
+    tool = page.locator('iframe[name="tool-frame"]')
+    if tool.count():
+        tool.screenshot(path=path)
+    else:
+        page.screenshot(path=path, full_page=True)
