@@ -2,6 +2,7 @@
 
 import gc
 import os
+import signal
 
 import gevent
 
@@ -33,3 +34,25 @@ def post_worker_init(worker):
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 10, 10)
+
+    # A stop (SIGTERM: a deploy, a scale-down) makes gunicorn wait up to graceful_timeout for open connections,
+    # and a websocket never ends by itself: its page saw the connection cut (1006) only when the wait ran out.
+    # Close the sockets with 1001 as the stop begins, so every page reconnects at once, to a worker that stays.
+    stop = worker.handle_exit
+
+    def handle_exit(sig, frame):
+        stop(sig, frame)
+        gevent.spawn(_close_sockets, worker)
+
+    signal.signal(signal.SIGTERM, handle_exit)
+
+
+def worker_int(worker):
+    # A quick stop (SIGINT, SIGQUIT): the worker exits 0.1 s after this hook, time enough for the close frames.
+    _close_sockets(worker)
+
+
+def _close_sockets(worker):
+    from lti_tool.realtime import close_sockets  # in the worker only: the app's imports come after gevent's patch
+
+    close_sockets(worker.wsgi)

@@ -23,6 +23,13 @@ def free_port():
 @contextlib.contextmanager
 def gunicorn(app, env, log_path, workers=1, port=None):
     """Serve `app` ("module:attribute") with `env` added to this environment; yields the port."""
+    with gunicorn_process(app, env, log_path, workers, port) as (port, _):
+        yield port
+
+
+@contextlib.contextmanager
+def gunicorn_process(app, env, log_path, workers=1, port=None):
+    """gunicorn() that yields the port and the master's Popen, for a test that signals it."""
     port = port or free_port()
     env = {**os.environ, **env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
     with open(log_path, "w") as log:
@@ -32,7 +39,7 @@ def gunicorn(app, env, log_path, workers=1, port=None):
         )
         try:
             wait_for_port(port, process, log_path)
-            yield port
+            yield port, process
         finally:
             process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
             try:

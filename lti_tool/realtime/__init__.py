@@ -22,3 +22,9 @@ def bus():
 def hub():
     """This app's hub of open sockets."""
     return current_app.extensions["hub"]
+
+
+def close_sockets(app):
+    """Close every socket of this worker with 1001 (going away), as the worker stops: each page reconnects at
+    once, to a worker that stays, instead of hanging on until the connection is cut."""
+    app.extensions["hub"].close_all()

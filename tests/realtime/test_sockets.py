@@ -3,6 +3,7 @@ over a real server and client, no compression and no crash on oversize or malfor
 
 import contextlib
 import json
+import signal
 import socket
 import threading
 import time
@@ -21,9 +22,10 @@ from wsproto.events import AcceptConnection, CloseConnection, Ping, Request, Tex
 
 from lti_tool import realtime
 from lti_tool.errors import Forbidden, NotAuthenticated
+from lti_tool.realtime.hub import CLOSE_GOING_AWAY
 from lti_tool.realtime.sockets import CLOSE_FORBIDDEN, CLOSE_INTERNAL_ERROR, CLOSE_UNAUTHENTICATED, serve, sock
 from tests.realtime.schema import SCHEMA
-from tests.servers import gunicorn
+from tests.servers import gunicorn, gunicorn_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -332,6 +334,27 @@ def test_under_gunicorn_a_client_slower_than_the_server_gets_every_frame_intact(
             # 6 MB at once fills every buffer between the server and this client many times over.
             conn.sendall(protocol.send(TextMessage(data=json.dumps({"type": "flood", "count": 100}))))
             assert [message["n"] for message in read_messages(conn, protocol, 100)] == list(range(100))
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["graceful", "quick"])
+def test_under_gunicorn_a_stop_closes_every_socket_with_going_away_at_once(redis_url, tmp_path, stop):
+    """A stop (SIGTERM: a deploy, a scale-down): each page hears 1001 at once and reconnects to a worker that
+    stays, instead of a cut connection (1006) when gunicorn's graceful_timeout (20 s) runs out; and with no
+    socket left the worker exits without waiting that long. A quick stop (SIGINT) says 1001 too."""
+    env = {"APP_ENV": "test", "DATABASE_URL": f"sqlite:///{tmp_path / 'tool.sqlite3'}", "REDIS_URL": redis_url,
+           "TEST_CHANNEL": f"test-{uuid.uuid4().hex[:12]}"}
+    log_path = tmp_path / "server.log"
+    with gunicorn_process(APP, env, log_path) as (port, server):
+        with client(port) as greeted, client(port) as silent:
+            greeted.send(HELLO)
+            assert reply(greeted)["type"] == "welcome"
+            server.send_signal(stop)
+            for ws in (greeted, silent):  # also a socket that has not said hello yet
+                with pytest.raises(ConnectionClosed) as closed:
+                    ws.receive(timeout=WAIT)
+                assert (closed.value.reason, closed.value.message) == (CLOSE_GOING_AWAY, "server restarting")
+        server.wait(timeout=30)
+    assert "graceful timeout" not in log_path.read_text()
 
 
 def test_when_the_database_is_unavailable_the_socket_says_so_and_closes_so_the_page_resends(realtime_app, caplog):
