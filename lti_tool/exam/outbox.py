@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 
 from lti_tool.db import db, utcnow
 from lti_tool.exam.models import Attempt, GradeOutbox
+from lti_tool.identity.models import Course, ResourceLink
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 CLAIM_SECONDS = 60
@@ -108,6 +109,23 @@ def retry_later(row, error, *, base_seconds, now=None, rng=random.random):
     delay = base_seconds * 2 ** min(row.tries, 20) * (0.5 + rng())
     return _settle(row, next_try_at=now + timedelta(seconds=min(BACKOFF_MAX_SECONDS, delay)),
                    last_error=error[:2000])
+
+
+def bring_forward(platform_id, now=None):
+    """The platform has just taken a score, so it is up: its scores still backing off from an outage are due
+    now rather than when their backoff ends (up to BACKOFF_MAX_SECONDS later). Returns how many. The order per
+    student and link still holds: claim_due never takes a row before an older one."""
+    now = now or utcnow()
+    links = (select(ResourceLink.id).join(Course, Course.id == ResourceLink.course_id)
+             .where(Course.platform_id == platform_id))
+    moved = db.session.execute(
+        update(GradeOutbox)
+        .where(GradeOutbox.status == PENDING, GradeOutbox.next_try_at > now, GradeOutbox.resource_link_id.in_(links))
+        .values(next_try_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return moved
 
 
 def _settle(row, **values):

@@ -244,6 +244,25 @@ def test_a_run_near_its_claims_end_leaves_the_rest(gradebook, lti, t0):
     assert len(gradebook.scores) == 2
 
 
+def test_once_the_lms_takes_a_score_its_other_backed_off_scores_are_due_at_once(gradebook, lti, t0):
+    """Without this, a score that failed many times during an outage waits out its backoff (up to 30 min)
+    after the LMS is back."""
+    students = [launch(lti, sub=f"user-{n}") for n in range(3)]
+    waiting = [queue_score(user, link, score=n, finished_at=t0, now=t0) for n, (user, link) in enumerate(students[:2])]
+    gradebook.fail_token = [503]
+    assert passback.send_due(now=t0)["retrying"] == 2
+    backoff_ends = min(row_of(row.id).next_try_at for row in waiting)
+    assert backoff_ends > t0 + timedelta(seconds=2)
+
+    # The LMS is back; a score queued now goes through at once, and so the backed-off ones are due too.
+    back = t0 + timedelta(seconds=1)
+    queue_score(*students[2], score=2, finished_at=back, now=back)
+    assert passback.send_due(now=back)["sent"] == 1
+    assert [row_of(row.id).next_try_at for row in waiting] == [back, back]
+    assert passback.send_due(now=back)["sent"] == 2
+    assert sorted(delivered(gradebook)) == [("user-0", 0), ("user-1", 1), ("user-2", 2)]
+
+
 def test_a_ten_minute_outage_ends_with_every_grade_delivered_once_in_order(gradebook, lti, t0):
     students = [launch(lti, sub=f"user-{n}") for n in range(3)]
     expected = []
