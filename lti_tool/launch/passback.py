@@ -50,7 +50,7 @@ def send_due(now=None, limit=BATCH, *, clock=time.monotonic):
     for items in groups.values():
         platform = items[0][4]
         down = None  # the LmsUnavailable that showed this platform is down in this run
-        took_one = False
+        sent_before = counts["sent"]
         with ags.AgsClient(platform, now=now) as client:
             for row, attempt, link, user, _ in items:
                 if attempted and clock() - started > budget:
@@ -64,10 +64,8 @@ def send_due(now=None, limit=BATCH, *, clock=time.monotonic):
                            now, counts, platform)
                     continue
                 attempted += 1
-                sent_before = counts["sent"]
                 down = _send(client, row, attempt, link, user, platform, now, counts)
-                took_one = took_one or counts["sent"] > sent_before
-        if took_one:
+        if counts["sent"] > sent_before:  # the platform took a score in this run
             moved = outbox.bring_forward(platform.id, now=now)
             if moved:
                 log.info("LMS %s took a score: its %s scores backing off are due now", platform.issuer, moved)
