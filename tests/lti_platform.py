@@ -16,7 +16,7 @@ from datetime import datetime
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import Flask, abort, jsonify, request
+from flask import Flask, abort, jsonify, redirect, request
 from jwcrypto.jwk import JWK
 from werkzeug.serving import make_server
 
@@ -182,6 +182,11 @@ class TestPlatform:
             if self.fail_jwks:
                 abort(503)
             return {"keys": [k.jwk() for k in self.published_keys]}
+
+        @app.get("/redirect")
+        def open_redirect():
+            # Like many pages of a real LMS: a redirect to wherever `to` says.
+            return redirect(request.args["to"])
 
         @app.get("/.well-known/openid-configuration")
         def openid_configuration():

@@ -18,6 +18,7 @@ def register(origin):
         via="demo",
         allow_http=True,
         origin=origin,
+        replace=True,
     )
 
 

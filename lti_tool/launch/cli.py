@@ -5,7 +5,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from lti_tool.db import db
-from lti_tool.launch import keys, platforms, services, tool_metadata
+from lti_tool.launch import keys, platforms, registration_links, services, tool_metadata
 
 cli = AppGroup("lti", help="LTI platforms and the tool's keys.")
 
@@ -23,11 +23,26 @@ def add_platform(issuer, client_id, auth_login_url, token_url, jwks_url, deploym
     platform = platforms.save(
         issuer=issuer, client_id=client_id, name=name, auth_login_url=auth_login_url,
         token_url=token_url, jwks_url=jwks_url, deployment_ids=deployment_ids, via="cli",
-        allow_http=current_app.config["ALLOW_INSECURE_PLATFORMS"], origin="cli",
+        allow_http=current_app.config["ALLOW_INSECURE_PLATFORMS"], origin="cli", replace=True,
     )
     db.session.commit()
     click.echo(f"Platform {platform.id} saved: {platform.issuer} client {platform.client_id}, "
                f"deployments {', '.join(d.deployment_id for d in platform.deployments) or 'none'}")
+
+
+@cli.command("registration-link")
+@click.option("--valid-hours", default=72, show_default=True,
+              type=click.IntRange(1, registration_links.MAX_VALID_HOURS), help="How long the link can be used.")
+@click.option("--note", default=None, help="Who or which LMS the link is for (kept in the audit log).")
+def registration_link(valid_hours, note):
+    """Make a one-time link for LTI Dynamic Registration, to paste into Moodle or Canvas."""
+    base_url = current_app.config["TOOL_BASE_URL"]
+    if not base_url:
+        raise click.ClickException("Set TOOL_BASE_URL (the tool's public https URL) first.")
+    url, link = registration_links.issue(base_url=base_url, valid_hours=valid_hours, note=note, origin="cli")
+    click.echo(url)
+    click.echo(f"Works once, until {link.expires_at:%Y-%m-%d %H:%M} UTC. Paste it into the LMS's tool "
+               "registration (Moodle: Manage tools > Tool URL > Add LTI Advantage).", err=True)
 
 
 @cli.command("list-platforms")
@@ -35,7 +50,8 @@ def list_platforms():
     """List registered platforms."""
     rows = platforms.all_platforms()
     if not rows:
-        click.echo("No platforms registered. Use `flask lti add-platform` or dynamic registration.")
+        click.echo("No platforms registered. Use `flask lti add-platform`, or `flask lti registration-link` "
+                   "for dynamic registration.")
     for p in rows:
         deployments = ", ".join(d.deployment_id for d in p.deployments) or "none"
         click.echo(f"{p.id}\t{p.name}\t{p.issuer}\tclient={p.client_id}\tdeployments={deployments}\tvia={p.registered_via}")
@@ -53,6 +69,7 @@ def show_urls():
     """Print the URLs an LMS admin needs."""
     for name, url in tool_metadata.urls(current_app.config["TOOL_BASE_URL"]).items():
         click.echo(f"{name:10} {url}")
+    click.echo(f"{'register':10} a one-time link from `flask --app lti_tool lti registration-link`")
 
 
 @cli.command("purge")

@@ -30,6 +30,20 @@ class Platform(db.Model):
     )
 
 
+class RegistrationLink(db.Model):
+    """A one-time URL the tool's admin hands an LMS admin for LTI Dynamic Registration. Only its hash is kept."""
+
+    __tablename__ = "registration_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    note: Mapped[str | None] = mapped_column(String(200))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    used_at = mapped_column(UTCDateTime)
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id", ondelete="SET NULL"))
+
+
 class Deployment(db.Model):
     __tablename__ = "deployments"
     __table_args__ = (UniqueConstraint("platform_id", "deployment_id"),)

@@ -15,7 +15,13 @@ class InvalidPlatform(AppError):
     title = "Invalid platform settings"
 
 
-def _check_url(label, url, *, allow_http):
+class PlatformExists(AppError):
+    http_status = 409
+    code = "platform_exists"
+    title = "This LMS is already registered"
+
+
+def check_url(label, url, *, allow_http):
     parts = urlsplit(url or "")
     schemes = ("https", "http") if allow_http else ("https",)
     if parts.scheme not in schemes or not parts.netloc:
@@ -23,11 +29,12 @@ def _check_url(label, url, *, allow_http):
 
 
 def save(*, issuer, client_id, name, auth_login_url, token_url, jwks_url, deployment_ids=(),
-         via="cli", allow_http=False, origin="cli"):
-    """Create or update a platform by (issuer, client_id) and add its deployments."""
+         via="cli", allow_http=False, origin="cli", replace=False):
+    """Add a platform and its deployments. An existing (issuer, client_id) is changed only when `replace` is
+    set (an admin's CLI act); otherwise it is refused, so no registration can take over a registered LMS."""
     for label, url in (("issuer", issuer), ("auth login URL", auth_login_url),
                        ("token URL", token_url), ("JWKS URL", jwks_url)):
-        _check_url(label, url, allow_http=allow_http)
+        check_url(label, url, allow_http=allow_http)
     if not client_id:
         raise InvalidPlatform("client_id is required")
     platform = find(issuer, client_id)
@@ -35,6 +42,12 @@ def save(*, issuer, client_id, name, auth_login_url, token_url, jwks_url, deploy
     if created:
         platform = Platform(issuer=issuer, client_id=client_id)
         db.session.add(platform)
+    elif not replace:
+        raise PlatformExists(
+            f"The LMS {issuer} already has a registration with client id {client_id}; it was left unchanged.",
+            hint="Changing a registered LMS is the tool administrator's act: `flask --app lti_tool lti add-platform`.",
+        )
+    before = _settings(platform)
     platform.name = name or urlsplit(issuer).netloc
     platform.auth_login_url = auth_login_url
     platform.token_url = token_url
@@ -45,13 +58,19 @@ def save(*, issuer, client_id, name, auth_login_url, token_url, jwks_url, deploy
     for deployment_id in deployment_ids:
         add_deployment(platform, deployment_id)
     db.session.flush()
-    audit.record(
-        "platform.registered" if created else "platform.updated", "platform", platform.id,
-        data={"issuer": issuer, "client_id": client_id, "via": via,
-              "deployments": [d.deployment_id for d in platform.deployments]},
-        origin=origin,
-    )
+    data = {"issuer": issuer, "client_id": client_id, "via": via,
+            "deployments": [d.deployment_id for d in platform.deployments]}
+    if not created:
+        after = _settings(platform)
+        data["changed"] = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    audit.record("platform.registered" if created else "platform.updated", "platform", platform.id,
+                 data=data, origin=origin)
     return platform
+
+
+def _settings(platform):
+    return {"name": platform.name, "auth_login_url": platform.auth_login_url, "token_url": platform.token_url,
+            "jwks_url": platform.jwks_url}
 
 
 def add_deployment(platform, deployment_id):

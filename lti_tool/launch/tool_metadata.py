@@ -18,7 +18,6 @@ def urls(base_url):
         "login": f"{base_url}/lti/login",
         "launch": f"{base_url}/lti/launch",
         "jwks": f"{base_url}/lti/jwks",
-        "register": f"{base_url}/lti/register",
         "canvas": f"{base_url}/lti/config/canvas.json",
     }
 

@@ -18,6 +18,7 @@ from lti_tool.launch import (
     nrps,
     platforms,
     registration,
+    registration_links,
     services,
     tool_metadata,
     validation,
@@ -101,10 +102,19 @@ def jwks():
 
 
 @bp.get("/lti/register")
-def register():
+def register_without_link():
+    raise registration_links.RegistrationLinkRefused(
+        "Registering an LMS with this tool needs a one-time registration link.",
+        hint=registration_links.NEEDS_A_LINK_HINT,
+    )
+
+
+@bp.get("/lti/register/<token>")
+def register(token):
     config = current_app.config
+    link = registration_links.usable(token)
     platform, deployment_id = registration.register(
-        request.args.get("openid_configuration"), request.args.get("registration_token"),
+        link, request.args.get("openid_configuration"), request.args.get("registration_token"),
         http=http.session(), base_url=_base_url(), tool_name=config["TOOL_NAME"],
         allow_http=config["ALLOW_INSECURE_PLATFORMS"], origin=_origin(),
     )

@@ -30,4 +30,5 @@ def test_list_platforms_when_none(runner):
 
 def test_urls_lists_what_an_admin_pastes(runner):
     output = runner.invoke(args=["lti", "urls"]).output
-    assert "https://localhost/lti/register" in output and "https://localhost/lti/config/canvas.json" in output
+    assert "https://localhost/lti/config/canvas.json" in output and "https://localhost/lti/jwks" in output
+    assert "lti registration-link" in output
