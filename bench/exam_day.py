@@ -47,7 +47,7 @@ from faults.processes import cpu_seconds, die_with_parent, stop_process  # noqa:
 from faults.redis_server import RedisServer  # noqa: E402
 from faults.report import percentile  # noqa: E402
 from faults.tool_server import ToolServer  # noqa: E402
-from tests.lti_platform import CLIENT_ID, DEPLOYMENT_ID, INSTRUCTOR, TestPlatform  # noqa: E402
+from tests.lti_platform import CLIENT_ID, DEPLOYMENT_ID, INSTRUCTOR, TEACHING_ASSISTANT, TestPlatform  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 CONTEXT_ID, LINK_ID = "exam-day-course", "exam-day-link"
@@ -171,7 +171,14 @@ def prepare_exam(server, platform, timeline):
         _expect(status, 201, "add a question", body)
     status, body = maker.api("POST", f"/api/exams/{exam['id']}/bind")
     _expect(status, 204, "bind the link", body)
-    emails = [f"proctor-{i}@example.edu" for i, (role, _) in enumerate(PROCTOR_ACTS) if role == "proctor"]
+    # The list names people the tool knows: each TA opens the tool once before the test maker picks them.
+    emails = []
+    for i, (role, _) in enumerate(PROCTOR_ACTS):
+        if role == "proctor":
+            ta = Browser("127.0.0.1", server.port, platform)
+            ta.launch(sub=f"proctor-{i}", roles=[TEACHING_ASSISTANT], link_id=LINK_ID, context_id=CONTEXT_ID)
+            ta.close()
+            emails.append(f"proctor-{i}@example.edu")
     status, body = maker.api("PUT", f"/api/exams/{exam['id']}/proctors", {"emails": emails})
     _expect(status, 200, "assign the proctors", body)
     maker.close()

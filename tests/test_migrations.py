@@ -1,9 +1,15 @@
 """The Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
+import json
+import uuid
+
+import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from lti_tool.db import db
+from tests.conftest import POSTGRES_ADMIN_URL, _admin_engine
 
 
 def test_migrated_schema_matches_the_models(app):
@@ -33,4 +39,60 @@ def test_exams_made_before_the_exam_taking_migration_get_its_defaults(tmp_path):
             "SELECT duration_minutes, attempts_allowed, shuffle_questions, instructions FROM exams")).one()
         assert tuple(row) == (60, 1, 0, "")
         downgrade(directory=MIGRATIONS, revision="0001")
+        db.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    """An empty database of each kind, for migrating step by step."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/steps.sqlite3"
+        return
+    request.getfixturevalue("postgres_url")  # skips (or fails on CI) without PostgreSQL
+    engine = _admin_engine()
+    name = f"proctor_steps_{uuid.uuid4().hex[:10]}"
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def test_proctors_listed_by_email_become_the_one_person_with_that_address(empty_database_url):
+    from flask_migrate import upgrade
+
+    from lti_tool import create_app
+    from tests.conftest import MIGRATIONS, _config
+
+    app = create_app(_config(empty_database_url))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0009")
+        for statement in (
+            "INSERT INTO platforms (id, name, issuer, client_id, auth_login_url, token_url, jwks_url, registered_via,"
+            " created_at) VALUES (1, 'p', 'https://i', 'c', 'https://a', 'https://t', 'https://j', 'cli', :now)",
+            "INSERT INTO courses (id, platform_id, context_id, created_at) VALUES (1, 1, 'c1', :now)",
+            "INSERT INTO courses (id, platform_id, context_id, created_at) VALUES (2, 1, 'c2', :now)",
+            "INSERT INTO exams (id, course_id, title, created_at) VALUES (1, 1, 'Old', :now)",
+            # ta@ is one person in course 1 (and another in course 2); twin@ is two people of course 1.
+            "INSERT INTO users (id, platform_id, sub, email, created_at, updated_at) VALUES"
+            " (1, 1, 'ta', 'TA@example.edu', :now, :now), (2, 1, 'ta-b', 'ta@example.edu', :now, :now),"
+            " (3, 1, 'twin-1', 'twin@example.edu', :now, :now), (4, 1, 'twin-2', 'twin@example.edu', :now, :now)",
+            "INSERT INTO memberships (user_id, course_id, roles, lti_roles, updated_at) VALUES"
+            " (1, 1, '[\"proctor\"]', '[]', :now), (2, 2, '[\"proctor\"]', '[]', :now),"
+            " (3, 1, '[\"proctor\"]', '[]', :now), (4, 1, '[\"proctor\"]', '[]', :now)",
+            "INSERT INTO exam_proctors (exam_id, email) VALUES"
+            " (1, 'ta@example.edu'), (1, 'twin@example.edu'), (1, 'gone@example.edu')",
+        ):
+            db.session.execute(db.text(statement), {"now": "2026-01-01 00:00:00+00:00"})
+        db.session.commit()
+        upgrade(directory=MIGRATIONS, revision="0010")
+        assert db.session.execute(db.text("SELECT exam_id, user_id FROM exam_proctors")).all() == [(1, 1)]
+        unresolved = db.session.execute(db.text(
+            "SELECT target_id, data FROM audit_log WHERE action = 'proctors.unresolved' ORDER BY id")).all()
+        data = [json.loads(d) if isinstance(d, str) else d for _, d in unresolved]
+        assert [t for t, _ in unresolved] == ["1", "1"]
+        assert sorted((d["email"], d["people_with_this_email"]) for d in data) == [
+            ("gone@example.edu", 0), ("twin@example.edu", 2)]
+        db.session.remove()
         db.engine.dispose()

@@ -83,14 +83,15 @@ class Accommodation(db.Model):
 
 
 class ExamProctor(db.Model):
-    """A proctor the test maker listed by email for one exam."""
+    """A person of the course the test maker listed as a proctor of one exam (by user, never by email:
+    two accounts can share an email)."""
 
     __tablename__ = "exam_proctors"
-    __table_args__ = (UniqueConstraint("exam_id", "email"),)
+    __table_args__ = (UniqueConstraint("exam_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"))
-    email: Mapped[str] = mapped_column(String(320))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
 
 class Attempt(db.Model):

@@ -1,9 +1,8 @@
-"""The exam domain's entry point for authoring: exams, questions, imports, accommodations, proctors,
+"""The exam domain's entry point for authoring: exams, questions, imports, accommodations,
 binding to resource links. Views call these; these never read the request."""
 
 import json
 import logging
-import re
 
 from sqlalchemy import exists, func, select
 
@@ -13,11 +12,10 @@ from lti_tool.db import db, utcnow
 from lti_tool.errors import Forbidden, NotFound
 from lti_tool.exam import question_files, settings
 from lti_tool.exam.errors import EditRefused, InvalidExam
-from lti_tool.exam.models import Accommodation, Attempt, Exam, ExamProctor, GradeOutbox, Option, Question
+from lti_tool.exam.models import Accommodation, Attempt, Exam, GradeOutbox, Option, Question
 from lti_tool.identity.models import Membership, ResourceLink, User
 
 log = logging.getLogger(__name__)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 # --- exams --------------------------------------------------------------------------------------
@@ -320,40 +318,6 @@ def accommodations(exam):
         select(Accommodation, User).join(User, User.id == Accommodation.user_id)
         .where(Accommodation.exam_id == exam.id).order_by(User.name)
     ).all()
-
-
-def set_proctors(exam, emails, *, actor_user_id, origin):
-    """The proctors of this exam, by email (they also need a Proctor role in the course)."""
-    if not isinstance(emails, list) or not all(isinstance(e, str) for e in emails):
-        raise InvalidExam("proctors must be a list of email addresses.")
-    cleaned = sorted({e.strip().lower() for e in emails if e.strip()})
-    invalid = [e for e in cleaned if not EMAIL.match(e)]
-    if invalid:
-        raise InvalidExam(f"Not email addresses: {', '.join(invalid)}.")
-    for row in db.session.scalars(select(ExamProctor).filter_by(exam_id=exam.id)):
-        db.session.delete(row)
-    db.session.flush()
-    db.session.add_all(ExamProctor(exam_id=exam.id, email=e) for e in cleaned)
-    audit.record("proctors.set", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
-                 data={"emails": cleaned}, origin=origin)
-    db.session.commit()
-    return cleaned
-
-
-def proctor_emails(exam):
-    return list(db.session.scalars(select(ExamProctor.email).filter_by(exam_id=exam.id).order_by(ExamProctor.email)))
-
-
-def can_proctor(exam, context):
-    """The course's test makers proctor every exam; a Proctor only the exams that list their email."""
-    if exam.course_id != context.course_id:
-        return False
-    if "test_maker" in context.roles:
-        return True
-    if "proctor" not in context.roles:
-        return False
-    email = db.session.scalar(select(User.email).where(User.id == context.user_id))
-    return bool(email) and email.lower() in proctor_emails(exam)
 
 
 def audit_entries(exam, attempt_id=None):

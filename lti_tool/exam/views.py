@@ -5,7 +5,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 
 from lti_tool.db import utcnow
 from lti_tool.errors import AppError
-from lti_tool.exam import attempts, marks, outbox, services, timer
+from lti_tool.exam import attempts, marks, outbox, proctors, services, timer
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
@@ -194,7 +194,10 @@ def set_accommodation(exam_id, user_id):
 @bp.put("/api/exams/<int:exam_id>/proctors")
 @access.require_launch(MAKER)
 def set_proctors(exam_id):
-    return {"proctors": services.set_proctors(_my_exam(exam_id), _body().get("emails"), **_actor())}
+    body = _body()
+    people = proctors.set_listed(_my_exam(exam_id), user_ids=body.get("user_ids"), emails=body.get("emails"),
+                                 **_actor())
+    return {"proctors": [person_json(p) for p in people]}
 
 
 @bp.get("/api/exams/<int:exam_id>/marks")
@@ -309,11 +312,16 @@ def exam_detail(exam):
         **exam_summary(exam),
         "settings": {name: _setting(getattr(exam, name)) for name in services.settings.FIELDS},
         "has_attempts": services.has_attempts(exam.id),
-        "proctors": services.proctor_emails(exam),
+        "proctors": [person_json(p) for p in proctors.listed(exam)],
+        "proctor_candidates": [person_json(p) for p in proctors.candidates(exam)],
         "accommodations": [{"user_id": row.user_id, "name": user.display_name, "extra_minutes": row.extra_minutes,
                             "time_multiplier": row.time_multiplier} for row, user in services.accommodations(exam)],
         "question_list": [services.question_json(q, with_answers=True) for q in exam.questions],
     }
+
+
+def person_json(user):
+    return {"user_id": user.id, "name": user.display_name, "email": user.email}
 
 
 def audit_json(entry, actor_name):

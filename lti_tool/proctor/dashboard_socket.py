@@ -3,6 +3,7 @@ presence change, status change and action live; the proctor's commands go throug
 
 from lti_tool.db import db
 from lti_tool.errors import Forbidden, NotFound
+from lti_tool.exam import proctors
 from lti_tool.exam import services as exam_services
 from lti_tool.exam.models import Exam
 from lti_tool.identity.roles import ToolRole
@@ -26,9 +27,9 @@ class DashboardSocket(SocketSession):
             exam = exam_services.get_exam(context.course_id, message["exam_id"])
         except NotFound:
             raise Forbidden("That exam is not in your course.") from None
-        if not exam_services.can_proctor(exam, context):
+        if not proctors.can_proctor(exam, context):
             raise Forbidden("You are not a proctor of this exam.",
-                            hint="The test maker lists the proctors of each exam by email.")
+                            hint="Ask the test maker to list you among this exam's proctors.")
         self.exam_id = exam.id
         self.subscribe(channels.exam(exam.id), self._from_bus)
         self.send(room.snapshot(exam))

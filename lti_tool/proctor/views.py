@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, current_app, g, render_template
 
 from lti_tool.errors import Forbidden
+from lti_tool.exam import proctors
 from lti_tool.exam import services as exam_services
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
@@ -50,7 +51,7 @@ def home():
 
 def _proctored_exam(exam_id):
     exam = exam_services.get_exam(g.launch.course_id, exam_id)
-    if not exam_services.can_proctor(exam, g.launch):
+    if not proctors.can_proctor(exam, g.launch):
         raise Forbidden("You are not a proctor of this exam.")
     return exam
 

@@ -8,7 +8,9 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from lti_tool.demo.roster import PROCTOR
 from tests.e2e.conftest import screenshot
+from tests.e2e.demo_lms import launch
 
 pytestmark = pytest.mark.browser
 
@@ -119,3 +121,33 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     students.get_by_role("button", name="Percent").click()
     expect(students.get_by_role("columnheader", name="Percent")).to_have_attribute("aria-sort", "ascending")
     expect(students.get_by_role("columnheader", name="Name")).not_to_have_attribute("aria-sort", re.compile(".*"))
+
+
+def test_test_maker_picks_the_proctors_of_an_exam(live_server, page):
+    """Proctors are people of the course, ticked by name (or found by an address that names one person)."""
+    title = f"Proctored {uuid.uuid4().hex[:8]}"
+    launch(page, live_server, "proctor", "Proctor")  # the TA has opened the tool once, so the course knows them
+    frame = launch_as_test_maker(page, live_server)
+    frame.get_by_label("New exam title").fill(title)
+    frame.get_by_role("button", name="Create exam").click()
+    frame.get_by_role("listitem", name=title).get_by_role("button", name=f"Edit {title}").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text(f"Edit “{title}”", timeout=15000)
+
+    proctors = frame.get_by_role("group", name="Who proctors this exam")
+    alan = proctors.get_by_role("checkbox", name=f"{PROCTOR.name} ({PROCTOR.email})")
+    expect(alan).not_to_be_checked()
+    alan.check()
+    frame.get_by_role("button", name="Save proctors").click()
+    expect(frame.get_by_role("status").filter(has_text=f"Saved 1 proctor: {PROCTOR.name}")).to_be_visible()
+    expect(alan).to_be_checked()
+
+    alan.uncheck()
+    frame.get_by_label("Add people by email").fill("nobody@demo.example")
+    frame.get_by_role("button", name="Save proctors").click()
+    expect(frame.get_by_role("alert").filter(has_text="nobody in this course has the address")).to_be_visible()
+    frame.get_by_label("Add people by email").fill(PROCTOR.email.upper())
+    frame.get_by_role("button", name="Save proctors").click()
+    expect(frame.get_by_role("status").filter(has_text=f"Saved 1 proctor: {PROCTOR.name}")).to_be_visible()
+    expect(alan).to_be_checked()
+    expect(frame.get_by_label("Add people by email")).to_have_value("")
+    screenshot(page, "authoring-proctors")

@@ -176,12 +176,8 @@ def test_a_test_maker_of_course_a_cannot_touch_course_b(client, lti, course):
     assert other.call("POST", f"/api/exams/{exam_a['id']}/attempts", student_b).status_code == 404
 
 
-def test_proctors_by_email_and_accommodations_for_course_members(course):
+def test_accommodations_for_course_members(course):
     exam = course.exam(questions=1)
-    ok = course.call("PUT", f"/api/exams/{exam['id']}/proctors", json={"emails": ["TA@Example.edu ", "ta@example.edu"]})
-    assert ok.json == {"proctors": ["ta@example.edu"]}
-    bad = course.call("PUT", f"/api/exams/{exam['id']}/proctors", json={"emails": ["not-an-email"]})
-    assert bad.status_code == 400
     assert course.call("PUT", f"/api/exams/{exam['id']}/accommodations/999999",
                        json={"extra_minutes": 5}).status_code == 404
     student_id = course.call("GET", "/api/session", course.student("s9")).json["user"]["id"]
@@ -225,27 +221,3 @@ def test_the_exam_audit_trail_lists_exam_question_and_attempt_actions(course):
     assert course.call("GET", f"/api/exams/{exam['id']}/audit?attempt_id=99999").status_code == 404
     started = next(e for e in entries if e["action"] == "attempt.started")
     assert started["actor_name"] == "Name of student-1"
-
-
-def test_who_may_proctor_an_exam(course, lti):
-    from lti_tool.exam import services
-    from lti_tool.exam.models import Exam
-    from lti_tool.identity import tokens
-    from tests.lti_platform import INSTRUCTOR, TEACHING_ASSISTANT
-
-    exam_row = db.session.get(Exam, course.exam(questions=1)["id"])
-    course.call("PUT", f"/api/exams/{exam_row.id}/proctors", json={"emails": ["ta@example.edu"]})
-
-    def context_of(token):
-        return tokens.verify(token, secret_key=course.client.application.config["SECRET_KEY"],
-                             issuer=course.client.application.config["TOOL_BASE_URL"])
-
-    ta_roles = (INSTRUCTOR, TEACHING_ASSISTANT)
-    listed_ta = lti.token_for(ta_roles, sub="ta", email="ta@example.edu")["token"]
-    other_ta = lti.token_for(ta_roles, sub="ta2", email="ta2@example.edu")["token"]
-    from tests.lti_platform import LEARNER
-    student_listed = lti.token_for((LEARNER,), sub="sneaky", email="ta@example.edu")["token"]
-    assert services.can_proctor(exam_row, context_of(course.maker)) is True
-    assert services.can_proctor(exam_row, context_of(listed_ta)) is True
-    assert services.can_proctor(exam_row, context_of(other_ta)) is False
-    assert services.can_proctor(exam_row, context_of(student_listed)) is False

@@ -83,9 +83,11 @@ class Room:
         return token, attempt
 
     def proctor_token(self, email="ta@example.edu", listed=True):
+        token = self.lti.token_for((TA,), sub=f"ta-{email}", email=email)["token"]
         if listed:
-            self.course.call("PUT", f"/api/exams/{self.exam['id']}/proctors", json={"emails": [email]})
-        return self.lti.token_for((TA,), sub=f"ta-{email}", email=email)["token"]
+            listing = self.course.call("PUT", f"/api/exams/{self.exam['id']}/proctors", json={"emails": [email]})
+            assert listing.status_code == 200, listing.json
+        return token
 
     def page(self, path):
         page = Page(self.server + path)

@@ -4,7 +4,7 @@ page, snapshots in and out, Agora tokens for proctors, and deleting evidence on 
 from flask import Blueprint, Response, current_app, g, request
 
 from lti_tool.errors import AppError, Forbidden, NotFound
-from lti_tool.exam import attempts
+from lti_tool.exam import attempts, proctors
 from lti_tool.exam import services as exam_services
 from lti_tool.exam.lifecycle import Status
 from lti_tool.identity import access
@@ -28,7 +28,7 @@ def _my_attempt(attempt_id):
 
 def _proctored_exam(exam_id):
     exam = exam_services.get_exam(g.launch.course_id, exam_id)
-    if not exam_services.can_proctor(exam, g.launch):
+    if not proctors.can_proctor(exam, g.launch):
         raise Forbidden("You are not a proctor of this exam.")
     return exam
 

@@ -4,6 +4,7 @@ import { download, upload } from "../authoring/http.js";
 import { append, busy, byId, confirmInline, el, messenger } from "../authoring/dom.js";
 import { examIdFromQuery, fromLocalInput, num, plural, toLocalInput, zoneName } from "../authoring/format.js";
 import { fillNav } from "../authoring/nav.js";
+import { proctorPicker } from "../authoring/proctor-picker.js";
 import { questionForm } from "../authoring/question-form.js";
 import { api, ApiError, start } from "../session.js";
 
@@ -409,14 +410,16 @@ accommodationForm.addEventListener("submit", (event) => {
 
 const proctorsForm = byId("proctors-form");
 const proctorsMsg = messenger("proctors-status", "proctors-alert");
+const picker = proctorPicker(proctorsForm);
 
 proctorsForm.addEventListener("submit", (event) => {
   event.preventDefault();
-  const emails = proctorsForm.elements.emails.value.split(/[\s,;]+/).filter(Boolean);
   busy(proctorsForm.querySelector("button[type=submit]"), "Saving…", async () => {
-    const { proctors } = await api(`/api/exams/${examId}/proctors`, { method: "PUT", body: { emails } });
-    proctorsForm.elements.emails.value = proctors.join("\n");
-    proctorsMsg.say(proctors.length ? `Saved ${plural(proctors.length, "proctor")}: ${proctors.join(", ")}.`
+    const { proctors } = await api(`/api/exams/${examId}/proctors`, { method: "PUT", body: picker.chosen() });
+    await reload();
+    picker.show(exam.proctor_candidates, exam.proctors);
+    proctorsMsg.say(proctors.length
+      ? `Saved ${plural(proctors.length, "proctor")}: ${proctors.map(picker.describe).join(", ")}.`
       : "Saved: no proctors listed, so only the course's test makers proctor this exam.");
   }).catch((error) => proctorsMsg.fail(error.message));
 });
@@ -468,7 +471,7 @@ try {
   showTitle();
   fillSettings();
   fillCamera(await api(`/api/exams/${examId}/camera/settings`));
-  byId("proctors-form").elements.emails.value = exam.proctors.join("\n");
+  picker.show(exam.proctor_candidates, exam.proctors);
   byId("locked-notice").hidden = !exam.has_attempts;
   byId("import-form").hidden = exam.has_attempts;
   if (exam.has_attempts) {

@@ -1,0 +1,116 @@
+"""Who proctors an exam: the course's test makers every exam, and a Proctor of the course the exams that
+list them. The list holds people (users), never addresses: two LMS accounts can share an email, and the
+second must not read what the first was listed for. An address only helps the test maker find a person."""
+
+import re
+
+from sqlalchemy import func, select
+
+from lti_tool import audit
+from lti_tool.db import db
+from lti_tool.exam.errors import InvalidExam
+from lti_tool.exam.models import ExamProctor
+from lti_tool.identity.models import Membership, User
+from lti_tool.identity.roles import ToolRole
+
+# Enough for a whole school's invigilators on one exam; a list far longer is a mistake or an attack.
+MAX_PROCTORS = 200
+EMAIL = re.compile(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")
+EMAIL_MAX = 320
+
+
+def can_proctor(exam, context):
+    """Whether the person a launch context names may watch, act on and review this exam."""
+    if exam.course_id != context.course_id:
+        return False
+    if ToolRole.TEST_MAKER in context.roles:
+        return True
+    if ToolRole.PROCTOR not in context.roles:
+        return False
+    return db.session.scalar(
+        select(ExamProctor.id).filter_by(exam_id=exam.id, user_id=context.user_id)
+    ) is not None
+
+
+def listed(exam):
+    """The people listed as this exam's proctors, by name."""
+    return db.session.scalars(
+        select(User).join(ExamProctor, ExamProctor.user_id == User.id)
+        .where(ExamProctor.exam_id == exam.id).order_by(User.name, User.id)
+    ).all()
+
+
+def candidates(exam):
+    """The course's people who hold the Proctor role, to pick from (and whoever is listed already)."""
+    chosen = {person.id for person in listed(exam)}
+    rows = db.session.execute(
+        select(User, Membership.roles).join(Membership, Membership.user_id == User.id)
+        .where(Membership.course_id == exam.course_id).order_by(User.name, User.id)
+    ).all()
+    return [person for person, roles in rows if ToolRole.PROCTOR in (roles or ()) or person.id in chosen]
+
+
+def set_listed(exam, *, user_ids, emails, actor_user_id, origin):
+    """List exactly these people (by user id, or by an email that names one person of the course)."""
+    user_ids = _list_of(user_ids, int, "user_ids", "people (user ids)")
+    emails = _list_of(emails, str, "emails", "email addresses")
+    chosen = set(user_ids) | set(_people_with(exam.course_id, emails))
+    if len(chosen) > MAX_PROCTORS:
+        raise InvalidExam(f"An exam can have at most {MAX_PROCTORS} proctors; {len(chosen)} were given.")
+    strangers = chosen - set(_course_members(exam.course_id, chosen))
+    if strangers:
+        raise InvalidExam(f"Not people of this course: user ids {', '.join(map(str, sorted(strangers)))}.")
+    before = {p.user_id for p in db.session.scalars(select(ExamProctor).filter_by(exam_id=exam.id))}
+    db.session.execute(ExamProctor.__table__.delete().where(ExamProctor.exam_id == exam.id))
+    db.session.add_all(ExamProctor(exam_id=exam.id, user_id=user_id) for user_id in sorted(chosen))
+    audit.record("proctors.set", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 data={"user_ids": sorted(chosen), "added": sorted(chosen - before),
+                       "removed": sorted(before - chosen)}, origin=origin)
+    db.session.commit()
+    return listed(exam)
+
+
+def _list_of(values, kind, field, what):
+    if values is None:
+        return []
+    if not isinstance(values, list) or not all(isinstance(v, kind) and not isinstance(v, bool) for v in values):
+        raise InvalidExam(f"{field} must be a list of {what}.")
+    if len(values) > MAX_PROCTORS:
+        raise InvalidExam(f"An exam can have at most {MAX_PROCTORS} proctors; {len(values)} {field} were given.")
+    return values
+
+
+def _people_with(course_id, emails):
+    """The one person of the course each address names; every address that names nobody or several is
+    reported at once."""
+    cleaned = sorted({e.strip().lower() for e in emails if e.strip()})
+    invalid = [e for e in cleaned if len(e) > EMAIL_MAX or not EMAIL.match(e)]
+    if invalid:
+        raise InvalidExam(f"Not email addresses: {', '.join(repr(e[:80]) for e in invalid[:10])}.")
+    found = {}
+    if cleaned:
+        rows = db.session.execute(
+            select(func.lower(User.email), User.id).join(Membership, Membership.user_id == User.id)
+            .where(Membership.course_id == course_id, func.lower(User.email).in_(cleaned))
+        ).all()
+        for email, user_id in rows:
+            found.setdefault(email, set()).add(user_id)
+    nobody = [e for e in cleaned if e not in found]
+    several = [e for e in cleaned if len(found.get(e, ())) > 1]
+    problems = []
+    if nobody:
+        problems.append(f"nobody in this course has the address {', '.join(nobody)} (a person appears here once "
+                        "they have opened the tool from the course, or after the roster is refreshed)")
+    if several:
+        problems.append(f"several people of this course have the address {', '.join(several)}: tick the one "
+                        "you mean in the list instead")
+    if problems:
+        raise InvalidExam("The proctors were not saved: " + "; ".join(problems) + ".")
+    return [next(iter(found[e])) for e in cleaned]
+
+
+def _course_members(course_id, user_ids):
+    return db.session.scalars(
+        select(Membership.user_id).where(Membership.course_id == course_id, Membership.user_id.in_(user_ids))
+    ).all()
+
