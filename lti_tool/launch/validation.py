@@ -180,8 +180,13 @@ def _explain(check, exc):
     return f"{explanations[check]} ({exc})"
 
 
-def validate(form, cookies, *, key_bits, http):
-    """Check a launch POST end to end; return the validated ToolMessageLaunch."""
+def validate(form, cookies, *, key_bits, http, storage_state=None):
+    """Check a launch POST end to end; return the validated ToolMessageLaunch.
+
+    The login's state must come back in its cookie, or, where the browser kept no cookie, as
+    `storage_state`: what the tool's own page read from the platform's storage (LTI Platform Storage) and
+    sent in a same-origin JSON request. A state in the posted form proves nothing: whoever forges the form
+    writes it there too."""
     form = {k: v for k, v in form.items() if isinstance(v, str)}
     if not form.get("id_token"):
         raise LaunchRefused("id_token", "The launch carried no id_token.")
@@ -192,7 +197,7 @@ def validate(form, cookies, *, key_bits, http):
             "state", "This launch does not match a login the tool started, or it took longer than 10 minutes."
         )
     cookie_ok = cookies.get(COOKIE_PREFIX + state) == state
-    storage_ok = bool(login_state.storage_target) and form.get("lti_storage_state") == state
+    storage_ok = bool(login_state.storage_target) and storage_state == state
     if not (cookie_ok or storage_ok):
         raise StateCookieMissing(login_state)
     request = FlaskRequest(cookies=cookies, session={}, request_data=form, request_is_secure=True)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from lti_tool.db import db
+from lti_tool.errors import Forbidden
 from lti_tool.exam import services as exam_services
 from lti_tool.identity import access
 from lti_tool.identity import services as identity_services
@@ -68,20 +69,43 @@ def oidc_login():
 
 @bp.post("/lti/launch")
 def launch():
-    config = current_app.config
     try:
-        message_launch = validation.validate(
-            request.form.to_dict(), request.cookies, key_bits=config["TOOL_KEY_BITS"], http=http.session(),
-        )
+        context, landing = _accept_launch(request.form.to_dict())
     except StateCookieMissing as missing:
         return _recover_from_missing_cookie(missing.login_state)
-    context, landing = services.record(message_launch, load_map(config["ROLE_MAP_PATH"]), origin=_origin())
     return render_template("launch/enter.html", token=access.issue_token(context), landing=url_for(landing))
 
 
+@bp.post("/lti/launch/storage")
+def launch_checked_by_platform_storage():
+    """The launch again, from the tool's own page, with the state it read from the platform's storage.
+    Only that page can make this request: it is JSON, which a form of another site cannot send (and a
+    script of another site cannot without a CORS preflight, which the tool never grants)."""
+    body = _same_origin_json()
+    form = {name: body.get(name) for name in ("id_token", "state")}
+    context, landing = _accept_launch(form, storage_state=body.get("lti_storage_state"))
+    return {"token": access.issue_token(context), "landing": url_for(landing)}
+
+
+def _accept_launch(form, storage_state=None):
+    config = current_app.config
+    message_launch = validation.validate(form, request.cookies, key_bits=config["TOOL_KEY_BITS"],
+                                         http=http.session(), storage_state=storage_state)
+    return services.record(message_launch, load_map(config["ROLE_MAP_PATH"]), origin=_origin())
+
+
+def _same_origin_json():
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin" or not request.is_json:
+        raise Forbidden("This request must come from the tool's own page.",
+                        hint="Go back to your course page and open the tool again.")
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
 def _recover_from_missing_cookie(login_state):
-    """No state cookie: ask the platform's storage (LTI Platform Storage), else offer a new window."""
-    if login_state.storage_target and "lti_storage_state" not in request.form:
+    """No state cookie: the tool's page asks the platform's storage (LTI Platform Storage) and sends the
+    launch again as JSON; when that storage is not there or does not know the state, a new window."""
+    if login_state.storage_target and "lti_storage_unavailable" not in request.form:
         return render_template(
             "launch/storage_check.html",
             id_token=request.form.get("id_token", ""),

@@ -4,7 +4,9 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from tests.conftest import TOOL_BASE_URL, launch_data
+import pytest
+
+from tests.conftest import TOOL_BASE_URL
 from tests.lti_platform import CLIENT_ID, LEARNER
 
 
@@ -26,26 +28,73 @@ def drop_state_cookie(client, state):
     client.delete_cookie(f"lti1p3-{state}", path="/lti/", domain="localhost")
 
 
+def storage_launch(client, id_token, state, storage_state, **headers):
+    """What the tool's storage-check page sends: the launch again, as JSON, from the tool's own origin."""
+    return client.post("/lti/launch/storage", base_url=TOOL_BASE_URL, json={
+        "id_token": id_token, "state": state, "lti_storage_state": storage_state},
+        headers={"Accept": "application/json", "Sec-Fetch-Site": "same-origin", **headers})
+
+
 def test_launch_without_cookie_is_checked_through_platform_storage(lti, client):
     state, nonce = login_with_storage(lti, client)
     drop_state_cookie(client, state)
     id_token = lti.platform.sign(lti.platform.claims(nonce=nonce, roles=[LEARNER]))
-    check = lti.post(id_token, state, lti_storage_target="_parent")
+    check = lti.post(id_token, state)
     assert check.status_code == 200
     page = check.get_data(as_text=True)
-    assert 'id="relaunch"' in page and "storage-check.js" in page
-    launched = lti.post(id_token, state, lti_storage_state=state)
-    assert launch_data(launched)["landing"] == "/exam/lobby"
+    assert 'id="relaunch"' in page and "storage-check.js" in page and 'id="launch-data"' not in page
+    launched = storage_launch(client, id_token, state, state)
+    assert launched.status_code == 200, launched.json
+    assert launched.json["landing"] == "/exam/lobby" and launched.json["token"]
 
 
-def test_storage_that_does_not_know_the_state_leads_to_a_new_window(lti, client):
+def test_a_forged_form_carrying_the_storage_state_gets_no_session(lti, client):
+    """Login CSRF, as the review did it: the attacker's own login and id_token, posted by the victim's
+    browser (no cookie of that login) with lti_storage_state equal to state. No launch token may come back:
+    only the storage check, which in the victim's browser finds no such state in the platform's storage."""
+    state, nonce = login_with_storage(lti, client)
+    drop_state_cookie(client, state)
+    id_token = lti.platform.sign(lti.platform.claims(nonce=nonce, roles=[LEARNER], sub="attacker"))
+    forged = lti.post(id_token, state, lti_storage_state=state)
+    page = forged.get_data(as_text=True)
+    assert 'id="launch-data"' not in page and "token" not in page.lower().replace("id_token", "")
+    assert "storage-check.js" in page
+
+
+@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}])
+def test_the_storage_launch_refuses_requests_from_other_sites(lti, client, headers):
     state, nonce = login_with_storage(lti, client)
     drop_state_cookie(client, state)
     id_token = lti.platform.sign(lti.platform.claims(nonce=nonce, roles=[LEARNER]))
-    for answer in ("", "state-someone-else"):
-        response = lti.post(id_token, state, lti_storage_state=answer)
-        assert response.status_code == 401
-        assert "Open the tool in a new window" in response.get_data(as_text=True)
+    refused = storage_launch(client, id_token, state, state, **headers)
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "forbidden"
+
+
+def test_the_storage_launch_refuses_a_form(lti, client):
+    state, nonce = login_with_storage(lti, client)
+    drop_state_cookie(client, state)
+    id_token = lti.platform.sign(lti.platform.claims(nonce=nonce, roles=[LEARNER]))
+    refused = client.post("/lti/launch/storage", base_url=TOOL_BASE_URL, headers={"Accept": "application/json"},
+                          data={"id_token": id_token, "state": state, "lti_storage_state": state})
+    assert refused.status_code == 403
+
+
+def test_storage_that_does_not_know_the_state_is_refused(lti, client):
+    state, nonce = login_with_storage(lti, client)
+    drop_state_cookie(client, state)
+    id_token = lti.platform.sign(lti.platform.claims(nonce=nonce, roles=[LEARNER]))
+    for answer in ("", "state-someone-else", None):
+        refused = storage_launch(client, id_token, state, answer)
+        assert refused.status_code == 400 and refused.json["error"]["check"] == "state"
+
+
+def test_without_platform_storage_the_page_offers_a_new_window(lti, client):
+    state, nonce = login_with_storage(lti, client)
+    drop_state_cookie(client, state)
+    id_token = lti.platform.sign(lti.platform.claims(nonce=nonce, roles=[LEARNER]))
+    response = lti.post(id_token, state, lti_storage_unavailable="1")
+    assert response.status_code == 401
+    assert "Open the tool in a new window" in response.get_data(as_text=True)
 
 
 def test_new_window_link_restarts_the_same_login(lti, client):
