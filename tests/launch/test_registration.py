@@ -195,3 +195,19 @@ def test_cli_makes_a_link_that_registers_once(runner, client, test_platform):
 def test_cli_refuses_a_link_valid_too_long(runner):
     result = runner.invoke(args=["lti", "registration-link", "--valid-hours", "100000"])
     assert result.exit_code != 0 and "valid-hours" in result.output
+
+
+def test_login_redirects_to_no_platform_an_admin_did_not_register(client):
+    """Item 7: with open registration anyone could make /lti/login redirect to their own 'auth URL'."""
+    attacker = TestPlatform(SigningKey()).start()
+    try:
+        attempt = client.get("/lti/register", query_string={
+            "openid_configuration": f"{attacker.base_url}/.well-known/openid-configuration",
+            "registration_token": attacker.registration_token})
+        assert attempt.status_code == 403
+        login = client.get("/lti/login", query_string={"iss": attacker.issuer, "login_hint": "x",
+                                                      "client_id": CLIENT_ID})
+        assert login.status_code == 400 and "Location" not in login.headers
+        assert attacker.requests == []
+    finally:
+        attacker.stop()
