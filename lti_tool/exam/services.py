@@ -11,7 +11,7 @@ from lti_tool import audit
 from lti_tool.audit import AuditEntry
 from lti_tool.db import db, utcnow
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.exam import question_files, settings
+from lti_tool.exam import notices, question_files, settings
 from lti_tool.exam.errors import EditRefused, InvalidExam
 from lti_tool.exam.models import Accommodation, Attempt, Exam, ExamProctor, GradeOutbox, Option, Question
 from lti_tool.identity.models import Membership, ResourceLink, User
@@ -336,6 +336,7 @@ def set_proctors(exam, emails, *, actor_user_id, origin):
     db.session.add_all(ExamProctor(exam_id=exam.id, email=e) for e in cleaned)
     audit.record("proctors.set", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
                  data={"emails": cleaned}, origin=origin)
+    notices.proctors_changed(exam)
     db.session.commit()
     return cleaned
 
