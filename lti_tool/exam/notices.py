@@ -1,6 +1,6 @@
-"""What the exam tells the real-time side when an attempt starts, changes or ends: one message on the
-exam's channel and the attempt's, sent after commit. The proctoring package turns it into what each page
-needs; the exam never imports proctoring."""
+"""What the exam tells the real-time side, after commit: an attempt started, changed or ended (one message
+on the exam's channel and the attempt's), or the exam's proctors changed. The proctoring package turns it
+into what each page needs; the exam never imports proctoring."""
 
 from lti_tool.realtime import channels, on_commit
 
@@ -14,3 +14,8 @@ def attempt_changed(attempt):
     }
     on_commit.publish(channels.exam(attempt.exam_id), message)
     on_commit.publish(channels.attempt(attempt.id), message)
+
+
+def proctors_changed(exam):
+    """The exam's proctor list has changed: every worker re-checks the dashboards open on it, after commit."""
+    on_commit.publish(channels.access(), {"type": "proctors_changed", "exam_id": exam.id})

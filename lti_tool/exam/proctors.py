@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from lti_tool import audit
 from lti_tool.db import db
+from lti_tool.exam import notices
 from lti_tool.exam.errors import InvalidExam
 from lti_tool.exam.models import ExamProctor
 from lti_tool.identity.models import Membership, User
@@ -66,6 +67,7 @@ def set_listed(exam, *, user_ids, emails, actor_user_id, origin):
     audit.record("proctors.set", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
                  data={"user_ids": sorted(chosen), "added": sorted(chosen - before),
                        "removed": sorted(before - chosen)}, origin=origin)
+    notices.proctors_changed(exam)
     db.session.commit()
     return listed(exam)
 

@@ -57,14 +57,24 @@ def require_launch(*roles):
 
 
 def refresh(context, now=None):
-    """A fresh token for an open page, with roles re-read; refused past the session's end."""
+    """A fresh token for an open page, with the roles of its launch; refused past the session's end, and once
+    the person has lost any of those roles (a newer launch with fewer, or the roster showing them gone): the
+    page opens again from the course, as what they are now. A role gained also comes with a new launch."""
     now = now if now is not None else time.time()
     if now - context.launched_at > current_app.config["LAUNCH_SESSION_MAX"]:
         raise NotAuthenticated(
             "Your session has reached its time limit.", hint="Open the tool again from your course page."
         )
-    roles = services.current_roles(context.user_id, context.course_id)
-    return issue_token(replace(context, roles=roles))
+    if still_held(context).roles != context.roles:
+        raise Forbidden("Your role in this course has changed since this page was opened.",
+                        hint="Open the tool again from your course page.")
+    return issue_token(context)
+
+
+def still_held(context):
+    """The context with only those of its roles the person still holds in the course (refused if none is left)."""
+    held = services.current_roles(context.user_id, context.course_id)
+    return replace(context, roles=tuple(role for role in context.roles if role in held))
 
 
 def require_same_course(context, course_id):

@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_tool.db import db
 from lti_tool.errors import Forbidden, NotAuthenticated
+from lti_tool.identity import notices
 from lti_tool.identity.models import Course, Membership, ResourceLink, User
 
 
@@ -41,11 +42,14 @@ def upsert_course(platform_id, context_id, *, title=None, label=None, membership
 
 
 def set_membership(user, course, tool_roles, lti_roles):
-    """Store the user's roles in the course as this launch states them (roles can be revoked)."""
+    """Store the user's roles in the course as a launch or the roster states them. A role lost is announced
+    after commit: the open sockets that need it close, and no page keeps it by refreshing its token."""
     db.session.flush()
     roles, lti_roles = [str(r) for r in tool_roles], list(lti_roles)
     membership = _find_or_add(Membership, {"roles": roles, "lti_roles": lti_roles}, user_id=user.id,
                               course_id=course.id)
+    if set(membership.roles) - set(roles):
+        notices.roles_lost(course.id, user.id)
     membership.roles = roles
     membership.lti_roles = lti_roles
     return membership

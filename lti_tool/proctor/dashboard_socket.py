@@ -34,6 +34,9 @@ class DashboardSocket(SocketSession):
         self.subscribe(channels.exam(exam.id), self._from_bus)
         self.send(room.snapshot(exam))
 
+    def check(self, context):
+        _still_proctor(self._exam(), context)
+
     def resync(self):
         self.send(room.snapshot(self._exam()))
 
@@ -45,8 +48,16 @@ class DashboardSocket(SocketSession):
     def _exam(self):
         return db.session.get(Exam, self.exam_id)
 
-    def _act(self, message, action, *args):
+    def _allowed_exam(self):
+        """The exam, for an act of a person who may still proctor it (their role re-read: a message that
+        would have closed the socket may have been lost)."""
         exam = self._exam()
+        self.context = self.allowed(self.context)
+        _still_proctor(exam, self.context)
+        return exam
+
+    def _act(self, message, action, *args):
+        exam = self._allowed_exam()
         attempt = actions.attempt_of(exam, message["attempt_id"])
         action(exam, attempt, *args, actor_user_id=self.context.user_id, origin=ORIGIN)
         self.send({"type": "ack", "action": message["type"], "attempt_id": attempt.id})
@@ -70,14 +81,21 @@ class DashboardSocket(SocketSession):
         self._act(message, actions.note, message["text"])
 
     def on_announce(self, message):
-        actions.announce(self._exam(), message["text"], actor_user_id=self.context.user_id, origin=ORIGIN)
+        actions.announce(self._allowed_exam(), message["text"], actor_user_id=self.context.user_id, origin=ORIGIN)
         self.send({"type": "ack", "action": "announce"})
 
     def on_close_exam(self, message):
-        ended = actions.close_exam(self._exam(), actor_user_id=self.context.user_id, origin=ORIGIN)
+        ended = actions.close_exam(self._allowed_exam(), actor_user_id=self.context.user_id, origin=ORIGIN)
         self.send({"type": "ack", "action": "close_exam", "attempts_ended": ended})
 
     def on_extend_exam(self, message):
-        extended = actions.extend_exam(self._exam(), message["minutes"], actor_user_id=self.context.user_id,
+        extended = actions.extend_exam(self._allowed_exam(), message["minutes"], actor_user_id=self.context.user_id,
                                        origin=ORIGIN)
         self.send({"type": "ack", "action": "extend_exam", "attempts_extended": len(extended)})
+
+
+def _still_proctor(exam, context):
+    """On every re-hello and act: the test maker may have taken this person off the exam's proctor list."""
+    if not proctors.can_proctor(exam, context):
+        raise Forbidden("You are no longer a proctor of this exam.",
+                        hint="The test maker lists the proctors of each exam.")

@@ -13,7 +13,8 @@ from flask import current_app
 
 from lti_tool.errors import Forbidden, NotAuthenticated
 from lti_tool.identity import access
-from lti_tool.realtime.sockets import CLOSE_UNAUTHENTICATED
+from lti_tool.realtime.messages import error_frame
+from lti_tool.realtime.sockets import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,11 @@ EXPIRIES = Expiries()
 
 class SocketSession:
     """Subclasses define `roles`, `greet(context, message)` (first hello), `resync()` (state from the
-    database after a gap) and an `on_<type>(message)` method per message type after hello."""
+    database after a gap) and an `on_<type>(message)` method per message type after hello; and, where what
+    the socket opened needs more than a role, `check(context)`, raising Forbidden once it is no longer allowed."""
 
     roles = ()
-    # Every open session of a kind, so a bus gap can resync them all.
+    # Every open session of a kind, so a bus gap or a lost right reaches them all.
     live = None
 
     def __init__(self):
@@ -78,17 +80,42 @@ class SocketSession:
         return getattr(self, f"on_{message['type']}")(message)
 
     def _hello(self, message):
-        context = access.verify_token(message["token"])
-        if not context.has_any(*self.roles):
-            raise Forbidden("Your role in this course does not allow this socket.")
+        context = self.allowed(access.verify_token(message["token"]))
         if self.context is None:
             self.greet(context, message)
         elif (context.user_id, context.course_id) != (self.context.user_id, self.context.course_id):
             raise Forbidden("A socket stays with the person who opened it.")
+        else:
+            self.check(context)
         self.context = context
         self.expires_at = context.expires_at
         EXPIRIES.watch(self, context.expires_at)
         self.connection.send({"type": "hello", "expires_at": context.expires_at})
+
+    def allowed(self, context):
+        """`context` with the roles its person still holds (the token may be older than a demotion), if one of
+        them opens this socket."""
+        context = access.still_held(context)
+        if not context.has_any(*self.roles):
+            raise Forbidden("Your role in this course does not allow this socket.")
+        return context
+
+    def check(self, context):
+        """Refuse (Forbidden) unless `context` may still use what this socket opened; the role alone may do."""
+
+    def recheck(self):
+        """The person's rights have changed: close the socket (4403) unless they may still use it. True if open."""
+        if self.context is None:
+            return True
+        try:
+            context = self.allowed(self.context)
+            self.check(context)
+        except Forbidden as exc:
+            self.send(error_frame(exc))
+            self.connection.close(CLOSE_FORBIDDEN, exc.code)
+            return False
+        self.context = context
+        return True
 
     def expired(self):
         self.connection.send({"type": "error", "code": NotAuthenticated.code,
@@ -112,13 +139,16 @@ class SocketSession:
 
     @classmethod
     def resync_all(cls, app):
-        """After a bus gap (Redis came back): every open session resends its state from the database."""
+        """After a bus gap (Redis came back): every open session checks its right again and resends its state
+        from the database."""
         for session in list(cls.live):
             if session.context is None:
                 continue
             with app.app_context():
                 try:
-                    session.resync()
+                    # A right lost during the gap was announced on the bus too, and may have been missed.
+                    if session.recheck():
+                        session.resync()
                 except Exception:
                     log.exception("resync after a bus gap failed for one socket")
 

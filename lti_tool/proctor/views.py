@@ -7,7 +7,7 @@ from lti_tool.exam import proctors
 from lti_tool.exam import services as exam_services
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
-from lti_tool.proctor import actions, events, review
+from lti_tool.proctor import access_changes, actions, events, review
 from lti_tool.proctor.camera import snapshots
 from lti_tool.proctor.dashboard_socket import DashboardSocket
 from lti_tool.proctor.student_socket import StudentSocket
@@ -25,6 +25,7 @@ def _resync_after_bus_gaps(state):
 
 
 def _run(ws, session, schema, queue_size=None):
+    access_changes.watch(current_app._get_current_object())
     try:
         sockets.serve(ws, schema, session.handle, queue_size)
     finally:

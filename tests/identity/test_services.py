@@ -1,4 +1,4 @@
-"""Keeping identity rows in step with launches, also when launches race."""
+"""Keeping identity rows in step with launches, also when launches race, and announcing roles lost."""
 
 import sqlalchemy as sa
 
@@ -6,6 +6,7 @@ from lti_tool.db import db
 from lti_tool.identity import services
 from lti_tool.identity.models import Course
 from lti_tool.launch import platforms
+from lti_tool.realtime import channels
 
 
 def make_platform():
@@ -44,3 +45,27 @@ def test_user_keeps_name_and_email_when_a_later_launch_omits_them(app):
     services.upsert_user(platform.id, "u", name="Ada", email="ada@example.edu")
     user = services.upsert_user(platform.id, "u")
     assert (user.name, user.email) == ("Ada", "ada@example.edu")
+
+
+def test_roles_lost_are_announced_after_commit_in_one_message_per_course_and_roles_kept_or_gained_are_not(app):
+    platform = make_platform()
+    course = services.upsert_course(platform.id, "c1")
+    demoted, gone, promoted, unchanged = (services.upsert_user(platform.id, sub) for sub in "abcd")
+    for user, roles in ((demoted, ["test_maker"]), (gone, ["student"]), (promoted, ["student"]),
+                        (unchanged, ["proctor"])):
+        services.set_membership(user, course, roles, [])
+    db.session.commit()
+    heard = []
+    app.extensions["bus"].subscribe(channels.access(), heard.append)
+
+    services.set_membership(demoted, course, ["student"], [])  # a newer launch, as a Learner
+    services.set_membership(gone, course, [], [])  # the roster: no longer active
+    services.set_membership(promoted, course, ["test_maker", "student"], [])
+    services.set_membership(unchanged, course, ["proctor"], [])
+    assert heard == []  # nothing before the commit
+    db.session.commit()
+    assert heard == [{"type": "roles_lost", "course_id": course.id, "user_ids": [demoted.id, gone.id]}]
+
+    services.set_membership(unchanged, course, [], [])
+    db.session.rollback()
+    assert len(heard) == 1  # a change rolled back is never announced

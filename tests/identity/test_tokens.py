@@ -1,4 +1,4 @@
-"""The launch token: proves one launch, expires, refreshes with fresh roles, and stays in its course."""
+"""The launch token: proves one launch, expires, refreshes while its roles stand, and stays in its course."""
 
 import time
 
@@ -39,10 +39,18 @@ def test_expired_token_is_refused(client, app, lti):
     assert "expired" in response.json["error"]["message"]
 
 
-def test_refresh_gives_a_new_token_with_current_roles(client, lti):
+def test_a_demoted_test_makers_refresh_is_refused_not_turned_into_a_student_token(client, lti):
     token = lti.token_for((INSTRUCTOR,), sub="u1")["token"]
+    lti.token_for((LEARNER,), sub="u1")  # a newer launch: a Learner only now
+    refreshed = client.post("/api/session/refresh", headers=bearer(token))
+    assert refreshed.status_code == 403
+    assert "changed" in refreshed.json["error"]["message"]
+
+
+def test_refresh_keeps_the_launchs_roles_and_gains_none(client, lti):
+    token = lti.token_for((LEARNER,), sub="u1")["token"]
     membership = db.session.scalar(select(Membership))
-    membership.roles = ["student"]
+    membership.roles = ["test_maker", "student"]  # e.g. the roster lists them as an Instructor too
     db.session.commit()
     refreshed = client.post("/api/session/refresh", headers=bearer(token))
     assert refreshed.status_code == 200
