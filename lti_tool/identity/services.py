@@ -55,6 +55,18 @@ def set_membership(user, course, tool_roles, lti_roles):
     return membership
 
 
+def set_roster_membership(user, course, tool_roles, lti_roles, *, active):
+    """The roster's word on a person: it adds people and marks who has left, and never changes the roles of
+    someone still in the course. A signed launch decides what a person may do: Moodle launches a non-editing
+    teacher as Instructor but lists them as Learner in its roster."""
+    if not active:
+        return set_membership(user, course, [], lti_roles)
+    membership = db.session.scalar(select(Membership).filter_by(user_id=user.id, course_id=course.id))
+    if membership is not None and membership.roles:
+        return membership
+    return set_membership(user, course, tool_roles, lti_roles)
+
+
 def upsert_resource_link(course, lti_id, *, title=None, lineitem_url=None, lineitems_url=None):
     db.session.flush()
     link = _find_or_add(ResourceLink, {"title": title, "lineitem_url": lineitem_url, "lineitems_url": lineitems_url},

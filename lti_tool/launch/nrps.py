@@ -37,18 +37,18 @@ def members(course, *, now=None):
 
 
 def sync(course, role_map, *, now=None):
-    """Bring the course's users and roles up to date with the platform's roster. Returns the counts."""
-    listed = active = 0
+    """Add the roster's people to the course and mark who has left (identity.set_roster_membership: the
+    roster never changes the roles a launch gave). Returns the counts."""
+    listed = with_access = 0
     for member in members(course, now=now):
         if not isinstance(member, dict) or not isinstance(member.get("user_id"), str):
             continue
         listed += 1
-        roles = role_map.tool_roles(member.get("roles") or [])
-        if member.get("status", "Active") != "Active":
-            roles = []
-        active += bool(roles)
+        lti_roles = member.get("roles") or []
         user = identity.upsert_user(course.platform_id, member["user_id"], name=member.get("name"),
                                     email=member.get("email"))
-        identity.set_membership(user, course, roles, member.get("roles") or [])
+        membership = identity.set_roster_membership(user, course, role_map.tool_roles(lti_roles), lti_roles,
+                                                    active=member.get("status", "Active") == "Active")
+        with_access += bool(membership.roles)
     db.session.commit()
-    return {"listed": listed, "with_access": active}
+    return {"listed": listed, "with_access": with_access}

@@ -40,3 +40,23 @@ def test_an_lms_without_roster_service_gets_a_clear_message(client, lti):
     token = launch_data(lti.post(lti.platform.sign(claims), state))["token"]
     response = client.post("/api/course/roster/refresh", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 409 and "no roster service" in response.json["error"]["message"]
+
+
+def test_the_roster_never_lowers_a_role_a_launch_gave(client, lti):
+    """Moodle launches a non-editing teacher as Instructor and lists them as Learner in NRPS: the launch
+    decides. The roster still adds people and marks who has left."""
+    lti.platform.tool_jwks = client.get("/lti/jwks").json
+    teacher = lti.token_for((INSTRUCTOR,), sub="teacher")["token"]
+    lti.token_for((INSTRUCTOR,), sub="non-editing")
+    lti.token_for((LEARNER,), sub="leaver")
+    lti.platform.members = [
+        {"status": "Active", "user_id": "non-editing", "roles": ["Learner"]},
+        {"status": "Inactive", "user_id": "leaver", "roles": ["Learner"]},
+        {"status": "Active", "user_id": "newcomer", "roles": ["Learner"]},
+    ]
+    response = client.post("/api/course/roster/refresh", headers={"Authorization": f"Bearer {teacher}"})
+    assert response.json == {"listed": 3, "with_access": 2}
+    roles = {u.sub: (m.roles, m.lti_roles) for u, m in db.session.execute(
+        select(User, Membership).join(Membership, Membership.user_id == User.id))}
+    assert roles["non-editing"] == (["test_maker"], [INSTRUCTOR])
+    assert roles["leaver"][0] == [] and roles["newcomer"][0] == ["student"]
