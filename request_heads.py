@@ -41,7 +41,7 @@ class RequestHeadWorker(GeventWorker):
     def handle_request(self, listener_name, req, sock, addr):
         sock.end_head()
         super().handle_request(listener_name, req, sock, addr)
-        sock.between_requests = True
+        sock.await_next_head()
 
 
 class PendingHeads:
@@ -77,13 +77,17 @@ class Connection(socket.socket):
         self.deadline = time.monotonic() + self.heads.timeout
 
     def end_head(self):
-        """The head is complete, or the connection is over."""
+        """The head is complete (reads are plain while the request is served), or the connection is over."""
+        self.between_requests = False
         if self.deadline is None:
             return
         self.deadline = None
         self.heads.count[self.address] -= 1
         if not self.heads.count[self.address]:
             del self.heads.count[self.address]
+
+    def await_next_head(self):
+        self.between_requests = True
 
     def recv(self, *args):
         if self.deadline is None:

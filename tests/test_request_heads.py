@@ -10,8 +10,10 @@ import time
 from http.client import HTTPConnection
 
 import pytest
+from gevent import socket as gevent_socket
 from simple_websocket import Client, ConnectionClosed
 
+from request_heads import Connection, PendingHeads
 from tests.servers import gunicorn
 
 WAIT = 5
@@ -133,3 +135,24 @@ def test_one_address_holds_no_more_heads_on_the_way_than_its_limit_however_many_
         assert answer_to_rest_of_head(pending[0]) == b"HTTP/1.1 200 OK"
         admitted, _ = half_sent(opened, port)
         assert answer_to_rest_of_head(admitted) == b"HTTP/1.1 200 OK"
+
+
+def test_reads_are_plain_while_a_request_is_served_even_one_whose_head_came_with_the_last(opened):
+    """A pipelined request's head comes out of gunicorn's buffer, not from a read: its body must not be read
+    against a head deadline, nor its connection counted as sending a head."""
+    heads = PendingHeads(timeout=0, per_address=1)  # every head is late at once
+    ours, theirs = gevent_socket.socketpair()
+    opened.enter_context(theirs)
+    connection = opened.enter_context(Connection(heads, "peer", ours.detach()))
+    theirs.sendall(b"head")
+    assert connection.recv(16) == b""  # late: read as the client's close
+    assert heads.full("peer")
+
+    connection.end_head()  # the worker, as it serves the first request
+    connection.await_next_head()  # and after it
+    connection.end_head()  # the next head was already in the buffer: served at once
+    theirs.sendall(b"body")
+    assert connection.recv(16) == b"headbody"
+    theirs.sendall(b"more")
+    assert connection.recv(16) == b"more"
+    assert not heads.full("peer")
