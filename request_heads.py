@@ -6,7 +6,7 @@ worker's `worker_connections` until the worker answers nobody. gunicorn 27 has n
 bound is keepalive, 75 s here, on the whole wait for a request), so the worker counts heads itself.
 
 This module is kept out of lti_tool: gunicorn's master imports the worker class before gevent patches anything,
-and lti_tool's imports must come after the patch (wsgi.py).
+and lti_tool's imports must come after the patch (wsgi.py). It serves plain HTTP: TLS ends at the proxy.
 """
 
 import time

@@ -1,7 +1,8 @@
 """The worker's guard against slow request heads (slowloris), replayed against gunicorn as deployed
 (configs/gunicorn.conf.py, request_heads.RequestHeadWorker): a head that is not complete in time is cut, a
 trickle of bytes does not extend it, and one address cannot hold more than its share of heads on the way;
-honest clients (slow heads in time, idle keep-alive connections, websockets) are untouched."""
+honest clients (slow heads in time, idle keep-alive connections, websockets) are untouched. And, on a socket
+pair, that a request being served reads plainly."""
 
 import contextlib
 import json
