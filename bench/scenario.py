@@ -320,9 +320,10 @@ def pg_backends(engine):
 
 class Server:
     """gunicorn as the deployment runs it (configs/gunicorn.conf.py), serving `app`; stopped by its own PID.
-    `env` adds to the deployment's environment (REDIS_URL, PYTHONPATH for an app in bench/)."""
+    `env` adds to the deployment's environment (REDIS_URL, PYTHONPATH for an app in bench/); `root` is the
+    checkout served (another one, e.g. the landed code, for a before/after)."""
 
-    def __init__(self, database_url, workers, secret, workdir, *, app="wsgi:app", env=None, name=None):
+    def __init__(self, database_url, workers, secret, workdir, *, app="wsgi:app", env=None, name=None, root=ROOT):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(workdir) / f"gunicorn-{name or f'{workers}w'}-{self.port}.log"
@@ -332,7 +333,7 @@ class Server:
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "configs/gunicorn.conf.py", app],
-            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+            env=env, cwd=root, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -8,7 +8,8 @@ import gevent
 
 bind = os.environ.get("BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
-worker_class = "gevent"
+# gevent's worker, with a deadline on request heads and a bound on the heads one address has on the way.
+worker_class = "request_heads.RequestHeadWorker"
 # Every open websocket is a connection; the gevent default (1000) is too low.
 worker_connections = 4000
 # A recycled worker drops every socket it holds, so never recycle.
@@ -17,6 +18,13 @@ control_socket_disable = True
 timeout = 30
 # Students' pages save answers every few seconds; keep their connections instead of re-opening them.
 keepalive = 75
+# Slowloris: a request head (request line and headers) must be complete this many seconds after its connection
+# opened, or after its first byte on a kept-alive connection, or the connection is closed. An honest head takes
+# well under a second, on a slow school network a second or two.
+REQUEST_HEAD_TIMEOUT = float(os.environ.get("REQUEST_HEAD_TIMEOUT", "10"))
+# A new connection is closed at once while this many from its address are still sending their head (per worker).
+# Only heads count: a school behind one address holds thousands of finished connections (websockets, keep-alive).
+PENDING_HEADS_PER_ADDRESS = int(os.environ.get("PENDING_HEADS_PER_ADDRESS", "64"))
 graceful_timeout = 20
 accesslog = "-"
 errorlog = "-"
@@ -27,6 +35,8 @@ gevent.config.track_greenlet_tree = False
 
 
 def post_worker_init(worker):
+    worker.limit_request_heads(REQUEST_HEAD_TIMEOUT, PENDING_HEADS_PER_ADDRESS)
+
     # A full collection walks every object and pauses every socket of the worker (STACK.md: most of the
     # tail latency). The app's own objects live as long as the worker, so take them out of it; and collect
     # the youngest generation less often, so a broadcast's short-lived objects die before a collection
