@@ -70,7 +70,7 @@ def launch():
     config = current_app.config
     try:
         message_launch = validation.validate(
-            request.form.to_dict(), request.cookies, key_bits=config["TOOL_KEY_BITS"], http=http.session(),
+            request.form.to_dict(), request.cookies, key_bits=config["TOOL_KEY_BITS"], http=http.session(http.KEY_SET),
         )
     except StateCookieMissing as missing:
         return _recover_from_missing_cookie(missing.login_state)
