@@ -7,4 +7,6 @@ TOOL_BASE_URL = "http://localhost:5000"
 DEMO_PLATFORM_URL = "http://127.0.0.1:5000/demo"
 DEMO_ENABLED = True
 ALLOW_INSECURE_PLATFORMS = True
+# The demo platform runs on loopback.
+OUTBOUND_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128"
 LOG_LEVEL = "INFO"

@@ -5,6 +5,8 @@ TOOL_BASE_URL = "https://localhost"
 DEMO_PLATFORM_URL = "http://127.0.0.1/demo"
 DEMO_ENABLED = True
 ALLOW_INSECURE_PLATFORMS = True
+# The demo platform and the test platform run on loopback.
+OUTBOUND_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128"
 LOG_LEVEL = "WARNING"
 # Keep key generation cheap in tests; production keys are 2048 bits.
 TOOL_KEY_BITS = 2048

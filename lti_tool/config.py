@@ -1,5 +1,6 @@
 """The one place that reads configuration: configs/ defaults, then the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -19,6 +20,8 @@ ENV_VARS = {
     "PROXY_FIX_HOPS": int,
     "LAUNCH_TOKEN_TTL": int,
     "OUTBOUND_HTTP_TIMEOUT": float,
+    "OUTBOUND_HTTP_DEADLINE": float,
+    "OUTBOUND_ALLOWED_NETWORKS": str,
     "ANSWER_GRACE_SECONDS": int,
     "PASSBACK_BACKOFF_SECONDS": float,
     "SNAPSHOT_DIR": str,
@@ -45,7 +48,11 @@ DEFAULTS = {
     # No refresh is granted this long after the LTI launch itself: launch again.
     "LAUNCH_SESSION_MAX": 12 * 3600,
     "LOGIN_STATE_TTL": 10 * 60,
+    # Calls to platforms: each read waits at most OUTBOUND_HTTP_TIMEOUT, a whole request OUTBOUND_HTTP_DEADLINE.
     "OUTBOUND_HTTP_TIMEOUT": 10.0,
+    "OUTBOUND_HTTP_DEADLINE": 30.0,
+    # Networks the tool may call besides public addresses (comma-separated CIDRs, e.g. an LMS at 10.20.0.0/16).
+    "OUTBOUND_ALLOWED_NETWORKS": "",
     # Answers are accepted this long after the deadline, for network latency.
     "ANSWER_GRACE_SECONDS": 5,
     # Background jobs every worker runs (see lti_tool/background.py); tests call the jobs directly.
@@ -98,6 +105,7 @@ def load(app, overrides=None):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'proctor.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(app.config["DATABASE_URL"])
     app.config["TOOL_BASE_URL"] = (app.config["TOOL_BASE_URL"] or "").rstrip("/") or None
+    app.config["OUTBOUND_ALLOWED_NETWORKS"] = _networks(app.config["OUTBOUND_ALLOWED_NETWORKS"])
     if env_name == "production":
         _check_production(app.config)
 
@@ -115,6 +123,15 @@ def _parse(name, raw, kind):
         return kind(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
+
+
+def _networks(value):
+    """OUTBOUND_ALLOWED_NETWORKS ("10.20.0.0/16, fd00::/8") as a tuple of ip_network."""
+    try:
+        return tuple(ipaddress.ip_network(part.strip()) for part in value.split(",") if part.strip())
+    except ValueError as exc:
+        raise ConfigError(f"OUTBOUND_ALLOWED_NETWORKS={value!r} must be networks separated by commas, "
+                          f"e.g. 10.20.0.0/16: {exc}") from exc
 
 
 def _check_production(config):

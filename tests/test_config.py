@@ -1,5 +1,7 @@
 """Configuration: typed, from the environment, and production refuses unsafe defaults."""
 
+from ipaddress import ip_network
+
 import pytest
 
 from lti_tool import create_app
@@ -48,6 +50,27 @@ def test_a_bad_number_names_the_variable(clean_env):
     clean_env.setenv("PROXY_FIX_HOPS", "two")
     with pytest.raises(ConfigError, match="PROXY_FIX_HOPS"):
         create_app({"APP_ENV": "test"})
+
+
+def test_networks_an_lms_may_be_on_come_from_the_environment(clean_env):
+    clean_env.setenv("OUTBOUND_ALLOWED_NETWORKS", "10.20.0.0/16, fd00::/8")
+    app = create_app({"APP_ENV": "test"})
+    assert app.config["OUTBOUND_ALLOWED_NETWORKS"] == (ip_network("10.20.0.0/16"), ip_network("fd00::/8"))
+
+
+def test_a_bad_network_names_the_variable(clean_env):
+    clean_env.setenv("OUTBOUND_ALLOWED_NETWORKS", "10.20.0.5/16")
+    with pytest.raises(ConfigError, match="OUTBOUND_ALLOWED_NETWORKS"):
+        create_app({"APP_ENV": "test"})
+
+
+def test_production_calls_no_internal_network_and_no_plain_http(clean_env, tmp_path):
+    clean_env.delenv("OUTBOUND_ALLOWED_NETWORKS", raising=False)
+    clean_env.setenv("SECRET_KEY", STRONG)
+    clean_env.setenv("TOOL_BASE_URL", "https://tool.example.edu")
+    app = create_app({"APP_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"})
+    assert app.config["OUTBOUND_ALLOWED_NETWORKS"] == ()
+    assert app.config["ALLOW_INSECURE_PLATFORMS"] is False
 
 
 def test_unknown_environment_is_refused(clean_env):

@@ -2,8 +2,9 @@
 
 pylti1p3 builds and signs the client-credentials assertion and shapes scores and line items; this module
 adds what a long-running sender needs: access tokens cached per platform and scope set until they expire
-(pylti1p3 keeps one forever per connector), one retry with a fresh token on a 401, timeouts on every call,
-and errors sorted into "try again later" (`LmsUnavailable`) and "the LMS said no" (`LmsRefused`).
+(pylti1p3 keeps one forever per connector), one retry with a fresh token on a 401, every call bounded
+(lti_tool/launch/http.py), and errors sorted into "try again later" (`LmsUnavailable`) and "the LMS said
+no" (`LmsRefused`).
 """
 
 import threading
@@ -191,7 +192,8 @@ class CachingServiceConnector(ServiceConnector):
         self._access_tokens.clear()  # pylti1p3's own cache never expires; ours decides
         what = "Access token request"
         try:
-            value = super().get_access_token(scopes)
+            with self._requests_session.capped(http.SMALL.max_bytes):
+                value = super().get_access_token(scopes)
         except LtiServiceException as exc:
             raise _http_error(exc.response, what) from None
         except requests.JSONDecodeError:
@@ -257,12 +259,13 @@ def platform_of(link):
 # --- the client ---------------------------------------------------------------------------------------
 
 class AgsClient:
-    """AGS calls to one platform. `now` is a fixed or injected clock for token expiry (tests pass one)."""
+    """AGS calls to one platform. `now` is a fixed or injected clock for token expiry (tests pass one);
+    `limits` bound its answers (http.SERVICE; the roster takes http.ROSTER)."""
 
-    def __init__(self, platform, *, now=None):
+    def __init__(self, platform, *, now=None, limits=http.SERVICE):
         self.platform = platform
         self._clock = now if callable(now) else (lambda: now or utcnow())
-        self.session = http.session()
+        self.session = http.session(limits)
         registration = PlatformRegistration(platform, keys.current(current_app.config["TOOL_KEY_BITS"]))
         self.connector = CachingServiceConnector(registration, self.session, token_cache(), self._clock)
 

@@ -4,6 +4,7 @@ proctors see every student, including those who have not launched yet."""
 from lti_tool.db import db
 from lti_tool.errors import AppError
 from lti_tool.identity import services as identity
+from lti_tool.launch import http
 from lti_tool.launch.ags import AgsClient
 from lti_tool.launch.models import Platform
 
@@ -25,7 +26,7 @@ def members(course, *, now=None):
                        "opened the tool are listed.")
     platform = db.session.get(Platform, course.platform_id)
     found = []
-    with AgsClient(platform, now=now) as client:
+    with AgsClient(platform, now=now, limits=http.ROSTER) as client:
         url = course.memberships_url
         for _ in range(MAX_PAGES):
             page = client.connector.make_service_request([SCOPE], url, what="Roster", accept=MEDIA_TYPE)

@@ -12,6 +12,7 @@ from pylti1p3.session import SessionService
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.db import db, utcnow
+from lti_tool.launch import key_sets
 from lti_tool.launch.errors import LaunchRefused, StateCookieMissing
 from lti_tool.launch.login import COOKIE_PREFIX, PartitionedCookieService
 from lti_tool.launch.models import LoginState, UsedNonce
@@ -100,7 +101,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             raise LtiException("the launch comes from another platform than the login that started it")
 
     def validate_jwt_signature(self):
-        if self.platform.jwks_cache is None:
+        if not self.platform.jwks_cache:
             self._fetch_platform_keys()
         try:
             public_key, _ = self.get_public_key()
@@ -135,9 +136,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         try:
             response = self._requests_session.get(platform.jwks_url)
             response.raise_for_status()
-            key_set = response.json()
-            if not isinstance(key_set, dict) or not isinstance(key_set.get("keys"), list):
-                raise ValueError("not a JWKS document")
+            key_set = key_sets.checked(response.json())
         except (requests.RequestException, ValueError) as exc:
             log.warning("fetching JWKS %s failed: %s", platform.jwks_url, exc)
             raise LaunchRefused(

@@ -90,7 +90,7 @@ def launch_checked_by_platform_storage():
 def _accept_launch(form, storage_state=None):
     config = current_app.config
     message_launch = validation.validate(form, request.cookies, key_bits=config["TOOL_KEY_BITS"],
-                                         http=http.session(), storage_state=storage_state)
+                                         http=http.session(http.KEY_SET), storage_state=storage_state)
     return services.record(message_launch, load_map(config["ROLE_MAP_PATH"]), origin=_origin())
 
 

@@ -1,7 +1,6 @@
 """Fixtures for the demo platform (on top of tests/conftest.py's app): the demo registered, a launching browser."""
 
 import pytest
-import requests
 
 from lti_tool.db import db
 from lti_tool.demo import registration
@@ -18,10 +17,12 @@ def seeded(app):
 
 @pytest.fixture
 def platform_http(app, monkeypatch):
-    """Route the tool's HTTP calls to the demo platform through the app instead of the network."""
+    """Route the tool's HTTP calls to the demo platform through the app instead of the network (the
+    outbound session itself stays, with its limits)."""
+    outbound = http.session
 
-    def session():
-        routed = requests.Session()
+    def session(*args):
+        routed = outbound(*args)
         routed.mount("http://", AppAdapter(app))
         return routed
 

@@ -10,8 +10,9 @@ from lti_tool.db import db, utcnow
 from lti_tool.exam import outbox
 from lti_tool.exam.models import Attempt, Exam
 from lti_tool.identity.models import ResourceLink, User
-from lti_tool.launch import ags
+from lti_tool.launch import ags, http
 from lti_tool.launch.models import Platform
+from tests.hostile_http import MIB, endless, redirect, trickle
 from tests.lti_platform import AGS_CLAIM, AGS_SCOPE, SCORE_MEDIA_TYPE
 
 DEFAULT = object()
@@ -252,6 +253,48 @@ def test_a_timeout_and_a_refused_connection_are_unavailable(app, gradebook, lti)
     assert "could not connect" in refused.value.message
     assert gradebook.scores == []
 
+
+
+def test_an_endless_answer_to_a_score_is_cut_at_the_service_cap(gradebook, lti, hostile):
+    user, link = launch(lti)
+    hostile.route("/lineitems/1/lineitem/scores", endless(total=400 * MIB))
+    link.lineitem_url = hostile.url("/lineitems/1/lineitem")
+    with pytest.raises(ags.LmsUnavailable) as cut:
+        ags.post_score(link, user, score_given=1, score_maximum=2, timestamp=T0)
+    assert "ResponseTooLarge" in cut.value.message
+    assert hostile.sent < http.SERVICE.max_bytes + 2 * MIB
+
+
+def test_an_endless_token_answer_is_cut_at_the_small_cap(gradebook, lti, hostile):
+    user, link = launch(lti)
+    hostile.route("/token", endless(total=400 * MIB))
+    platform_row().token_url = hostile.url("/token")
+    db.session.commit()
+    with pytest.raises(ags.LmsUnavailable) as cut:
+        ags.post_score(link, user, score_given=1, score_maximum=2, timestamp=T0)
+    assert "Access token request" in cut.value.message and "ResponseTooLarge" in cut.value.message
+    assert hostile.sent < http.SMALL.max_bytes + 2 * MIB
+
+
+def test_a_score_answer_trickled_past_the_deadline_is_unavailable(app, gradebook, lti, hostile):
+    user, link = launch(lti)
+    app.config["OUTBOUND_HTTP_DEADLINE"] = 0.3
+    hostile.route("/lineitems/1/lineitem/scores", trickle(body=b" " * 10_000, pause=0.01))
+    link.lineitem_url = hostile.url("/lineitems/1/lineitem")
+    with pytest.raises(ags.LmsUnavailable) as cut:
+        ags.post_score(link, user, score_given=1, score_maximum=2, timestamp=T0)
+    assert "did not answer in time" in cut.value.message
+
+
+def test_a_redirected_score_is_not_taken_for_sent(gradebook, lti, hostile):
+    """Following a 302 would turn the POST into a GET and lose the score while looking sent."""
+    user, link = launch(lti)
+    hostile.route("/lineitems/1/lineitem/scores", redirect(gradebook.lineitem_url(1) + "/scores"))
+    link.lineitem_url = hostile.url("/lineitems/1/lineitem")
+    with pytest.raises(ags.LmsUnavailable) as refused:
+        ags.post_score(link, user, score_given=1, score_maximum=2, timestamp=T0)
+    assert "RedirectRefused" in refused.value.message
+    assert not [r for r in gradebook.requests if r[1].startswith("/lineitems")]
 
 # --- line items ----------------------------------------------------------------------------------------------
 

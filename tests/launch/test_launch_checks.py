@@ -1,6 +1,7 @@
 """Every forged or broken launch is refused with a 4xx page naming the failed check; none is a 500."""
 
 import base64
+import json
 import re
 import time
 
@@ -10,6 +11,9 @@ from sqlalchemy import func, select
 
 from lti_tool.db import db
 from lti_tool.identity.models import User
+from lti_tool.launch import http
+from lti_tool.launch.models import Platform
+from tests.hostile_http import MIB, endless, json_answer
 from tests.lti_platform import LEARNER, SigningKey
 
 
@@ -229,3 +233,54 @@ def test_a_payload_that_is_not_a_json_object_is_refused(lti):
     header = lti.platform.sign({"x": 1}).split(".")[0]
     body = base64.urlsafe_b64encode(b'["not", "an", "object"]').rstrip(b"=").decode()
     assert failed_check(lti.post(f"{header}.{body}.c2ln", state)) == "format"
+
+
+# --- the platform's key set: bounded, and checked before it is stored (issue 19) -----------------------------
+
+def _publish_keys_at(url):
+    platform = db.session.scalar(select(Platform))
+    platform.jwks_url = url
+    db.session.commit()
+
+
+def _stored_keys():
+    db.session.expire_all()
+    return db.session.scalar(select(Platform.jwks_cache))
+
+
+@pytest.mark.parametrize("setting", [{"OUTBOUND_ALLOWED_NETWORKS": ()}, {"ALLOW_INSECURE_PLATFORMS": False}],
+                         ids=["loopback not allowed", "plain http not allowed"])
+def test_keys_at_an_address_or_scheme_the_tool_may_not_call_are_never_fetched(app, lti, setting):
+    """Production's settings: the test platform (http on 127.0.0.1) is then out of reach before any request."""
+    state, nonce = lti.login()
+    app.config.update(setting)
+    response = lti.post(lti.platform.sign(claims_for(lti, nonce)), state)
+    assert failed_check(response) == "jwks"
+    assert "127.0.0.1" not in response.get_data(as_text=True)
+    assert lti.platform.jwks_requests == 0
+
+
+def test_a_400_mb_key_set_is_cut_at_the_cap_and_not_stored(lti, hostile):
+    """The security review's attack: the platform's real key, then copies of it, 400 MB in all."""
+    key = json.dumps(lti.platform.key.jwk()).encode()
+    hostile.route("/jwks", endless(prefix=b'{"keys": [' + key, filler=b", " + key, suffix=b"]}", total=400 * MIB))
+    _publish_keys_at(hostile.url("/jwks"))
+    state, nonce = lti.login()
+    response = lti.post(lti.platform.sign(claims_for(lti, nonce)), state)
+    assert failed_check(response) == "jwks"
+    assert "could not be fetched" in response.get_data(as_text=True)
+    assert hostile.sent < http.KEY_SET.max_bytes + 2 * MIB
+    assert _stored_keys() is None
+
+
+@pytest.mark.parametrize("published", [
+    lambda key: {"keys": [{"kty": "RSA", "kid": str(n), "n": "AQAB", "e": "AQAB"} for n in range(1000)]},
+    lambda key: {"keys": [{**key, "d": "AQAB"}]},
+    lambda key: {"keys": [key, {"kty": "EC", "kid": "ec-1", "crv": "P-256", "x": "AQAB", "y": "AQAB"}]},
+], ids=["1000 keys", "a private key member", "a key that is not RSA"])
+def test_a_key_set_of_the_wrong_shape_is_refused_and_not_stored(lti, hostile, published):
+    hostile.route("/jwks", json_answer(published(lti.platform.key.jwk())))
+    _publish_keys_at(hostile.url("/jwks"))
+    state, nonce = lti.login()
+    assert failed_check(lti.post(lti.platform.sign(claims_for(lti, nonce)), state)) == "jwks"
+    assert _stored_keys() is None

@@ -1,10 +1,16 @@
 """The roster from the platform (NRPS): students who never launched appear, with mapped roles."""
 
+import json
+
 from sqlalchemy import select
 
 from lti_tool.db import db
 from lti_tool.identity.models import Membership, User
+from lti_tool.launch import http
+from tests.hostile_http import MIB, endless
 from tests.lti_platform import INSTRUCTOR, LEARNER
+
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 
 
 def test_roster_refresh_lists_students_who_never_launched(client, lti):
@@ -60,3 +66,15 @@ def test_the_roster_never_lowers_a_role_a_launch_gave(client, lti):
         select(User, Membership).join(Membership, Membership.user_id == User.id))}
     assert roles["non-editing"] == (["test_maker"], [INSTRUCTOR])
     assert roles["leaver"][0] == [] and roles["newcomer"][0] == ["student"]
+
+
+def test_a_roster_without_end_is_cut_at_the_roster_cap(client, lti, hostile):
+    lti.platform.tool_jwks = client.get("/lti/jwks").json
+    member = json.dumps({"status": "Active", "user_id": "u-1", "roles": [LEARNER]}).encode()
+    hostile.route("/memberships", endless(prefix=b'{"members": [' + member, filler=b", " + member, suffix=b"]}",
+                                          total=400 * MIB))
+    service = {"context_memberships_url": hostile.url("/memberships"), "service_versions": ["2.0"]}
+    token = lti.token_for((INSTRUCTOR,), sub="teacher", **{NRPS_CLAIM: service})["token"]
+    response = client.post("/api/course/roster/refresh", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 503 and response.json["error"]["code"] == "lms_unavailable"
+    assert http.ROSTER.max_bytes < hostile.sent < http.ROSTER.max_bytes + 2 * MIB
