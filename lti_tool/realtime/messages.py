@@ -5,6 +5,7 @@ error frame; it never reaches a handler."""
 import json
 import math
 
+from lti_tool import plain_text
 from lti_tool.errors import AppError
 
 VIOLATION_KINDS = frozenset({
@@ -41,8 +42,7 @@ def text(max_length=TEXT_MAX, *, required=True):
             return "must be a string"
         if not 1 <= len(value) <= max_length:
             return f"must be 1 to {max_length} characters"
-        # JSON escapes can smuggle in what PostgreSQL cannot store: NUL and lone surrogates.
-        if "\x00" in value or not _encodable(value):
+        if plain_text.problem(value):
             return "must be plain Unicode text"
         return None
     return Field(check, required=required)
@@ -145,14 +145,6 @@ def _check_fields(kind, fields, message):
         problem = field.check(message[name])
         if problem:
             raise MessageInvalid("invalid_field", f"{kind}.{name} {problem}.")
-
-
-def _encodable(value):
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _refuse_constant(name):
