@@ -3,7 +3,6 @@ binding to resource links. Views call these; these never read the request."""
 
 import json
 import logging
-import re
 
 from sqlalchemy import exists, func, select
 
@@ -15,9 +14,9 @@ from lti_tool.exam import question_files, settings
 from lti_tool.exam.errors import EditRefused, InvalidExam
 from lti_tool.exam.models import Accommodation, Attempt, Exam, ExamProctor, GradeOutbox, Option, Question
 from lti_tool.identity.models import Membership, ResourceLink, User
+from lti_tool.identity.services import EMAIL
 
 log = logging.getLogger(__name__)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 # --- exams --------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """The course roster from the platform (LTI Names and Role Provisioning Services), so test makers and
 proctors see every student, including those who have not launched yet."""
 
+from lti_tool import plain_text
 from lti_tool.db import db
 from lti_tool.errors import AppError
 from lti_tool.identity import services as identity
+from lti_tool.identity.models import User
 from lti_tool.launch.ags import AgsClient
 from lti_tool.launch.models import Platform
 
@@ -40,7 +42,7 @@ def sync(course, role_map, *, now=None):
     """Bring the course's users and roles up to date with the platform's roster. Returns the counts."""
     listed = active = 0
     for member in members(course, now=now):
-        if not isinstance(member, dict) or not isinstance(member.get("user_id"), str):
+        if not _storable(member):
             continue
         listed += 1
         roles = role_map.tool_roles(member.get("roles") or [])
@@ -52,3 +54,11 @@ def sync(course, role_map, *, now=None):
         identity.set_membership(user, course, roles, member.get("roles") or [])
     db.session.commit()
     return {"listed": listed, "with_access": active}
+
+
+def _storable(member):
+    """A roster entry the tool can keep: a user id that fits its column, and only text the databases can store.
+    Anything else is skipped; names too long are shortened and odd emails dropped where users are stored."""
+    return (isinstance(member, dict) and isinstance(member.get("user_id"), str)
+            and len(member["user_id"]) <= User.sub.type.length and isinstance(member.get("name"), str | None)
+            and plain_text.find(member) is None)
