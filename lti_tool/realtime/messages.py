@@ -102,7 +102,8 @@ PROCTOR = {
     "pause": {"attempt_id": integer(1), "reason": text(500, required=False)},
     "resume": {"attempt_id": integer(1)},
     "extend": {"attempt_id": integer(1), "minutes": integer(1, 600)},
-    "terminate": {"attempt_id": integer(1), "reason": text(500)},
+    # The reason is kept on the attempt (Attempt.finish_reason), whose column holds 300 characters.
+    "terminate": {"attempt_id": integer(1), "reason": text(300)},
     "note": {"attempt_id": integer(1), "text": text()},
     "announce": {"text": text(1000)},
     "close_exam": {},
