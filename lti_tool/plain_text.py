@@ -2,8 +2,9 @@
 neither (SQLite takes both), yet JSON escapes (\\u0000, \\ud800) and percent-encoding (%00) carry them in.
 
 The rule is checked once per way in: request bodies where Flask parses JSON, query strings and forms before
-any view runs, socket messages (realtime/messages.py), launch claims (launch/validation.py) and question files
-(exam/question_files.py). Each refusal says where the character is. The visible text "\\u0000" is fine."""
+any view runs, socket messages (realtime/messages.py), launch claims (launch/validation.py), the LMS's roster
+(launch/nrps.py) and question files (exam/question_files.py). Each refusal says where the character is.
+The visible text "\\u0000" is fine."""
 
 import re
 from dataclasses import dataclass
@@ -42,10 +43,10 @@ class Flaw:
         return f"{where} contains {self.problem}"
 
 
-def find(value, path=""):
+def find(value):
     """The first Flaw in a parsed JSON value (strings, field names, lists and objects), or None. Iterative,
     so a body nested as deep as the JSON parser allows is walked without running out of stack."""
-    pending = [(path, value)]
+    pending = [("", value)]
     while pending:
         path, value = pending.pop()
         if isinstance(value, str):
