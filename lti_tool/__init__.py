@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lti_tool import config as app_config
-from lti_tool import db, errors, realtime
+from lti_tool import db, errors, plain_text, realtime
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,7 @@ def create_app(config=None):
     _import_models()
     db.init_app(app)
     errors.init_app(app)
+    plain_text.init_app(app)
     realtime.init_app(app)
     _register_blueprints(app)
     app.after_request(_security_headers)

@@ -37,6 +37,15 @@ def first_line(error):
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
 
 
+def fit(column, text):
+    """Display text (a name, a title) shortened to what its String column holds, ending in an ellipsis
+    when cut. Ids are never shortened: a cut id names something else."""
+    limit = column.type.length
+    if text is None or len(text) <= limit:
+        return text
+    return text[:limit - 1] + "…"
+
+
 def utcnow():
     """The current time, timezone-aware in UTC; the only clock the tool uses."""
     return datetime.now(timezone.utc)

@@ -10,6 +10,7 @@ import pytest
 from tests.exam.conftest import Course
 from tests.exam.test_attempts import start
 
+TEXT_FIELDS = ("title", "instructions", "text", "explanation", "reason", "policy", "opens_at", "closes_at")
 # Bodies a careless or hostile client sends; each must be refused or handled, never crash the server.
 BODIES = [
     ("not json", "{oops", "application/json"),
@@ -24,6 +25,11 @@ BODIES = [
         "points", "option_ids", "position", "extra_minutes", "time_multiplier", "duration_minutes",
         "attempts_allowed", "pass_mark", "user_id", "exam_id", "minutes")}), "application/json"),
     ("form data", "a=1&b=2", "application/x-www-form-urlencoded"),
+    # What PostgreSQL cannot store, as JSON escapes: refused in every text field (it was a 500 on PostgreSQL).
+    ("NUL in text", json.dumps({**{k: "a\x00b" for k in TEXT_FIELDS}, "emails": ["ta\x00@example.edu"],
+                                "options": [{"text": "\x00"}]}), "application/json"),
+    ("lone surrogates in text", json.dumps({k: "a\ud800b" for k in TEXT_FIELDS}), "application/json"),
+    ("NUL in a field name", json.dumps({"ti\x00tle": "x"}), "application/json"),
 ]
 
 

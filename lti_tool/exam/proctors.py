@@ -2,8 +2,6 @@
 list them. The list holds people (users), never addresses: two LMS accounts can share an email, and the
 second must not read what the first was listed for. An address only helps the test maker find a person."""
 
-import re
-
 from sqlalchemy import func, select
 
 from lti_tool import audit
@@ -11,13 +9,12 @@ from lti_tool.db import db
 from lti_tool.exam import notices
 from lti_tool.exam.errors import InvalidExam
 from lti_tool.exam.models import ExamProctor
+from lti_tool.identity import services as identity
 from lti_tool.identity.models import Membership, User
 from lti_tool.identity.roles import ToolRole
 
 # Enough for a whole school's invigilators on one exam; a list far longer is a mistake or an attack.
 MAX_PROCTORS = 200
-EMAIL = re.compile(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")
-EMAIL_MAX = 320
 
 
 def can_proctor(exam, context):
@@ -86,7 +83,7 @@ def _people_with(course_id, emails):
     """The one person of the course each address names; every address that names nobody or several is
     reported at once."""
     cleaned = sorted({e.strip().lower() for e in emails if e.strip()})
-    invalid = [e for e in cleaned if len(e) > EMAIL_MAX or not EMAIL.match(e)]
+    invalid = [e for e in cleaned if not identity.is_email(e)]
     if invalid:
         raise InvalidExam(f"Not email addresses: {', '.join(repr(e[:80]) for e in invalid[:10])}.")
     found = {}

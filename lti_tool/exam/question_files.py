@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from lti_tool import plain_text
 from lti_tool.errors import AppError
 from lti_tool.exam import gift
 
@@ -125,7 +126,7 @@ def _count_problems(questions, problems):
 
 def question_problems(question: ParsedQuestion) -> list[Problem]:
     """Every rule a question breaks, whatever file it came from."""
-    messages = [*_text_problems(question), *_option_problems(question.options),
+    messages = [*_text_problems(question), *_unstorable_problems(question), *_option_problems(question.options),
                 *_correct_problems(question), *_weight_problems(question)]
     return [Problem(question.line, message) for message in messages]
 
@@ -140,6 +141,16 @@ def _text_problems(question):
         yield f"the explanation has {len(question.explanation)} characters; at most {MAX_TEXT} are allowed"
     if not (math.isfinite(question.points) and question.points > 0):
         yield f"points must be a number above 0, like 1 or 2.5, not {question.points:g}"
+
+
+def _unstorable_problems(question):
+    """Characters the databases cannot store (a NUL, an unpaired surrogate) in any text of the question."""
+    texts = [("the question text", question.text), ("the explanation", question.explanation or ""),
+             *((f"option {number}", option.text) for number, option in enumerate(question.options, 1))]
+    for name, text in texts:
+        found = plain_text.problem(text)
+        if found:
+            yield f"{name} contains {found}, which cannot be stored; remove it"
 
 
 def _option_problems(options):

@@ -1,12 +1,16 @@
 """Keeping users, courses, memberships and resource links in step with each launch."""
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lti_tool.db import db
+from lti_tool.db import db, fit
 from lti_tool.errors import Forbidden, NotAuthenticated
 from lti_tool.identity import notices
 from lti_tool.identity.models import Course, Membership, ResourceLink, User
+
+EMAIL = re.compile(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")
 
 
 def _find_or_add(model, defaults=None, **key):
@@ -24,7 +28,20 @@ def _find_or_add(model, defaults=None, **key):
     return row
 
 
+def is_email(value):
+    """An email address that fits its column."""
+    return isinstance(value, str) and len(value) <= User.email.type.length and EMAIL.match(value) is not None
+
+
+def _email_or_none(value):
+    """The address, or None for anything else a platform sends in its place."""
+    return value if is_email(value) else None
+
+
 def upsert_user(platform_id, sub, *, name=None, email=None):
+    """The platform's user `sub` (an id that fits its column), with the name shortened to fit and an email
+    only if it is one."""
+    name, email = fit(User.name, name), _email_or_none(email)
     user = _find_or_add(User, {"name": name, "email": email}, platform_id=platform_id, sub=sub)
     # Platforms send name and email only when their privacy settings allow; keep what we had.
     user.name = name or user.name
@@ -33,6 +50,7 @@ def upsert_user(platform_id, sub, *, name=None, email=None):
 
 
 def upsert_course(platform_id, context_id, *, title=None, label=None, memberships_url=None):
+    title, label = fit(Course.title, title), fit(Course.label, label)
     course = _find_or_add(Course, {"title": title, "label": label, "memberships_url": memberships_url},
                           platform_id=platform_id, context_id=context_id)
     course.title = title or course.title
@@ -68,6 +86,7 @@ def set_roster_membership(user, course, tool_roles, lti_roles, *, active):
 
 
 def upsert_resource_link(course, lti_id, *, title=None, lineitem_url=None, lineitems_url=None):
+    title = fit(ResourceLink.title, title)
     db.session.flush()
     link = _find_or_add(ResourceLink, {"title": title, "lineitem_url": lineitem_url, "lineitems_url": lineitems_url},
                         course_id=course.id, lti_id=lti_id)

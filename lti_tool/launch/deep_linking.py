@@ -8,8 +8,8 @@ from sqlalchemy import select
 from lti_tool.db import db
 from lti_tool.errors import Forbidden, NotFound
 from lti_tool.launch import keys
+from lti_tool.launch.claims import CLAIM_DEEP_LINKING, DEEP_LINKING_REQUEST
 from lti_tool.launch.models import Launch
-from lti_tool.launch.services import CLAIM_DEEP_LINKING, DEEP_LINKING_REQUEST
 from lti_tool.launch.tool_conf import PlatformRegistration
 
 # The gradebook column counts in percent. Each score carries its own scoreMaximum (the exam's points) and

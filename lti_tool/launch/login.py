@@ -73,6 +73,11 @@ def start(params, cookies, *, launch_url, ttl_seconds, key_bits):
     params = {k: v for k, v in params.items() if isinstance(v, str)}
     if not params.get("iss") or not params.get("login_hint"):
         raise LaunchRefused("login", "The LMS's login request is missing its issuer or login hint.")
+    storage_target = params.get("lti_storage_target") or None
+    limit = LoginState.storage_target.type.length
+    if storage_target and len(storage_target) > limit:
+        raise LaunchRefused("login", f"The LMS's lti_storage_target is {len(storage_target)} characters long; "
+                                     f"the tool keeps at most {limit}.")
     request = FlaskRequest(cookies=cookies, session={}, request_data=params, request_is_secure=True)
     cookie_service = PartitionedCookieService(cookies)
     capture = LoginCapture()
@@ -89,7 +94,6 @@ def start(params, cookies, *, launch_url, ttl_seconds, key_bits):
             hint="Ask your LMS administrator to register the tool (see the tool's README).",
         ) from exc
     platform = login._registration.platform
-    storage_target = params.get("lti_storage_target") or None
     db.session.add(LoginState(
         state=capture.state,
         nonce=capture.nonce,

@@ -98,7 +98,7 @@ class UsedNonce(db.Model):
 
 
 class Launch(db.Model):
-    """A validated LTI message: who, where, as what, and its claims for later use."""
+    """A validated LTI message: who, where, as what, and the claims the tool reads again later."""
 
     __tablename__ = "launches"
 
@@ -112,6 +112,7 @@ class Launch(db.Model):
     )
     message_type: Mapped[str] = mapped_column(String(60))
     roles: Mapped[list] = mapped_column(JSON)
+    # Only what is read again (a deep linking request's settings; see launch/claims.py), never the raw claim set.
     claims: Mapped[dict] = mapped_column(JSON)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 

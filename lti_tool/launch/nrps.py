@@ -1,9 +1,11 @@
 """The course roster from the platform (LTI Names and Role Provisioning Services), so test makers and
 proctors see every student, including those who have not launched yet."""
 
+from lti_tool import plain_text
 from lti_tool.db import db
 from lti_tool.errors import AppError
 from lti_tool.identity import services as identity
+from lti_tool.identity.models import User
 from lti_tool.launch import http
 from lti_tool.launch.ags import AgsClient
 from lti_tool.launch.models import Platform
@@ -42,7 +44,7 @@ def sync(course, role_map, *, now=None):
     roster never changes the roles a launch gave). Returns the counts."""
     listed = with_access = 0
     for member in members(course, now=now):
-        if not isinstance(member, dict) or not isinstance(member.get("user_id"), str):
+        if not _storable(member):
             continue
         listed += 1
         lti_roles = member.get("roles") or []
@@ -53,3 +55,11 @@ def sync(course, role_map, *, now=None):
         with_access += bool(membership.roles)
     db.session.commit()
     return {"listed": listed, "with_access": with_access}
+
+
+def _storable(member):
+    """A roster entry the tool can keep: a user id that fits its column, and only text the databases can store.
+    Anything else is skipped; names too long are shortened and odd emails dropped where users are stored."""
+    return (isinstance(member, dict) and isinstance(member.get("user_id"), str)
+            and len(member["user_id"]) <= User.sub.type.length and isinstance(member.get("name"), str | None)
+            and plain_text.find(member) is None)

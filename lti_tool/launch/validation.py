@@ -1,6 +1,8 @@
 """Validating a launch: pylti1p3's checks, plus what it lacks (one-time nonces, JWKS refetch,
-strict algorithm, audience and issuer), each failure named after the check that failed."""
+strict algorithm, audience and issuer, a size limit, only text the databases can store), each failure
+named after the check that failed."""
 
+import dataclasses
 import logging
 from datetime import timedelta
 
@@ -11,8 +13,10 @@ from pylti1p3.exception import LtiException
 from pylti1p3.session import SessionService
 from sqlalchemy.exc import IntegrityError
 
+from lti_tool import plain_text
 from lti_tool.db import db, utcnow
 from lti_tool.launch import key_sets
+from lti_tool.launch.claims import claim_name
 from lti_tool.launch.errors import LaunchRefused, StateCookieMissing
 from lti_tool.launch.login import COOKIE_PREFIX, PartitionedCookieService
 from lti_tool.launch.models import LoginState, UsedNonce
@@ -25,6 +29,8 @@ ALLOWED_ALGORITHMS = ("RS256",)
 CLOCK_LEEWAY = 60
 # An unknown kid refetches the platform's JWKS, but not more often than this.
 JWKS_REFETCH_INTERVAL = timedelta(seconds=30)
+# Moodle's and Canvas's id_tokens are a few KiB; a larger one is refused before it is decoded.
+ID_TOKEN_MAX_BYTES = 64 * 1024
 
 
 class NoSession(SessionService):
@@ -61,6 +67,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         self._validated = True
         steps = (
             ("format", self.validate_jwt_format, 400),
+            ("claim_text", self.validate_text, 400),
             ("algorithm", self.validate_algorithm, 401),
             ("kid", self.validate_kid, 401),
             ("registration", self.validate_registration, 400),
@@ -85,6 +92,14 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         super().validate_jwt_format()
         if not isinstance(self._jwt.get("header"), dict) or not isinstance(self._jwt.get("body"), dict):
             raise LtiException("id_token header and payload must be JSON objects")
+
+    def validate_text(self):
+        """No claim holds text the databases cannot store; checked before any claim is looked up."""
+        flaw = plain_text.find(self._jwt["body"])
+        if flaw is not None:
+            flaw = dataclasses.replace(flaw, path=claim_name(flaw.path))
+            raise LaunchRefused("claim_text", f"In the launch's claims, {flaw}, which the tool cannot store.",
+                                hint="Tell the LMS's administrator which claim it was.")
 
     def validate_algorithm(self):
         header = self._jwt.get("header", {})
@@ -189,6 +204,12 @@ def validate(form, cookies, *, key_bits, http, storage_state=None):
     form = {k: v for k, v in form.items() if isinstance(v, str)}
     if not form.get("id_token"):
         raise LaunchRefused("id_token", "The launch carried no id_token.")
+    if len(form["id_token"]) > ID_TOKEN_MAX_BYTES:
+        raise LaunchRefused(
+            "id_token_size", f"The launch's id_token is {len(form['id_token']) // 1024} KiB; the tool takes at most "
+            f"{ID_TOKEN_MAX_BYTES // 1024} KiB.", status=413,
+            hint="The LMS sent far more than a launch needs, perhaps in a custom parameter. Tell its administrator.",
+        )
     state = form.get("state")
     login_state = db.session.get(LoginState, state) if state else None
     if login_state is None or login_state.expires_at < utcnow():

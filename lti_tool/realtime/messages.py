@@ -5,6 +5,7 @@ error frame; it never reaches a handler."""
 import json
 import math
 
+from lti_tool import plain_text
 from lti_tool.errors import AppError
 
 VIOLATION_KINDS = frozenset({
@@ -41,8 +42,7 @@ def text(max_length=TEXT_MAX, *, required=True):
             return "must be a string"
         if not 1 <= len(value) <= max_length:
             return f"must be 1 to {max_length} characters"
-        # JSON escapes can smuggle in what PostgreSQL cannot store: NUL and lone surrogates.
-        if "\x00" in value or not _encodable(value):
+        if plain_text.problem(value):
             return "must be plain Unicode text"
         return None
     return Field(check, required=required)
@@ -102,7 +102,8 @@ PROCTOR = {
     "pause": {"attempt_id": integer(1), "reason": text(500, required=False)},
     "resume": {"attempt_id": integer(1)},
     "extend": {"attempt_id": integer(1), "minutes": integer(1, 600)},
-    "terminate": {"attempt_id": integer(1), "reason": text(500)},
+    # The reason is kept on the attempt (Attempt.finish_reason), whose column holds 300 characters.
+    "terminate": {"attempt_id": integer(1), "reason": text(300)},
     "note": {"attempt_id": integer(1), "text": text()},
     "announce": {"text": text(1000)},
     "close_exam": {},
@@ -145,14 +146,6 @@ def _check_fields(kind, fields, message):
         problem = field.check(message[name])
         if problem:
             raise MessageInvalid("invalid_field", f"{kind}.{name} {problem}.")
-
-
-def _encodable(value):
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _refuse_constant(name):

@@ -42,7 +42,8 @@ def test_an_address_nobody_or_several_people_have_is_refused(course, lti):
     for emails, said in ((["nobody@example.edu"], "nobody in this course has the address nobody@example.edu"),
                          (["ta@example.edu"], "several people of this course have the address ta@example.edu"),
                          (["not-an-email"], "Not email addresses"),
-                         (["ta\x00@example.edu"], "Not email addresses")):
+                         (["x" * 320 + "@example.edu"], "Not email addresses"),
+                         (["ta\x00@example.edu"], '"emails[0]" contains a NUL character')):
         refused = put(course, exam, emails=emails)
         assert refused.status_code == 400, emails
         assert said in refused.json["error"]["message"]

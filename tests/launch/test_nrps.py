@@ -78,3 +78,19 @@ def test_a_roster_without_end_is_cut_at_the_roster_cap(client, lti, hostile):
     response = client.post("/api/course/roster/refresh", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 503 and response.json["error"]["code"] == "lms_unavailable"
     assert http.ROSTER.max_bytes < hostile.sent < http.ROSTER.max_bytes + 2 * MIB
+
+
+def test_roster_entries_the_tool_cannot_store_are_skipped_and_long_names_shortened(client, lti):
+    lti.platform.tool_jwks = client.get("/lti/jwks").json
+    lti.platform.members = [
+        {"user_id": "u" * 256, "name": "Too long an id", "roles": [LEARNER]},
+        {"user_id": "nul-in-name", "name": "Ann\x00", "roles": [LEARNER]},
+        {"user_id": "long-name", "name": "N" * 400, "email": "x" * 321, "roles": [LEARNER]},
+    ]
+    token = lti.token_for((INSTRUCTOR,), sub="teacher")["token"]
+    response = client.post("/api/course/roster/refresh", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.json
+    assert response.json == {"listed": 1, "with_access": 1}
+    user = db.session.scalar(select(User).filter_by(sub="long-name"))
+    assert (len(user.name), user.email) == (300, None)
+    assert db.session.scalar(select(User).filter_by(sub="nul-in-name")) is None

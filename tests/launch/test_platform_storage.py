@@ -109,3 +109,11 @@ def test_new_window_link_restarts_the_same_login(lti, client):
     # In the new (first-party) window the login and launch work as usual.
     restarted = client.get(href.replace("&amp;", "&"), base_url=TOOL_BASE_URL)
     assert restarted.status_code == 302
+
+
+def test_an_over_long_storage_target_is_refused_naming_it(lti, client):
+    response = client.get("/lti/login", base_url=TOOL_BASE_URL, query_string={
+        "iss": lti.platform.issuer, "login_hint": "hint", "client_id": CLIENT_ID,
+        "target_link_uri": f"{TOOL_BASE_URL}/lti/launch", "lti_storage_target": "x" * 201})
+    assert response.status_code == 400
+    assert "lti_storage_target is 201 characters long" in response.get_data(as_text=True)
