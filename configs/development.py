@@ -8,3 +8,5 @@ DEMO_PLATFORM_URL = "http://127.0.0.1:5000/demo"
 DEMO_ENABLED = True
 ALLOW_INSECURE_PLATFORMS = True
 LOG_LEVEL = "INFO"
+# Encrypts the tool's signing keys in the database: dev-only, refused in production.
+KEY_ENCRYPTION_KEYS = ("ZGV2ZWxvcG1lbnQtb25seS1rZXktZW5jcnlwdGlvbiE=",)

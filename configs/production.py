@@ -1,4 +1,4 @@
-"""Production defaults. SECRET_KEY and TOOL_BASE_URL must come from the environment."""
+"""Production defaults. SECRET_KEY, TOOL_BASE_URL and KEY_ENCRYPTION_KEYS must come from the environment."""
 
 SECRET_KEY = None
 TOOL_BASE_URL = None

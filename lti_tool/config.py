@@ -3,8 +3,16 @@
 import os
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 CONFIGS_DIR = Path(__file__).resolve().parent.parent / "configs"
 ENVIRONMENTS = ("development", "test", "production")
+
+
+def words(raw):
+    """A list setting: values separated by spaces or commas."""
+    return tuple(raw.replace(",", " ").split())
+
 
 # Environment variables the tool reads, with the type each one is parsed to.
 ENV_VARS = {
@@ -23,6 +31,7 @@ ENV_VARS = {
     "PASSBACK_BACKOFF_SECONDS": float,
     "SNAPSHOT_DIR": str,
     "SNAPSHOT_MAX_BYTES": int,
+    "KEY_ENCRYPTION_KEYS": words,
 }
 
 DEFAULTS = {
@@ -70,10 +79,20 @@ DEFAULTS = {
     "SOCKET_MESSAGE_BURST": 30,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
+    # Fernet keys the tool's private signing keys are encrypted with in the database: the first encrypts, every
+    # one decrypts (see README, Configuration). configs/ hold dev-only ones; production needs its own.
+    "KEY_ENCRYPTION_KEYS": (),
 }
 
 # Values that mean "nobody changed the default" and must never reach production.
 KNOWN_DEV_SECRETS = {"dev-only-secret-change-me", "test-only-secret", "", None}
+KNOWN_DEV_KEY_ENCRYPTION_KEYS = {
+    "ZGV2ZWxvcG1lbnQtb25seS1rZXktZW5jcnlwdGlvbiE=",  # configs/development.py
+    "dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0wMDA=",  # configs/test.py
+}
+MAKE_KEY_ENCRYPTION_KEY = (
+    'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+)
 
 
 class ConfigError(RuntimeError):
@@ -100,6 +119,7 @@ def load(app, overrides=None):
     app.config["TOOL_BASE_URL"] = (app.config["TOOL_BASE_URL"] or "").rstrip("/") or None
     if env_name == "production":
         _check_production(app.config)
+    _check_key_encryption_keys(app.config["KEY_ENCRYPTION_KEYS"])
 
 
 def _sqlalchemy_url(url):
@@ -117,6 +137,21 @@ def _parse(name, raw, kind):
         raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
 
 
+def _check_key_encryption_keys(keys):
+    if not keys:
+        raise ConfigError("KEY_ENCRYPTION_KEYS must be set: the tool's signing keys are encrypted with it in the "
+                          f"database; make a key with: {MAKE_KEY_ENCRYPTION_KEY}")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            # The value itself is a secret: never in a message.
+            raise ConfigError(
+                f"KEY_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 url-safe base64-encoded bytes); "
+                f"make one with: {MAKE_KEY_ENCRYPTION_KEY}"
+            ) from None
+
+
 def _check_production(config):
     if config.get("SECRET_KEY") in KNOWN_DEV_SECRETS or len(config["SECRET_KEY"]) < 32:
         raise ConfigError(
@@ -128,3 +163,6 @@ def _check_production(config):
         raise ConfigError("Platforms on plain http cannot be allowed in production")
     if config.get("DEMO_ENABLED"):
         raise ConfigError("The demo platform cannot be enabled in production")
+    if set(config["KEY_ENCRYPTION_KEYS"]) & KNOWN_DEV_KEY_ENCRYPTION_KEYS:
+        raise ConfigError("KEY_ENCRYPTION_KEYS must be a key of your own in production, not the development or "
+                          f"test one; make a key with: {MAKE_KEY_ENCRYPTION_KEY}")
