@@ -6,3 +6,6 @@ DEMO_ENABLED = False
 LOG_LEVEL = "INFO"
 # Behind a TLS-terminating proxy: trust one hop of X-Forwarded-* headers.
 PROXY_FIX_HOPS = 1
+# Browsers reach this host only over https for a year after a visit. Without includeSubDomains: the names under the
+# tool's host are the operator's, not the tool's, to commit (nginx may widen it).
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"

@@ -1,6 +1,7 @@
 """The one place that reads configuration: configs/ defaults, then the environment."""
 
 import os
+import re
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -32,6 +33,7 @@ ENV_VARS = {
     "SNAPSHOT_DIR": str,
     "SNAPSHOT_MAX_BYTES": int,
     "KEY_ENCRYPTION_KEYS": words,
+    "FRAME_ANCESTORS": words,
 }
 
 DEFAULTS = {
@@ -82,6 +84,12 @@ DEFAULTS = {
     # Fernet keys the tool's private signing keys are encrypted with in the database: the first encrypts, every
     # one decrypts (see README, Configuration). configs/ hold dev-only ones; production needs its own.
     "KEY_ENCRYPTION_KEYS": (),
+    # Origins allowed to frame the tool besides the registered platforms' (an LMS served from another host).
+    "FRAME_ANCESTORS": (),
+    # How long a worker keeps the frame-ancestors it read from the platforms table (its own saves drop it at once).
+    "FRAME_ANCESTORS_CACHE_SECONDS": 30.0,
+    # The Strict-Transport-Security header's value; production only.
+    "STRICT_TRANSPORT_SECURITY": None,
 }
 
 # Values that mean "nobody changed the default" and must never reach production.
@@ -93,6 +101,8 @@ KNOWN_DEV_KEY_ENCRYPTION_KEYS = {
 MAKE_KEY_ENCRYPTION_KEY = (
     'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 )
+# What frame-ancestors can name: a scheme, a host (or *.domain) and a port; nothing that could bend the header.
+ORIGIN = re.compile(r"https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?")
 
 
 class ConfigError(RuntimeError):
@@ -120,6 +130,7 @@ def load(app, overrides=None):
     if env_name == "production":
         _check_production(app.config)
     _check_key_encryption_keys(app.config["KEY_ENCRYPTION_KEYS"])
+    _check_origins("FRAME_ANCESTORS", app.config["FRAME_ANCESTORS"])
 
 
 def _sqlalchemy_url(url):
@@ -150,6 +161,13 @@ def _check_key_encryption_keys(keys):
                 f"KEY_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 url-safe base64-encoded bytes); "
                 f"make one with: {MAKE_KEY_ENCRYPTION_KEY}"
             ) from None
+
+
+def _check_origins(name, origins):
+    for origin in origins:
+        if not ORIGIN.fullmatch(origin):
+            raise ConfigError(f"{name}: {origin!r} is not an origin like https://lms.example.edu "
+                              "or https://*.example.edu (lower case, no path)")
 
 
 def _check_production(config):

@@ -12,7 +12,8 @@ OWN_KEY = Fernet.generate_key().decode()
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("SECRET_KEY", "TOOL_BASE_URL", "DATABASE_URL", "APP_ENV", "PROXY_FIX_HOPS", "KEY_ENCRYPTION_KEYS"):
+    for name in ("SECRET_KEY", "TOOL_BASE_URL", "DATABASE_URL", "APP_ENV", "PROXY_FIX_HOPS", "KEY_ENCRYPTION_KEYS",
+                 "FRAME_ANCESTORS"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -69,6 +70,14 @@ def test_key_encryption_keys_are_a_list_and_a_malformed_one_is_named_not_shown(c
     with pytest.raises(ConfigError, match="KEY_ENCRYPTION_KEYS: key 2 is not a Fernet key") as error:
         create_app({"APP_ENV": "test"})
     assert "not-a-fernet-key" not in str(error.value)
+
+
+@pytest.mark.parametrize("origin", ["https://lms.example.edu/course", "*", "https://a.edu; script-src *",
+                                    "lms.example.edu"])
+def test_frame_ancestors_takes_only_origins(clean_env, origin):
+    clean_env.setenv("FRAME_ANCESTORS", f"https://canvas.school.edu {origin}")
+    with pytest.raises(ConfigError, match="FRAME_ANCESTORS"):
+        create_app({"APP_ENV": "test"})
 
 
 def test_environment_values_are_typed(clean_env):
