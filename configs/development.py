@@ -10,3 +10,5 @@ ALLOW_INSECURE_PLATFORMS = True
 # The demo platform runs on loopback.
 OUTBOUND_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128"
 LOG_LEVEL = "INFO"
+# Encrypts the tool's signing keys in the database: dev-only, refused in production.
+KEY_ENCRYPTION_KEYS = ("ZGV2ZWxvcG1lbnQtb25seS1rZXktZW5jcnlwdGlvbiE=",)

@@ -12,3 +12,5 @@ LOG_LEVEL = "WARNING"
 TOOL_KEY_BITS = 2048
 # Tests run the sweeper and the grade sender by calling them, never on a timer.
 BACKGROUND_JOBS = False
+# Encrypts the tool's signing keys in the database: test-only, refused in production.
+KEY_ENCRYPTION_KEYS = ("dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0wMDA=",)

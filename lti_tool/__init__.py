@@ -3,24 +3,13 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lti_tool import config as app_config
-from lti_tool import db, errors, plain_text, realtime
+from lti_tool import db, errors, plain_text, realtime, security_headers, static_files
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# Pages are framed by any LMS; scripts, styles and data come only from the tool itself.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'none'; object-src 'none'"
-)
-# With Agora on, its Web SDK (served from static/) also calls Agora's gateways over HTTPS (the domains of
-# Agora's firewall list) and may start a worker from a blob.
-AGORA_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
-    "connect-src 'self' ws: wss:", "connect-src 'self' ws: wss: https://*.agora.io https://*.sd-rtn.com"
-) + "; worker-src 'self' blob:"
 
 
 def create_app(config=None):
@@ -29,7 +18,7 @@ def create_app(config=None):
         __name__,
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        static_folder=None,  # static_files serves /static
     )
     app_config.load(app, config)
     app.config["MIGRATIONS_DIR"] = ROOT / "migrations"
@@ -44,8 +33,9 @@ def create_app(config=None):
     errors.init_app(app)
     plain_text.init_app(app)
     realtime.init_app(app)
+    static_files.init_app(app)
     _register_blueprints(app)
-    app.after_request(_security_headers)
+    security_headers.init_app(app)
     return app
 
 
@@ -81,12 +71,3 @@ def _register_blueprints(app):
     @app.get("/healthz")
     def healthz():
         return {"status": "ok"}
-
-
-def _security_headers(response):
-    agora = current_app.config.get("AGORA_APP_ID") and current_app.config.get("AGORA_APP_CERT")
-    response.headers.setdefault("Content-Security-Policy",
-                                AGORA_CONTENT_SECURITY_POLICY if agora else CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    return response

@@ -2,10 +2,19 @@
 
 import ipaddress
 import os
+import re
 from pathlib import Path
+
+from cryptography.fernet import Fernet
 
 CONFIGS_DIR = Path(__file__).resolve().parent.parent / "configs"
 ENVIRONMENTS = ("development", "test", "production")
+
+
+def words(raw):
+    """A list setting: values separated by spaces or commas."""
+    return tuple(raw.replace(",", " ").split())
+
 
 # Environment variables the tool reads, with the type each one is parsed to.
 ENV_VARS = {
@@ -26,6 +35,8 @@ ENV_VARS = {
     "PASSBACK_BACKOFF_SECONDS": float,
     "SNAPSHOT_DIR": str,
     "SNAPSHOT_MAX_BYTES": int,
+    "KEY_ENCRYPTION_KEYS": words,
+    "FRAME_ANCESTORS": words,
 }
 
 DEFAULTS = {
@@ -77,10 +88,28 @@ DEFAULTS = {
     "SOCKET_MESSAGE_BURST": 30,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
+    # Fernet keys the tool's private signing keys are encrypted with in the database: the first encrypts, every
+    # one decrypts (see README, Configuration). configs/ hold dev-only ones; production needs its own.
+    "KEY_ENCRYPTION_KEYS": (),
+    # Origins allowed to frame the tool besides the registered platforms' (an LMS served from another host).
+    "FRAME_ANCESTORS": (),
+    # How long a worker keeps the frame-ancestors it read from the platforms table (its own saves drop it at once).
+    "FRAME_ANCESTORS_CACHE_SECONDS": 30.0,
+    # The Strict-Transport-Security header's value; production only.
+    "STRICT_TRANSPORT_SECURITY": None,
 }
 
 # Values that mean "nobody changed the default" and must never reach production.
 KNOWN_DEV_SECRETS = {"dev-only-secret-change-me", "test-only-secret", "", None}
+KNOWN_DEV_KEY_ENCRYPTION_KEYS = {
+    "ZGV2ZWxvcG1lbnQtb25seS1rZXktZW5jcnlwdGlvbiE=",  # configs/development.py
+    "dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0wMDA=",  # configs/test.py
+}
+MAKE_KEY_ENCRYPTION_KEY = (
+    'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+)
+# What frame-ancestors can name: a scheme, a host (or *.domain) and a port; nothing that could bend the header.
+ORIGIN = re.compile(r"https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?")
 
 
 class ConfigError(RuntimeError):
@@ -108,6 +137,8 @@ def load(app, overrides=None):
     app.config["OUTBOUND_ALLOWED_NETWORKS"] = _networks(app.config["OUTBOUND_ALLOWED_NETWORKS"])
     if env_name == "production":
         _check_production(app.config)
+    _check_key_encryption_keys(app.config["KEY_ENCRYPTION_KEYS"])
+    _check_origins("FRAME_ANCESTORS", app.config["FRAME_ANCESTORS"])
 
 
 def _sqlalchemy_url(url):
@@ -134,6 +165,28 @@ def _networks(value):
                           f"e.g. 10.20.0.0/16: {exc}") from exc
 
 
+def _check_key_encryption_keys(keys):
+    if not keys:
+        raise ConfigError("KEY_ENCRYPTION_KEYS must be set: the tool's signing keys are encrypted with it in the "
+                          f"database; make a key with: {MAKE_KEY_ENCRYPTION_KEY}")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            # The value itself is a secret: never in a message.
+            raise ConfigError(
+                f"KEY_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 url-safe base64-encoded bytes); "
+                f"make one with: {MAKE_KEY_ENCRYPTION_KEY}"
+            ) from None
+
+
+def _check_origins(name, origins):
+    for origin in origins:
+        if not ORIGIN.fullmatch(origin):
+            raise ConfigError(f"{name}: {origin!r} is not an origin like https://lms.example.edu "
+                              "or https://*.example.edu (lower case, no path)")
+
+
 def _check_production(config):
     if config.get("SECRET_KEY") in KNOWN_DEV_SECRETS or len(config["SECRET_KEY"]) < 32:
         raise ConfigError(
@@ -145,3 +198,6 @@ def _check_production(config):
         raise ConfigError("Platforms on plain http cannot be allowed in production")
     if config.get("DEMO_ENABLED"):
         raise ConfigError("The demo platform cannot be enabled in production")
+    if set(config["KEY_ENCRYPTION_KEYS"]) & KNOWN_DEV_KEY_ENCRYPTION_KEYS:
+        raise ConfigError("KEY_ENCRYPTION_KEYS must be a key of your own in production, not the development or "
+                          f"test one; make a key with: {MAKE_KEY_ENCRYPTION_KEY}")

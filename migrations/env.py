@@ -37,9 +37,11 @@ target_db = current_app.extensions['migrate'].db
 
 
 def render_item(type_, obj, autogen_context):
-    """Write the app's UTCDateTime as the plain column type it stores, so migrations never import the app."""
+    """Write the app's own column types as the plain types they store, so migrations never import the app."""
     if type_ == "type" and obj.__class__.__name__ == "UTCDateTime":
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and obj.__class__.__name__ == "EncryptedText":
+        return "sa.Text()"
     return False
 
 

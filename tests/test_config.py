@@ -3,18 +3,29 @@
 from ipaddress import ip_network
 
 import pytest
+from cryptography.fernet import Fernet
 
 from lti_tool import create_app
-from lti_tool.config import ConfigError
+from lti_tool.config import KNOWN_DEV_KEY_ENCRYPTION_KEYS, ConfigError
 
 STRONG = "x" * 40
+OWN_KEY = Fernet.generate_key().decode()
 
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("SECRET_KEY", "TOOL_BASE_URL", "DATABASE_URL", "APP_ENV", "PROXY_FIX_HOPS"):
+    for name in ("SECRET_KEY", "TOOL_BASE_URL", "DATABASE_URL", "APP_ENV", "PROXY_FIX_HOPS", "KEY_ENCRYPTION_KEYS",
+                 "FRAME_ANCESTORS"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
+
+
+@pytest.fixture
+def production_env(clean_env):
+    """Everything production needs but the key-encryption key."""
+    clean_env.setenv("SECRET_KEY", STRONG)
+    clean_env.setenv("TOOL_BASE_URL", "https://tool.example.edu")
+    return clean_env
 
 
 def test_production_refuses_the_default_secret(clean_env):
@@ -32,10 +43,43 @@ def test_production_refuses_a_missing_base_url(clean_env):
 def test_production_starts_with_its_secrets_and_has_no_demo(clean_env, tmp_path):
     clean_env.setenv("SECRET_KEY", STRONG)
     clean_env.setenv("TOOL_BASE_URL", "https://tool.example.edu/")
+    clean_env.setenv("KEY_ENCRYPTION_KEYS", OWN_KEY)
     app = create_app({"APP_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"})
     assert app.config["TOOL_BASE_URL"] == "https://tool.example.edu"
     assert "demo" not in app.blueprints
     assert app.config["PROXY_FIX_HOPS"] == 1
+
+
+def test_production_refuses_to_start_without_a_key_encryption_key_and_says_how_to_make_one(production_env):
+    with pytest.raises(ConfigError, match="KEY_ENCRYPTION_KEYS must be set") as error:
+        create_app({"APP_ENV": "production"})
+    assert "Fernet.generate_key()" in str(error.value)
+
+
+@pytest.mark.parametrize("dev_key", sorted(KNOWN_DEV_KEY_ENCRYPTION_KEYS))
+def test_production_refuses_the_development_and_test_key_encryption_keys(production_env, dev_key):
+    production_env.setenv("KEY_ENCRYPTION_KEYS", f"{OWN_KEY} {dev_key}")
+    with pytest.raises(ConfigError, match="KEY_ENCRYPTION_KEYS must be a key of your own in production"):
+        create_app({"APP_ENV": "production"})
+
+
+def test_key_encryption_keys_are_a_list_and_a_malformed_one_is_named_not_shown(clean_env):
+    other = Fernet.generate_key().decode()
+    clean_env.setenv("KEY_ENCRYPTION_KEYS", f"{OWN_KEY}, {other}")
+    assert create_app({"APP_ENV": "test"}).config["KEY_ENCRYPTION_KEYS"] == (OWN_KEY, other)
+
+    clean_env.setenv("KEY_ENCRYPTION_KEYS", f"{OWN_KEY} not-a-fernet-key")
+    with pytest.raises(ConfigError, match="KEY_ENCRYPTION_KEYS: key 2 is not a Fernet key") as error:
+        create_app({"APP_ENV": "test"})
+    assert "not-a-fernet-key" not in str(error.value)
+
+
+@pytest.mark.parametrize("origin", ["https://lms.example.edu/course", "*", "https://a.edu; script-src *",
+                                    "lms.example.edu"])
+def test_frame_ancestors_takes_only_origins(clean_env, origin):
+    clean_env.setenv("FRAME_ANCESTORS", f"https://canvas.school.edu {origin}")
+    with pytest.raises(ConfigError, match="FRAME_ANCESTORS"):
+        create_app({"APP_ENV": "test"})
 
 
 def test_environment_values_are_typed(clean_env):
@@ -64,10 +108,9 @@ def test_a_bad_network_names_the_variable(clean_env):
         create_app({"APP_ENV": "test"})
 
 
-def test_production_calls_no_internal_network_and_no_plain_http(clean_env, tmp_path):
-    clean_env.delenv("OUTBOUND_ALLOWED_NETWORKS", raising=False)
-    clean_env.setenv("SECRET_KEY", STRONG)
-    clean_env.setenv("TOOL_BASE_URL", "https://tool.example.edu")
+def test_production_calls_no_internal_network_and_no_plain_http(production_env, tmp_path):
+    production_env.delenv("OUTBOUND_ALLOWED_NETWORKS", raising=False)
+    production_env.setenv("KEY_ENCRYPTION_KEYS", OWN_KEY)
     app = create_app({"APP_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"})
     assert app.config["OUTBOUND_ALLOWED_NETWORKS"] == ()
     assert app.config["ALLOW_INSECURE_PLATFORMS"] is False

@@ -96,3 +96,30 @@ def test_proctors_listed_by_email_become_the_one_person_with_that_address(empty_
             ("gone@example.edu", 0), ("twin@example.edu", 2)]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_signing_keys_stored_in_clear_are_encrypted_by_the_upgrade_and_decrypted_by_the_downgrade(empty_database_url):
+    from flask_migrate import downgrade, upgrade
+
+    from lti_tool import create_app
+    from lti_tool.launch import keys
+    from tests.conftest import MIGRATIONS, _config
+
+    app = create_app(_config(empty_database_url))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0008")
+        pem = keys.new_private_pem(2048)
+        db.session.execute(db.text("INSERT INTO tool_keys (kid, private_key_pem, created_at) "
+                                   "VALUES ('old-kid', :pem, '2026-01-01')"), {"pem": pem})
+        db.session.commit()
+
+        upgrade(directory=MIGRATIONS)
+        stored = db.session.execute(db.text("SELECT private_key_encrypted FROM tool_keys")).scalar_one()
+        assert "PRIVATE KEY" not in stored
+        assert (keys.current().kid, keys.current().private_key_pem) == ("old-kid", pem)
+
+        db.session.remove()
+        downgrade(directory=MIGRATIONS, revision="0008")
+        assert db.session.execute(db.text("SELECT private_key_pem FROM tool_keys")).scalar_one() == pem
+        db.session.remove()
+        db.engine.dispose()

@@ -5,7 +5,7 @@ import functools
 
 from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
 
-from lti_tool import CONTENT_SECURITY_POLICY
+from lti_tool import security_headers
 from lti_tool.demo import ags, auth, deep_linking, endpoints, keys, launcher, nrps, oauth, outage, registration, roster
 from lti_tool.demo.errors import DemoRefused, ServiceError
 
@@ -68,9 +68,8 @@ def course():
         deep_linking=launcher.deep_linking_launch(), tool_origin=endpoints.tool_origin(),
     ))
     # The frame loads the tool, and the demo's own auth page on the way (the OIDC redirect).
-    response.headers["Content-Security-Policy"] = (
-        f"{CONTENT_SECURITY_POLICY}; frame-src {endpoints.tool_origin()} 'self'"
-    )
+    response.headers["Content-Security-Policy"] = security_headers.policy(
+        frame_ancestors="'self'", connect_src="'self'", extra=[f"frame-src {endpoints.tool_origin()} 'self'"])
     return response
 
 

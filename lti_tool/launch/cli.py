@@ -1,4 +1,4 @@
-"""`flask lti ...`: register platforms, list them, rotate the tool's key, purge used nonces."""
+"""`flask lti ...`: register platforms, list them, rotate the tool's key and its encryption, purge used nonces."""
 
 import click
 from flask import current_app
@@ -62,6 +62,23 @@ def rotate_key():
     """Make a new signing key; the previous one stays in the JWKS, older ones are retired."""
     new, retired = keys.rotate(current_app.config["TOOL_KEY_BITS"])
     click.echo(f"New signing key {new.kid}." + (f" Retired: {', '.join(retired)}." if retired else ""))
+
+
+@cli.command("reencrypt-keys")
+def reencrypt_keys():
+    """Encrypt the signing keys again with the first key of KEY_ENCRYPTION_KEYS (after adding a new one)."""
+    count = keys.reencrypt()
+    click.echo(f"{count} signing key(s) encrypted with the first key of KEY_ENCRYPTION_KEYS; "
+               "the other keys of the setting can be removed.")
+
+
+@cli.command("forget-keys")
+@click.confirmation_option(prompt="Delete the tool's signing keys? Every LMS then fetches the new public key.")
+def forget_keys():
+    """Delete the signing keys (when KEY_ENCRYPTION_KEYS was lost); a new one is made at once."""
+    deleted = keys.forget()
+    new = keys.current(current_app.config["TOOL_KEY_BITS"])
+    click.echo(f"Deleted {deleted} signing key(s); new signing key {new.kid}.")
 
 
 @cli.command("urls")

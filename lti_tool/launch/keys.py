@@ -6,7 +6,8 @@ import secrets
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwcrypto.jwk import JWK
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from lti_tool.db import db, utcnow
 from lti_tool.launch.models import ToolKey
@@ -55,6 +56,22 @@ def rotate(bits=2048):
         old.retired_at = utcnow()
     db.session.commit()
     return new, [k.kid for k in keys[1:]]
+
+
+def reencrypt():
+    """Encrypt every key again with the first key of KEY_ENCRYPTION_KEYS, so the others can leave the setting."""
+    rows = db.session.scalars(select(ToolKey)).all()
+    for key in rows:
+        flag_modified(key, "private_key_pem")  # read with whichever key opens it, written with the first
+    db.session.commit()
+    return len(rows)
+
+
+def forget():
+    """Delete every key (when KEY_ENCRYPTION_KEYS was lost they cannot be read); the next use makes a new one."""
+    deleted = db.session.execute(delete(ToolKey)).rowcount
+    db.session.commit()
+    return deleted
 
 
 def public_jwk(key):

@@ -1,9 +1,10 @@
 """Rows the LTI layer owns: platforms, deployments, tool keys, logins, nonces, launches."""
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import UTCDateTime, db, utcnow
+from lti_tool.launch.key_encryption import EncryptedText
 
 
 class Platform(db.Model):
@@ -63,7 +64,8 @@ class ToolKey(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kid: Mapped[str] = mapped_column(String(64), unique=True)
-    private_key_pem: Mapped[str] = mapped_column(Text)
+    # The PEM here; in the database only its encryption with KEY_ENCRYPTION_KEYS.
+    private_key_pem: Mapped[str] = mapped_column("private_key_encrypted", EncryptedText)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     retired_at = mapped_column(UTCDateTime)
 

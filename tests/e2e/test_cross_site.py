@@ -1,7 +1,10 @@
 """The demo LMS on 127.0.0.1 frames the tool on localhost (another site), as a real LMS does. Each role
 launches through the real OIDC login and signed launch, under Chromium's default cookie rules."""
 
+import http.server
 import re
+import threading
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -58,3 +61,51 @@ def test_deep_linking_adds_an_exam_to_the_demo_course(live_server, page):
     expect(frame.get_by_text("Browser midterm").first).to_be_visible(timeout=15000)
     page.goto(live_server["demo"])
     expect(page.get_by_role("heading", name="Browser midterm")).to_be_visible()
+
+
+@pytest.fixture
+def other_site():
+    """A page on another site (127.0.0.1, another port) that frames whatever URL `frame(url)` names."""
+    framed = {}
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = f'<!DOCTYPE html><iframe src="{framed["url"]}"></iframe>'.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def frame(url):
+        framed["url"] = url
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield frame
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_a_site_that_is_not_a_registered_platform_cannot_frame_the_tool(live_server, page, other_site):
+    """Clickjacking: another site frames the tool; Chromium refuses it by the tool's frame-ancestors."""
+    devtools = page.context.new_cdp_session(page)
+    refusals = []
+    devtools.on("Audits.issueAdded", lambda event: refusals.append(
+        event["issue"]["details"].get("contentSecurityPolicyIssueDetails", {}).get("violatedDirective")))
+    devtools.send("Audits.enable")
+
+    page.goto(other_site(f"{live_server['tool']}/lti/jwks"))
+
+    assert page.frames[1].url == "chrome-error://chromewebdata/"
+    deadline = time.monotonic() + 5
+    while "frame-ancestors" not in refusals and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # the issue is reported right after the load; let its event arrive
+    assert "frame-ancestors" in refusals
