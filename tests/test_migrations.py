@@ -123,3 +123,38 @@ def test_signing_keys_stored_in_clear_are_encrypted_by_the_upgrade_and_decrypted
         assert db.session.execute(db.text("SELECT private_key_pem FROM tool_keys")).scalar_one() == pem
         db.session.remove()
         db.engine.dispose()
+
+
+def test_launches_stored_before_keep_only_the_deep_linking_settings(empty_database_url):
+    from flask_migrate import upgrade
+
+    from lti_tool import create_app
+    from tests.conftest import MIGRATIONS, _config
+
+    settings_claim = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+    app = create_app(_config(empty_database_url))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0011")
+        for statement in (
+            "INSERT INTO platforms (id, name, issuer, client_id, auth_login_url, token_url, jwks_url, registered_via,"
+            " created_at) VALUES (1, 'p', 'https://i', 'c', 'https://a', 'https://t', 'https://j', 'cli', :now)",
+            "INSERT INTO deployments (id, platform_id, deployment_id, created_at) VALUES (1, 1, 'd', :now)",
+            "INSERT INTO courses (id, platform_id, context_id, created_at) VALUES (1, 1, 'c1', :now)",
+            "INSERT INTO users (id, platform_id, sub, created_at, updated_at) VALUES (1, 1, 'u', :now, :now)",
+        ):
+            db.session.execute(db.text(statement), {"now": "2026-01-01 00:00:00+00:00"})
+        for launch_id, kind, claims in (
+            ("a", "LtiResourceLinkRequest", {"email": "x@example.edu", "custom": {"big": "x" * 1000}}),
+            ("b", "LtiDeepLinkingRequest", {"name": "Grace", settings_claim: {"deep_link_return_url": "https://r"}}),
+        ):
+            db.session.execute(db.text(
+                "INSERT INTO launches (id, platform_id, deployment_id, user_id, course_id, message_type, roles, claims,"
+                " created_at) VALUES (:id, 1, 1, 1, 1, :kind, '[]', :claims, '2026-01-01 00:00:00+00:00')"),
+                {"id": launch_id, "kind": kind, "claims": json.dumps(claims)})
+        db.session.commit()
+        upgrade(directory=MIGRATIONS, revision="0012")
+        rows = dict(db.session.execute(db.text("SELECT id, claims FROM launches")).all())
+        rows = {k: json.loads(v) if isinstance(v, str) else v for k, v in rows.items()}
+        assert rows == {"a": {}, "b": {settings_claim: {"deep_link_return_url": "https://r"}}}
+        db.session.remove()
+        db.engine.dispose()
