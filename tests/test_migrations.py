@@ -1,15 +1,41 @@
-"""The Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+"""The Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL, and the data
+migrations carry old rows over."""
 
 import json
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
 
+from lti_tool import create_app
 from lti_tool.db import db
-from tests.conftest import POSTGRES_ADMIN_URL, _admin_engine
+from tests.conftest import MIGRATIONS, POSTGRES_ADMIN_URL, _admin_engine, _config
+
+NOW = "2026-01-01 00:00:00+00:00"
+PLATFORM = ("INSERT INTO platforms (id, name, issuer, client_id, auth_login_url, token_url, jwks_url, registered_via,"
+            " created_at) VALUES (1, 'p', 'https://i', 'c', 'https://a', 'https://t', 'https://j', 'cli', :now)")
+
+
+@contextmanager
+def migrated_to(database_url, revision, *statements):
+    """The app on `database_url` migrated to `revision`, with `statements` (SQL, `:now` bound) run and committed."""
+    app = create_app(_config(database_url))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision=revision)
+        for statement in statements:
+            db.session.execute(db.text(statement), {"now": NOW})
+        db.session.commit()
+        yield
+        db.session.remove()
+        db.engine.dispose()
+
+
+def json_value(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def test_migrated_schema_matches_the_models(app):
@@ -19,27 +45,14 @@ def test_migrated_schema_matches_the_models(app):
 
 
 def test_exams_made_before_the_exam_taking_migration_get_its_defaults(tmp_path):
-    from flask_migrate import downgrade, upgrade
-
-    from lti_tool import create_app
-    from tests.conftest import MIGRATIONS, _config
-
-    app = create_app(_config(f"sqlite:///{tmp_path}/old.sqlite3"))
-    with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="0001")
-        db.session.execute(db.text(
-            "INSERT INTO platforms (name, issuer, client_id, auth_login_url, token_url, jwks_url, registered_via,"
-            " created_at) VALUES ('p', 'https://i', 'c', 'https://a', 'https://t', 'https://j', 'cli', '2026-01-01')"))
-        db.session.execute(db.text(
-            "INSERT INTO courses (platform_id, context_id, created_at) VALUES (1, 'c', '2026-01-01')"))
-        db.session.execute(db.text("INSERT INTO exams (course_id, title, created_at) VALUES (1, 'Old', '2026-01-01')"))
-        db.session.commit()
+    with migrated_to(f"sqlite:///{tmp_path}/old.sqlite3", "0001", PLATFORM,
+                     "INSERT INTO courses (platform_id, context_id, created_at) VALUES (1, 'c', :now)",
+                     "INSERT INTO exams (course_id, title, created_at) VALUES (1, 'Old', :now)"):
         upgrade(directory=MIGRATIONS)
         row = db.session.execute(db.text(
             "SELECT duration_minutes, attempts_allowed, shuffle_questions, instructions FROM exams")).one()
         assert tuple(row) == (60, 1, 0, "")
         downgrade(directory=MIGRATIONS, revision="0001")
-        db.engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -60,101 +73,63 @@ def empty_database_url(request, tmp_path):
 
 
 def test_proctors_listed_by_email_become_the_one_person_with_that_address(empty_database_url):
-    from flask_migrate import upgrade
-
-    from lti_tool import create_app
-    from tests.conftest import MIGRATIONS, _config
-
-    app = create_app(_config(empty_database_url))
-    with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="0009")
-        for statement in (
-            "INSERT INTO platforms (id, name, issuer, client_id, auth_login_url, token_url, jwks_url, registered_via,"
-            " created_at) VALUES (1, 'p', 'https://i', 'c', 'https://a', 'https://t', 'https://j', 'cli', :now)",
-            "INSERT INTO courses (id, platform_id, context_id, created_at) VALUES (1, 1, 'c1', :now)",
-            "INSERT INTO courses (id, platform_id, context_id, created_at) VALUES (2, 1, 'c2', :now)",
-            "INSERT INTO exams (id, course_id, title, created_at) VALUES (1, 1, 'Old', :now)",
-            # ta@ is one person in course 1 (and another in course 2); twin@ is two people of course 1.
-            "INSERT INTO users (id, platform_id, sub, email, created_at, updated_at) VALUES"
-            " (1, 1, 'ta', 'TA@example.edu', :now, :now), (2, 1, 'ta-b', 'ta@example.edu', :now, :now),"
-            " (3, 1, 'twin-1', 'twin@example.edu', :now, :now), (4, 1, 'twin-2', 'twin@example.edu', :now, :now)",
-            "INSERT INTO memberships (user_id, course_id, roles, lti_roles, updated_at) VALUES"
-            " (1, 1, '[\"proctor\"]', '[]', :now), (2, 2, '[\"proctor\"]', '[]', :now),"
-            " (3, 1, '[\"proctor\"]', '[]', :now), (4, 1, '[\"proctor\"]', '[]', :now)",
-            "INSERT INTO exam_proctors (exam_id, email) VALUES"
-            " (1, 'ta@example.edu'), (1, 'twin@example.edu'), (1, 'gone@example.edu')",
-        ):
-            db.session.execute(db.text(statement), {"now": "2026-01-01 00:00:00+00:00"})
-        db.session.commit()
+    with migrated_to(
+        empty_database_url, "0009", PLATFORM,
+        "INSERT INTO courses (id, platform_id, context_id, created_at) VALUES (1, 1, 'c1', :now), (2, 1, 'c2', :now)",
+        "INSERT INTO exams (id, course_id, title, created_at) VALUES (1, 1, 'Old', :now)",
+        # ta@ is one person in course 1 (and another in course 2); twin@ is two people of course 1.
+        "INSERT INTO users (id, platform_id, sub, email, created_at, updated_at) VALUES"
+        " (1, 1, 'ta', 'TA@example.edu', :now, :now), (2, 1, 'ta-b', 'ta@example.edu', :now, :now),"
+        " (3, 1, 'twin-1', 'twin@example.edu', :now, :now), (4, 1, 'twin-2', 'twin@example.edu', :now, :now)",
+        "INSERT INTO memberships (user_id, course_id, roles, lti_roles, updated_at) VALUES"
+        " (1, 1, '[\"proctor\"]', '[]', :now), (2, 2, '[\"proctor\"]', '[]', :now),"
+        " (3, 1, '[\"proctor\"]', '[]', :now), (4, 1, '[\"proctor\"]', '[]', :now)",
+        "INSERT INTO exam_proctors (exam_id, email) VALUES"
+        " (1, 'ta@example.edu'), (1, 'twin@example.edu'), (1, 'gone@example.edu')",
+    ):
         upgrade(directory=MIGRATIONS, revision="0010")
         assert db.session.execute(db.text("SELECT exam_id, user_id FROM exam_proctors")).all() == [(1, 1)]
         unresolved = db.session.execute(db.text(
             "SELECT target_id, data FROM audit_log WHERE action = 'proctors.unresolved' ORDER BY id")).all()
-        data = [json.loads(d) if isinstance(d, str) else d for _, d in unresolved]
         assert [t for t, _ in unresolved] == ["1", "1"]
-        assert sorted((d["email"], d["people_with_this_email"]) for d in data) == [
-            ("gone@example.edu", 0), ("twin@example.edu", 2)]
-        db.session.remove()
-        db.engine.dispose()
+        assert sorted((d["email"], d["people_with_this_email"]) for d in map(json_value, (d for _, d in unresolved))
+                      ) == [("gone@example.edu", 0), ("twin@example.edu", 2)]
 
 
 def test_signing_keys_stored_in_clear_are_encrypted_by_the_upgrade_and_decrypted_by_the_downgrade(empty_database_url):
-    from flask_migrate import downgrade, upgrade
-
-    from lti_tool import create_app
     from lti_tool.launch import keys
-    from tests.conftest import MIGRATIONS, _config
 
-    app = create_app(_config(empty_database_url))
-    with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="0008")
-        pem = keys.new_private_pem(2048)
+    pem = keys.new_private_pem(2048)
+    with migrated_to(empty_database_url, "0008"):
         db.session.execute(db.text("INSERT INTO tool_keys (kid, private_key_pem, created_at) "
-                                   "VALUES ('old-kid', :pem, '2026-01-01')"), {"pem": pem})
+                                   "VALUES ('old-kid', :pem, :now)"), {"pem": pem, "now": NOW})
         db.session.commit()
-
         upgrade(directory=MIGRATIONS)
         stored = db.session.execute(db.text("SELECT private_key_encrypted FROM tool_keys")).scalar_one()
         assert "PRIVATE KEY" not in stored
         assert (keys.current().kid, keys.current().private_key_pem) == ("old-kid", pem)
-
         db.session.remove()
         downgrade(directory=MIGRATIONS, revision="0008")
         assert db.session.execute(db.text("SELECT private_key_pem FROM tool_keys")).scalar_one() == pem
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_launches_stored_before_keep_only_the_deep_linking_settings(empty_database_url):
-    from flask_migrate import upgrade
-
-    from lti_tool import create_app
-    from tests.conftest import MIGRATIONS, _config
-
     settings_claim = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
-    app = create_app(_config(empty_database_url))
-    with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="0011")
-        for statement in (
-            "INSERT INTO platforms (id, name, issuer, client_id, auth_login_url, token_url, jwks_url, registered_via,"
-            " created_at) VALUES (1, 'p', 'https://i', 'c', 'https://a', 'https://t', 'https://j', 'cli', :now)",
-            "INSERT INTO deployments (id, platform_id, deployment_id, created_at) VALUES (1, 1, 'd', :now)",
-            "INSERT INTO courses (id, platform_id, context_id, created_at) VALUES (1, 1, 'c1', :now)",
-            "INSERT INTO users (id, platform_id, sub, created_at, updated_at) VALUES (1, 1, 'u', :now, :now)",
-        ):
-            db.session.execute(db.text(statement), {"now": "2026-01-01 00:00:00+00:00"})
+    with migrated_to(
+        empty_database_url, "0011", PLATFORM,
+        "INSERT INTO deployments (id, platform_id, deployment_id, created_at) VALUES (1, 1, 'd', :now)",
+        "INSERT INTO courses (id, platform_id, context_id, created_at) VALUES (1, 1, 'c1', :now)",
+        "INSERT INTO users (id, platform_id, sub, created_at, updated_at) VALUES (1, 1, 'u', :now, :now)",
+    ):
         for launch_id, kind, claims in (
             ("a", "LtiResourceLinkRequest", {"email": "x@example.edu", "custom": {"big": "x" * 1000}}),
             ("b", "LtiDeepLinkingRequest", {"name": "Grace", settings_claim: {"deep_link_return_url": "https://r"}}),
         ):
             db.session.execute(db.text(
                 "INSERT INTO launches (id, platform_id, deployment_id, user_id, course_id, message_type, roles, claims,"
-                " created_at) VALUES (:id, 1, 1, 1, 1, :kind, '[]', :claims, '2026-01-01 00:00:00+00:00')"),
-                {"id": launch_id, "kind": kind, "claims": json.dumps(claims)})
+                " created_at) VALUES (:id, 1, 1, 1, 1, :kind, '[]', :claims, :now)"),
+                {"id": launch_id, "kind": kind, "claims": json.dumps(claims), "now": NOW})
         db.session.commit()
         upgrade(directory=MIGRATIONS, revision="0012")
-        rows = dict(db.session.execute(db.text("SELECT id, claims FROM launches")).all())
-        rows = {k: json.loads(v) if isinstance(v, str) else v for k, v in rows.items()}
+        rows = {k: json_value(v) for k, v in db.session.execute(db.text("SELECT id, claims FROM launches"))}
         assert rows == {"a": {}, "b": {settings_claim: {"deep_link_return_url": "https://r"}}}
-        db.session.remove()
-        db.engine.dispose()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from lti_tool.launch import connections
 from tests.hostile_http import HostileServer
 
 
@@ -11,3 +12,18 @@ def hostile():
     server = HostileServer()
     yield server
     server.close()
+
+
+@pytest.fixture
+def connects(monkeypatch):
+    """Every address the tool connects to; any other than 127.0.0.1 fails the test before a packet is sent."""
+    seen = []
+    real = connections.create_connection
+
+    def spy(address, *args, **kwargs):
+        seen.append(address)
+        assert address[0] == "127.0.0.1", f"the tool tried to connect to {address}"
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(connections, "create_connection", spy)
+    return seen

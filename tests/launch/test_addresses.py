@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from lti_tool.launch import addresses, connections, http
+from lti_tool.launch import addresses, http
 from tests.hostile_http import json_answer
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
@@ -16,21 +16,6 @@ LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
 def platform_session(allowed):
     return http.PlatformSession(http.SMALL, read_timeout=5.0, deadline=10.0, allow_http=True,
                                 allowed_networks=allowed)
-
-
-@pytest.fixture
-def connects(monkeypatch):
-    """Every address the tool connects to; any other than 127.0.0.1 fails the test before a packet is sent."""
-    seen = []
-    real = connections.create_connection
-
-    def spy(address, *args, **kwargs):
-        seen.append(address)
-        assert address[0] == "127.0.0.1", f"the tool tried to connect to {address}"
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(connections, "create_connection", spy)
-    return seen
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import json
 import pytest
 import requests
 
-from lti_tool.launch import connections, http
+from lti_tool.launch import http
 from tests.hostile_http import MIB, HostileServer, endless, json_answer, raw_answer, redirect, trickle, trickle_head
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
@@ -27,21 +27,6 @@ def other():
     server = HostileServer()
     yield server
     server.close()
-
-
-@pytest.fixture
-def connects(monkeypatch):
-    """Every address the tool connects to; any other than 127.0.0.1 fails the test before a packet is sent."""
-    seen = []
-    real = connections.create_connection
-
-    def spy(address, *args, **kwargs):
-        seen.append(address)
-        assert address[0] == "127.0.0.1", f"the tool tried to connect to {address}"
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(connections, "create_connection", spy)
-    return seen
 
 
 # --- bytes --------------------------------------------------------------------------------------------------
