@@ -3,6 +3,7 @@ and clients that play the student's exam page and the proctor's dashboard."""
 
 import json
 import threading
+from contextlib import contextmanager
 
 import pytest
 from simple_websocket import Client, ConnectionClosed
@@ -12,6 +13,7 @@ from lti_tool.db import db
 from lti_tool.exam.models import Attempt
 from tests.exam.conftest import Course, course  # noqa: F401 (course is a fixture the proctor tests use too)
 from tests.exam.test_attempts import start
+from tests.servers import gunicorn
 
 WAIT = 5
 TA = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"
@@ -117,3 +119,12 @@ def room(client, lti, server):
     for page in room.pages:
         page.close()
 
+
+@contextmanager
+def two_hosts(app, database_url, redis_url, tmp_path):
+    """Two gunicorn servers of the tool on one database, fanning events out through Redis: their ports."""
+    env = {"APP_ENV": "test", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+           "TOOL_BASE_URL": app.config["TOOL_BASE_URL"]}
+    with (gunicorn("wsgi:app", env, tmp_path / "a.log") as host_a,
+          gunicorn("wsgi:app", env, tmp_path / "b.log") as host_b):
+        yield host_a, host_b

@@ -15,8 +15,7 @@ from lti_tool.realtime.sockets import CLOSE_FORBIDDEN
 from tests.exam.conftest import Course
 from tests.exam.test_attempts import start
 from tests.lti_platform import INSTRUCTOR, LEARNER
-from tests.proctor.conftest import TA, Page
-from tests.servers import gunicorn
+from tests.proctor.conftest import TA, Page, two_hosts
 
 
 def _ta(room, email):
@@ -182,10 +181,7 @@ def test_the_close_reaches_a_dashboard_on_another_worker(client, lti, app, datab
     proctor = lti.token_for((TA,), sub="ta-1", email="ta@example.edu")["token"]
     listed = course.call("PUT", f"/api/exams/{exam['id']}/proctors", json={"emails": ["ta@example.edu"]})
     assert listed.status_code == 200
-    env = {"APP_ENV": "test", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "TOOL_BASE_URL": app.config["TOOL_BASE_URL"]}
-    with (gunicorn("wsgi:app", env, tmp_path / "a.log") as host_a,
-          gunicorn("wsgi:app", env, tmp_path / "b.log") as host_b):
+    with two_hosts(app, database_url, redis_url, tmp_path) as (host_a, host_b):
         dashboard = Page(f"ws://127.0.0.1:{host_b}/ws/proctor")
         makers = Page(f"ws://127.0.0.1:{host_b}/ws/proctor")
         try:

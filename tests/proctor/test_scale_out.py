@@ -7,8 +7,7 @@ import pytest
 
 from tests.exam.conftest import Course
 from tests.exam.test_attempts import start
-from tests.proctor.conftest import Page
-from tests.servers import gunicorn
+from tests.proctor.conftest import Page, two_hosts
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -18,10 +17,7 @@ def test_a_student_on_one_host_and_a_proctor_on_another_see_each_other(client, l
     exam = course.exam(questions=1)
     token = course.student()
     attempt = start(course, exam, token)
-    env = {"APP_ENV": "test", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "TOOL_BASE_URL": app.config["TOOL_BASE_URL"]}
-    with (gunicorn("wsgi:app", env, tmp_path / "a.log") as host_a,
-          gunicorn("wsgi:app", env, tmp_path / "b.log") as host_b):
+    with two_hosts(app, database_url, redis_url, tmp_path) as (host_a, host_b):
         dashboard = Page(f"ws://127.0.0.1:{host_b}/ws/proctor")
         page = Page(f"ws://127.0.0.1:{host_a}/ws/student")
         try:
