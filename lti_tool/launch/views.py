@@ -76,6 +76,12 @@ def launch():
     return render_template("launch/enter.html", token=access.issue_token(context), landing=url_for(landing))
 
 
+@bp.get("/lti/launch")
+def launch_address():
+    """An LMS checks the launch URL with a plain GET when a teacher saves the activity (Moodle does)."""
+    return render_template("launch/launch_address.html")
+
+
 @bp.post("/lti/launch/storage")
 def launch_checked_by_platform_storage():
     """The launch again, from the tool's own page, with the state it read from the platform's storage.

@@ -73,3 +73,11 @@ def test_expired_login_states_and_nonces_are_purged(lti, app):
     assert services.purge_expired(now=utcnow() + timedelta(days=2)) == 3  # 2 login states, 1 nonce
     assert db.session.scalar(select(LoginState)) is None
     assert db.session.scalar(select(UsedNonce)) is None
+
+
+def test_a_plain_get_of_the_launch_address_says_what_it_is(client):
+    """Moodle checks the launch URL with a GET when a teacher saves the activity."""
+    page = client.get("/lti/launch")
+    assert page.status_code == 200
+    assert "launch address" in page.get_data(as_text=True)
+    assert "open the exam from there" in page.get_data(as_text=True)
