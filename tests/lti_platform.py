@@ -25,6 +25,10 @@ LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 LEARNER = LIS + "membership#Learner"
 INSTRUCTOR = LIS + "membership#Instructor"
 TEACHING_ASSISTANT = LIS + "membership/Instructor#TeachingAssistant"
+# What Moodle 4.3 sends at launch for each of its course roles (mod/lti:manage makes a non-editing teacher an
+# Instructor), and how its roster lists them.
+MOODLE_ROLES = {"editingteacher": (INSTRUCTOR,), "teacher": (INSTRUCTOR,), "student": (LEARNER,)}
+MOODLE_ROSTER_ROLES = {"editingteacher": "Instructor", "teacher": "Learner", "student": "Learner"}
 CLIENT_ID = "test-client"
 DEPLOYMENT_ID = "test-deployment"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -93,6 +97,9 @@ class TestPlatform:
         self._lock = threading.Lock()
         self._server = None
         self.base_url = base_url
+        # Moodle 4.3's shape (set_moodle_shape): its extension and platform claims, names withheld or not.
+        self.moodle = False
+        self.shares_names = True
 
     # --- serving -----------------------------------------------------------------------------
     def start(self):
@@ -337,6 +344,23 @@ class TestPlatform:
             claim["lineitems"] = self.lineitems_url
         return claim
 
+    # --- Moodle 4.3 ------------------------------------------------------------------------------
+    def set_moodle_shape(self, *, shares_names=True):
+        """Launch as Moodle 4.3 does (observed): `ext.user_username`, `tool_platform.product_family_code =
+        moodle`, the roster URL also as a custom parameter; name and email only when its privacy settings share
+        them. Roles are what Moodle sends: Instructor for editing and non-editing teachers alike (MOODLE_ROLES)."""
+        self.moodle = True
+        self.shares_names = shares_names
+
+    def set_moodle_roster(self, people):
+        """The course roster as Moodle's NRPS lists it: short role names, and a non-editing teacher listed as
+        Learner although its launches say Instructor. `people`: (sub, Moodle role) pairs."""
+        self.members = [
+            {"user_id": sub, "roles": [MOODLE_ROSTER_ROLES[role]], "status": "Active",
+             **({"name": f"Name of {sub}", "email": f"{sub}@example.edu"} if self.shares_names else {})}
+            for sub, role in people
+        ]
+
     # --- messages ----------------------------------------------------------------------------
     def claims(self, *, nonce, roles, sub="user-1", context_id="course-1", resource_link_id="link-1",
                message_type="LtiResourceLinkRequest", custom=None, deep_linking=None, **extra):
@@ -367,6 +391,13 @@ class TestPlatform:
         }
         if message_type == "LtiResourceLinkRequest":
             claims[LTI + "resource_link"] = {"id": resource_link_id, "title": f"Link {resource_link_id}"}
+        if self.moodle:
+            memberships_url = f"{self.base_url}/memberships"
+            custom = {"context_memberships_url": memberships_url, **(custom or {})}
+            claims[LTI + "ext"] = {"user_username": f"login-{sub}", "lms": "moodle-2"}
+            claims[LTI + "tool_platform"] = {"product_family_code": "moodle", "version": "2023100900"}
+            if not self.shares_names:
+                del claims["name"], claims["email"]
         if custom is not None:
             claims[LTI + "custom"] = custom
         if deep_linking is not None:

@@ -1,9 +1,13 @@
 """Who and where: users, courses, their roles in each course, and the course's resource links."""
 
+import hashlib
+
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import UTCDateTime, db, utcnow
+
+SHORT_SUB = 12
 
 
 class User(db.Model):
@@ -15,12 +19,22 @@ class User(db.Model):
     sub: Mapped[str] = mapped_column(String(255))
     name: Mapped[str | None] = mapped_column(String(300))
     email: Mapped[str | None] = mapped_column(String(320), index=True)
+    # The LMS login name (Moodle's ext.user_username): who a person is when the LMS withholds name and email.
+    username: Mapped[str | None] = mapped_column(String(100))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
     @property
     def display_name(self):
-        return self.name or self.email or f"User {self.sub}"
+        return self.name or self.email or self.username or self.label
+
+    @property
+    def label(self):
+        """A short name that stays the same for this person: the LMS's own id when it is short (Moodle's are
+        numbers), else a digest of it (Canvas's are 40 characters)."""
+        if len(self.sub) <= SHORT_SUB:
+            return f"User {self.sub}"
+        return f"User {hashlib.sha256(self.sub.encode()).hexdigest()[:8]}"
 
 
 class Course(db.Model):

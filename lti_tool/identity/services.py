@@ -2,7 +2,7 @@
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.db import db, fit
@@ -38,15 +38,27 @@ def _email_or_none(value):
     return value if is_email(value) else None
 
 
-def upsert_user(platform_id, sub, *, name=None, email=None):
-    """The platform's user `sub` (an id that fits its column), with the name shortened to fit and an email
-    only if it is one."""
-    name, email = fit(User.name, name), _email_or_none(email)
-    user = _find_or_add(User, {"name": name, "email": email}, platform_id=platform_id, sub=sub)
+def upsert_user(platform_id, sub, *, name=None, email=None, username=None):
+    """The platform's user `sub` (an id that fits its column), with the name and login name shortened to fit
+    and an email only if it is one."""
+    name, email, username = fit(User.name, name), _email_or_none(email), fit(User.username, username)
+    user = _find_or_add(User, {"name": name, "email": email, "username": username},
+                        platform_id=platform_id, sub=sub)
     # Platforms send name and email only when their privacy settings allow; keep what we had.
     user.name = name or user.name
     user.email = email or user.email
+    user.username = username or user.username
     return user
+
+
+def names_withheld(course_id):
+    """Whether the LMS shares no one's name or email in this course (its privacy settings), so people show by
+    login name or a short label."""
+    people, named = db.session.execute(
+        select(func.count(User.id), func.count(func.coalesce(User.name, User.email)))
+        .join(Membership, Membership.user_id == User.id).where(Membership.course_id == course_id)
+    ).one()
+    return people > 0 and named == 0
 
 
 def upsert_course(platform_id, context_id, *, title=None, label=None, memberships_url=None):

@@ -19,6 +19,8 @@ CLAIM_DEPLOYMENT = LTI + "deployment_id"
 CLAIM_AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 CLAIM_DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 CLAIM_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+# Moodle's extension claim; its user_username is the login name, sent also when names and emails are withheld.
+CLAIM_EXT = LTI + "ext"
 
 RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
@@ -46,6 +48,8 @@ TYPES = {
     (CLAIM_NRPS, None): OBJECT,
     (CLAIM_NRPS, "context_memberships_url"): TEXT,
     (CLAIM_DEEP_LINKING, None): OBJECT,
+    (CLAIM_EXT, None): OBJECT,
+    (CLAIM_EXT, "user_username"): TEXT,
 }
 _KINDS = {TEXT: str, ID: str | int, OBJECT: dict, LIST: list}
 
@@ -59,6 +63,7 @@ class LaunchClaims:
     sub: str
     name: str | None
     email: str | None
+    username: str | None
     lti_roles: list
     context_id: str
     context_title: str | None
@@ -97,6 +102,7 @@ def read(claims):
         sub=_fitting("sub", claims["sub"], User.sub),
         name=claims.get("name") or _full_name(claims),
         email=claims.get("email"),
+        username=(claims.get(CLAIM_EXT) or {}).get("user_username"),
         lti_roles=claims.get(CLAIM_ROLES) or [],
         context_id=_fitting("context.id", context["id"], Course.context_id),
         context_title=context.get("title"),

@@ -36,7 +36,8 @@ def record(message_launch, role_map, *, origin):
             "Your role in this course gives no access to the tool.",
             hint=f"The LMS sent the roles: {', '.join(lti_roles) or 'none'}. Ask your instructor if this is wrong.",
         )
-    user = identity.upsert_user(platform.id, claims.sub, name=claims.name, email=claims.email)
+    user = identity.upsert_user(platform.id, claims.sub, name=claims.name, email=claims.email,
+                                username=claims.username)
     course = identity.upsert_course(platform.id, claims.context_id, title=claims.context_title,
                                     label=claims.context_label, memberships_url=claims.memberships_url)
     identity.set_membership(user, course, tool_roles, lti_roles)

@@ -155,7 +155,9 @@ onCreate("create-form", "new-exam-title", {});
 onCreate("create-for-link-form", "link-exam-title", { forLink: true });
 
 try {
-  ({ exam: bound } = await loadIdentity());
+  const identity = await loadIdentity();
+  bound = identity.exam;
+  byId("names-withheld").hidden = !identity.me.course.names_withheld;
   const exams = await refresh();
   msg.say(exams.length
     ? `${plural(exams.length, "exam")} in this course.`
