@@ -541,6 +541,7 @@ def test_the_entire_screen_is_shared_a_tab_is_refused_and_stopping_is_a_violatio
 def test_a_frame_without_display_capture_offers_a_new_window_for_the_screen(open_page, browser, live_server):
     page = open_page(browser)
     maker, exam_id, title = camera_exam(page, live_server, face_checks=False, screen_share=True)
+    maker.call("PATCH", f"/api/exams/{exam_id}", json={"require_fullscreen": True})
     # As in Moodle's frame: the camera, and no display-capture.
     page.goto(live_server["demo"])
     page.locator("#tool-frame").evaluate(
@@ -551,6 +552,9 @@ def test_a_frame_without_display_capture_offers_a_new_window_for_the_screen(open
     expect(problem).to_be_visible(timeout=15000)
     expect(problem.get_by_role("button", name="Continue in a new window")).to_be_visible()
     expect(frame.get_by_role("region", name="This exam uses your camera")).to_be_hidden()
+    # Only the way out: no full screen prompt beside it, which could not help in this frame.
+    expect(frame.locator("#fullscreen-gate")).to_be_hidden()
+    expect(frame.get_by_role("button", name="Enter full screen")).to_have_count(0)
     expect(frame.get_by_label("Paris")).to_be_hidden()
 
 

@@ -128,20 +128,25 @@ function startProctoring(state) {
   });
   proctoring.start();
   openGate("camera", false);
-  camera = new ExamCamera({
-    attemptId,
-    report: (kind, detail) => proctoring.report(kind, detail),
-    onGate: (open) => openGate("camera", open),
-    onHandOff: handOff,
-  });
-  camera.start();
   if (state.exam.require_fullscreen) {
+    openGate("fullscreen", false);
     fullscreen = new FullscreenGate({
       onChange: (open) => openGate("fullscreen", open),
       onExit: (detail) => proctoring.report("fullscreen_exit", detail),
     });
-    fullscreen.start();
   }
+  camera = new ExamCamera({
+    attemptId,
+    report: (kind, detail) => proctoring.report(kind, detail),
+    // Full screen is asked for once the camera is settled: where the frame sends the student to a new
+    // window, a full screen prompt beside that offer could not help.
+    onGate: (open) => {
+      if (open && fullscreen && !fullscreen.active) fullscreen.start();
+      openGate("camera", open);
+    },
+    onHandOff: handOff,
+  });
+  camera.start();
 }
 
 /** Fetch the attempt again: the server's clock, its status (paused, ended) and answers saved elsewhere. */
