@@ -14,7 +14,7 @@ from lti_tool.proctor.models import ProctorEvent
 from lti_tool.realtime.sockets import CLOSE_FORBIDDEN
 from tests.exam.conftest import Course
 from tests.exam.test_attempts import start
-from tests.lti_platform import INSTRUCTOR, LEARNER
+from tests.lti_platform import INSTRUCTOR, LEARNER, MOODLE_ROLES
 from tests.proctor.conftest import TA, Page, two_hosts
 
 
@@ -215,3 +215,25 @@ def test_a_proctor_still_listed_keeps_acting_after_the_list_changes(room):
     assert dashboard.next("ack", action="pause")["attempt_id"] == attempt["id"]
     dashboard.send(type="hello", token=_refresh(room, proctor).json["token"], exam_id=room.exam["id"])
     assert dashboard.next("hello")["expires_at"] > time.time()
+
+
+def test_a_teacher_the_moodle_roster_lists_as_learner_keeps_the_live_room_and_is_no_student(room, client, lti):
+    """Issue 12 defect 1: Moodle launches a non-editing teacher as Instructor and lists them as Learner in NRPS.
+    The roster refresh must not demote them: their dashboard stays open across a token refresh, and they are not
+    counted as a student."""
+    student_token, attempt = room.student("s-1")
+    teacher = lti.token_for(MOODLE_ROLES["teacher"], sub="non-editing")["token"]
+    dashboard = _open_dashboard(room, teacher)
+    lti.platform.tool_jwks = client.get("/lti/jwks").json
+    lti.platform.set_moodle_roster([("teacher-course-1", "editingteacher"), ("non-editing", "teacher"),
+                                    ("s-1", "student")])
+    assert room.course.call("POST", "/api/course/roster/refresh").json == {"listed": 3, "with_access": 3}
+
+    fresh = _refresh(room, teacher)
+    assert fresh.status_code == 200
+    dashboard.send(type="hello", token=fresh.json["token"], exam_id=room.exam["id"])
+    dashboard.next("hello")
+    dashboard.send(type="note", attempt_id=attempt["id"], text="Calm start.")
+    dashboard.next("ack", action="note")
+    marks = room.course.call("GET", f"/api/exams/{room.exam['id']}/marks").json
+    assert [row["name"] for row in marks["students"]] == ["Name of s-1"]
