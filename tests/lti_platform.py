@@ -100,6 +100,13 @@ class TestPlatform:
         # Moodle 4.3's shape (set_moodle_shape): its extension and platform claims, names withheld or not.
         self.moodle = False
         self.shares_names = True
+        # The custom parameters of the tool's registration, sent with every launch, and each link's own (what Deep
+        # Linking gave it: exam_id), by (context id, resource link id).
+        self.tool_custom = {}
+        self.links = {}
+        # Each course's earlier context ids, most recent first, for $Context.id.history as Canvas fills it; None:
+        # the platform sends the variable as it is (Moodle 4.3).
+        self.context_histories = None
 
     # --- serving -----------------------------------------------------------------------------
     def start(self):
@@ -361,6 +368,36 @@ class TestPlatform:
             for sub, role in people
         ]
 
+    # --- courses -------------------------------------------------------------------------------
+    def place_link(self, context_id, resource_link_id, custom):
+        """A link in a course with the custom parameters Deep Linking gave it."""
+        self.links[(context_id, resource_link_id)] = dict(custom)
+
+    def copy_course(self, source, target):
+        """Copy course `source` into `target` as an LMS does for a new term: each link again under a new resource
+        link id, its custom parameters (exam_id) kept, as Moodle 4.3's backup and restore does (observed); a
+        platform that keeps context histories (Canvas's course copy) puts `source` first in `target`'s.
+        Returns {old resource link id: new one}."""
+        renamed = {link_id: f"{link_id}-{target}" for context_id, link_id in self.links if context_id == source}
+        for link_id, new_id in renamed.items():
+            self.links[(target, new_id)] = dict(self.links[(source, link_id)])
+        if self.context_histories is not None:
+            self.context_histories[target] = [source, *self.context_histories.get(source, ())]
+        return renamed
+
+    def _custom(self, context_id, resource_link_id, custom):
+        """The custom claim: the tool's registered parameters (the variables this platform fills filled in), the
+        link's own, and the test's; None when there are none."""
+        merged = {name: self._substitute(value, context_id) for name, value in self.tool_custom.items()}
+        merged.update(self.links.get((context_id, resource_link_id), {}))
+        merged.update(custom or {})
+        return merged or custom
+
+    def _substitute(self, value, context_id):
+        if value == "$Context.id.history" and self.context_histories is not None:
+            return ",".join(self.context_histories.get(context_id, ()))
+        return value
+
     # --- messages ----------------------------------------------------------------------------
     def claims(self, *, nonce, roles, sub="user-1", context_id="course-1", resource_link_id="link-1",
                message_type="LtiResourceLinkRequest", custom=None, deep_linking=None, **extra):
@@ -391,6 +428,7 @@ class TestPlatform:
         }
         if message_type == "LtiResourceLinkRequest":
             claims[LTI + "resource_link"] = {"id": resource_link_id, "title": f"Link {resource_link_id}"}
+        custom = self._custom(context_id, claims.get(LTI + "resource_link", {}).get("id"), custom)
         if self.moodle:
             memberships_url = f"{self.base_url}/memberships"
             custom = {"context_memberships_url": memberships_url, **(custom or {})}

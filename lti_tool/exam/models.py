@@ -31,6 +31,8 @@ class Exam(db.Model):
     # Set when a test maker closes the exam before its window ends.
     closed_at = mapped_column(UTCDateTime)
     archived_at = mapped_column(UTCDateTime)
+    # The exam of another course this one was copied from at a term rollover (exam/copies.py).
+    copied_from_exam_id: Mapped[int | None] = mapped_column(ForeignKey("exams.id", ondelete="SET NULL"))
 
     questions: Mapped[list["Question"]] = relationship(
         back_populates="exam", cascade="all, delete-orphan", order_by="Question.position"

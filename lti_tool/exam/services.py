@@ -10,7 +10,7 @@ from lti_tool import audit
 from lti_tool.audit import AuditEntry
 from lti_tool.db import db, utcnow
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.exam import question_files, settings
+from lti_tool.exam import copies, question_files, settings
 from lti_tool.exam.errors import EditRefused, InvalidExam
 from lti_tool.exam.models import Accommodation, Attempt, Exam, GradeOutbox, Option, Question
 from lti_tool.identity.models import Membership, ResourceLink, User
@@ -74,27 +74,6 @@ def update_exam(exam, data, *, actor_user_id, origin):
     return exam
 
 
-def duplicate_exam(exam, *, actor_user_id, origin):
-    """A copy with the same settings and questions and no attempts, titled 'Copy of …'."""
-    copy = Exam(course_id=exam.course_id, created_by=actor_user_id, title=f"Copy of {exam.title}"[:300],
-                **{name: getattr(exam, name) for name in settings.FIELDS if name != "title"})
-    for question in exam.questions:
-        copy.questions.append(_copy_question(question))
-    db.session.add(copy)
-    db.session.flush()
-    audit.record("exam.duplicated", "exam", copy.id, actor_user_id=actor_user_id, course_id=exam.course_id,
-                 data={"from_exam": exam.id}, origin=origin)
-    db.session.commit()
-    return copy
-
-
-def _copy_question(question):
-    return Question(position=question.position, kind=question.kind, text=question.text, points=question.points,
-                    explanation=question.explanation,
-                    options=[Option(position=o.position, text=o.text, is_correct=o.is_correct, weight=o.weight)
-                             for o in question.options])
-
-
 def delete_exam(exam, *, actor_user_id, origin):
     """Delete an exam nobody has taken; once attempts exist, it can only be archived."""
     if has_attempts(exam.id):
@@ -144,7 +123,8 @@ def require_link_exam(exam, resource_link_id):
 
 
 def bind_link_from_custom(link, custom_exam_id):
-    """Bind an unbound resource link to the exam its deep-linking custom parameter names."""
+    """Bind an unbound resource link to the exam of its course its deep-linking custom parameter names. An exam of
+    another course is never bound: the link offers its test maker a copy (a course copied into a new term)."""
     if link.exam_id is not None or not custom_exam_id:
         return
     try:
@@ -153,11 +133,12 @@ def bind_link_from_custom(link, custom_exam_id):
         log.info("resource link %s carries a malformed exam_id %r", link.lti_id, custom_exam_id)
         return
     exam = db.session.get(Exam, exam_id)
-    if exam is None or exam.course_id != link.course_id:
-        # A link copied from another course: the test maker binds it on first launch.
-        log.info("resource link %s names exam %s, which is not in its course", link.lti_id, exam_id)
-        return
-    link.exam_id = exam.id
+    if exam is None:
+        log.info("resource link %s names exam %s, which does not exist", link.lti_id, exam_id)
+    elif exam.course_id != link.course_id:
+        copies.note_offer(link, exam)
+    else:
+        link.exam_id = exam.id
 
 
 # --- questions ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 
 from lti_tool.db import utcnow
 from lti_tool.errors import AppError
-from lti_tool.exam import attempts, marks, outbox, proctors, services, timer
+from lti_tool.exam import attempts, copies, marks, outbox, proctors, services, timer
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
@@ -103,7 +103,7 @@ def delete_exam(exam_id):
 @bp.post("/api/exams/<int:exam_id>/duplicate")
 @access.require_launch(MAKER)
 def duplicate_exam(exam_id):
-    return exam_detail(services.duplicate_exam(_my_exam(exam_id), **_actor())), 201
+    return exam_detail(copies.duplicate_exam(_my_exam(exam_id), **_actor())), 201
 
 
 @bp.post("/api/exams/<int:exam_id>/archive")
@@ -245,6 +245,20 @@ def current_exam():
     return {"exam": exam_summary(exam), "standing": attempts.standing(exam, g.launch.user_id, grace_seconds=_grace())}
 
 
+@bp.get("/api/exams/current/copy-offer")
+@access.require_launch(MAKER)
+def copy_offer():
+    """The exam of another course this link names (its course was copied into a new term), offered as a copy."""
+    offer = copies.offer(g.launch)
+    return {"offer": offer and offer_json(offer)}
+
+
+@bp.post("/api/exams/current/copy-offer/accept")
+@access.require_launch(MAKER)
+def accept_copy_offer():
+    return exam_detail(copies.accept(g.launch, origin=_origin()))
+
+
 @bp.post("/api/exams/<int:exam_id>/attempts")
 @access.require_launch(STUDENT)
 def start_attempt(exam_id):
@@ -318,6 +332,14 @@ def exam_detail(exam):
                             "time_multiplier": row.time_multiplier} for row, user in services.accommodations(exam)],
         "question_list": [services.question_json(q, with_answers=True) for q in exam.questions],
     }
+
+
+def offer_json(offer):
+    """What the test maker is told: the exam and its course only when they may copy it."""
+    if offer.refusal:
+        return {"allowed": False, "reason": offer.refusal, "hint": copies.NO_COPY_HINT}
+    return {"allowed": True, "exam": {"title": offer.source.title, "questions": len(offer.source.questions),
+                                      "course": offer.source_course.display_name}}
 
 
 def person_json(user):

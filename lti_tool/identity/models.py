@@ -2,7 +2,7 @@
 
 import hashlib
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import UTCDateTime, db, utcnow
@@ -48,6 +48,9 @@ class Course(db.Model):
     label: Mapped[str | None] = mapped_column(String(200))
     # The platform's NRPS roster of this course, when the launches offer one.
     memberships_url: Mapped[str | None] = mapped_column(String(1000))
+    # The platform's earlier context ids of this course, comma-separated, most recent first (Canvas's
+    # $Context.id.history: the courses copied into it); None when the platform does not say.
+    context_history: Mapped[str | None] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     @property
@@ -83,6 +86,9 @@ class ResourceLink(db.Model):
     lti_id: Mapped[str] = mapped_column(String(255))
     title: Mapped[str | None] = mapped_column(String(500))
     exam_id: Mapped[int | None] = mapped_column(ForeignKey("exams.id", ondelete="SET NULL"))
+    # The exam of another course the link's custom exam_id names (a course copied into a new term): offered to
+    # the test maker as a copy while the link is unbound (exam/copies.py).
+    copy_source_exam_id: Mapped[int | None] = mapped_column(ForeignKey("exams.id", ondelete="SET NULL"))
     # The AGS line item the platform created for this link, where grades go, and the
     # container to create one in when the platform made none.
     lineitem_url: Mapped[str | None] = mapped_column(String(1000))

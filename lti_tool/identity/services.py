@@ -61,13 +61,18 @@ def names_withheld(course_id):
     return people > 0 and named == 0
 
 
-def upsert_course(platform_id, context_id, *, title=None, label=None, memberships_url=None):
+def upsert_course(platform_id, context_id, *, title=None, label=None, memberships_url=None, context_history=None):
+    """The course, with what the launch says of it; the context history as the latest launch that carried one
+    states it (a course can be copied into again)."""
     title, label = fit(Course.title, title), fit(Course.label, label)
-    course = _find_or_add(Course, {"title": title, "label": label, "memberships_url": memberships_url},
+    course = _find_or_add(Course, {"title": title, "label": label, "memberships_url": memberships_url,
+                                   "context_history": context_history},
                           platform_id=platform_id, context_id=context_id)
     course.title = title or course.title
     course.label = label or course.label
     course.memberships_url = memberships_url or course.memberships_url
+    if context_history is not None:
+        course.context_history = context_history
     return course
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from lti_tool.identity.models import Course, ResourceLink, User
 from lti_tool.launch.errors import LaunchRefused
+from lti_tool.launch.tool_metadata import CONTEXT_HISTORY_VARIABLE
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 CLAIM_MESSAGE_TYPE = LTI + "message_type"
@@ -74,6 +75,7 @@ class LaunchClaims:
     lineitem_url: str | None
     lineitems_url: str | None
     custom_exam_id: object
+    context_history: str | None
     deep_linking_settings: dict | None
 
     def kept(self):
@@ -96,6 +98,7 @@ def read(claims):
     # pylti1p3 checked that sub, and for a resource link launch resource_link.id, are there.
     resource = claims.get(CLAIM_RESOURCE_LINK) or {}
     ags, nrps = claims.get(CLAIM_AGS) or {}, claims.get(CLAIM_NRPS) or {}
+    custom = claims.get(CLAIM_CUSTOM) or {}
     return LaunchClaims(
         message_type=message_type,
         deployment_id=str(claims.get(CLAIM_DEPLOYMENT)),
@@ -113,7 +116,8 @@ def read(claims):
         resource_link_title=resource.get("title"),
         lineitem_url=_fitting("endpoint.lineitem", ags.get("lineitem"), ResourceLink.lineitem_url),
         lineitems_url=_fitting("endpoint.lineitems", ags.get("lineitems"), ResourceLink.lineitems_url),
-        custom_exam_id=(claims.get(CLAIM_CUSTOM) or {}).get("exam_id"),
+        custom_exam_id=custom.get("exam_id"),
+        context_history=_context_history(custom.get("context_history")),
         deep_linking_settings=claims.get(CLAIM_DEEP_LINKING) if message_type == DEEP_LINKING_REQUEST else None,
     )
 
@@ -150,6 +154,15 @@ def _fitting(name, value, column):
             hint="The LMS sent a value longer than LTI allows. Tell its administrator which claim it was.",
         )
     return text
+
+
+def _context_history(value):
+    """The earlier context ids as the platform lists them (comma-separated, most recent first), spaces and
+    empty entries dropped; None when the platform did not fill the variable (Moodle 4.3 sends it as it is). An
+    empty text is kept: the platform says the course was copied from nowhere."""
+    if not isinstance(value, str) or value.strip() == CONTEXT_HISTORY_VARIABLE:
+        return None
+    return ",".join(part.strip() for part in value.split(",") if part.strip())
 
 
 def _full_name(claims):

@@ -39,7 +39,8 @@ def record(message_launch, role_map, *, origin):
     user = identity.upsert_user(platform.id, claims.sub, name=claims.name, email=claims.email,
                                 username=claims.username)
     course = identity.upsert_course(platform.id, claims.context_id, title=claims.context_title,
-                                    label=claims.context_label, memberships_url=claims.memberships_url)
+                                    label=claims.context_label, memberships_url=claims.memberships_url,
+                                    context_history=claims.context_history)
     identity.set_membership(user, course, tool_roles, lti_roles)
     link = None
     if claims.message_type == RESOURCE_LINK_REQUEST:

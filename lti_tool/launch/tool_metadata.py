@@ -11,6 +11,10 @@ SCOPES = (
 )
 DESCRIPTION = "Timed multiple-choice exams under live proctoring, graded into the LMS gradebook."
 DEEP_LINK_PLACEMENTS = ("assignment_selection", "link_selection")
+# Sent with every launch: the course's earlier context ids, so an exam of the course it was copied from may be
+# copied into it (exam/copies.py). Canvas fills it in; Moodle 4.3 sends the variable as it is.
+CONTEXT_HISTORY_VARIABLE = "$Context.id.history"
+CUSTOM_PARAMETERS = {"context_history": CONTEXT_HISTORY_VARIABLE}
 
 
 def urls(base_url):
@@ -39,6 +43,7 @@ def client_metadata(base_url, name):
             "domain": urlsplit(base_url).netloc,
             "description": DESCRIPTION,
             "target_link_uri": u["launch"],
+            "custom_parameters": dict(CUSTOM_PARAMETERS),
             "claims": ["iss", "sub", "name", "given_name", "family_name", "email"],
             "messages": [
                 {
@@ -85,5 +90,5 @@ def canvas_config(base_url, name):
                 "settings": {"text": name, "placements": placements},
             }
         ],
-        "custom_fields": {},
+        "custom_fields": dict(CUSTOM_PARAMETERS),
     }

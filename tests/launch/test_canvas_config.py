@@ -21,3 +21,8 @@ def test_canvas_json_has_urls_scopes_placements_and_privacy(client):
     placements = {p["placement"]: p for p in extension["settings"]["placements"]}
     assert set(placements) == {"assignment_selection", "link_selection"}
     assert all(p["message_type"] == "LtiDeepLinkingRequest" for p in placements.values())
+
+
+def test_canvas_json_asks_for_the_context_history(client):
+    """Canvas fills it at each launch with the courses copied into this one (a term rollover)."""
+    assert client.get("/lti/config/canvas.json").json["custom_fields"] == {"context_history": "$Context.id.history"}

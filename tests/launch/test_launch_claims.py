@@ -154,3 +154,20 @@ def test_a_deep_linking_launch_stores_only_its_deep_linking_settings(lti):
     lti.token_for((INSTRUCTOR,), message_type="LtiDeepLinkingRequest", deep_linking=SETTINGS,
                   custom={"school_secret": "s"})
     assert db.session.scalar(select(Launch.claims)) == {DEEP_LINKING: SETTINGS}
+
+
+@pytest.mark.parametrize(("sent", "stored"), [
+    (" course-9 , course-3,,", "course-9,course-3"),  # Canvas's list, most recent first
+    ("", ""),  # Canvas: copied from nowhere
+    ("$Context.id.history", None),  # Moodle 4.3 sends the variable as it is
+    (None, None),  # a registration that did not ask for it
+])
+def test_the_context_history_is_kept_with_the_course_as_the_platform_fills_it(lti, sent, stored):
+    lti.token_for(custom=None if sent is None else {"context_history": sent})
+    assert db.session.scalar(select(Course.context_history)) == stored
+
+
+def test_a_launch_without_the_context_history_keeps_the_one_stored(lti):
+    lti.token_for(custom={"context_history": "course-9"})
+    lti.token_for(custom={"context_history": "$Context.id.history"})
+    assert db.session.scalar(select(Course.context_history)) == "course-9"

@@ -4,6 +4,7 @@ snapshot cadence and size, how long evidence is kept, and whether the student al
 from lti_tool import audit
 from lti_tool.db import db
 from lti_tool.errors import AppError
+from lti_tool.exam import copies
 from lti_tool.proctor.camera.models import CameraSettings
 
 POLICIES = ("off", "required", "optional")
@@ -23,6 +24,14 @@ def of(exam_id):
         settings = CameraSettings(exam_id=exam_id, policy="off", face_checks=True, snapshot_interval_seconds=10,
                                   snapshot_width=320, retention_days=30, screen_share=False)
     return settings
+
+
+@copies.copied.connect
+def copy_with_exam(source, *, copy):
+    """A copy of an exam (a duplicate, or into a new term's course) keeps its camera rules."""
+    settings = db.session.get(CameraSettings, source.id)
+    if settings is not None:
+        db.session.add(CameraSettings(exam_id=copy.id, **as_dict(settings)))
 
 
 def as_dict(settings):

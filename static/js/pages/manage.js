@@ -131,6 +131,38 @@ async function remove(exam, item) {
   byId("exams-title").focus();
 }
 
+// A course copied into a new term keeps each link's exam of the old course: the server offers a copy.
+async function showCopyOffer() {
+  const { offer } = await api("/api/exams/current/copy-offer");
+  const section = byId("copy-offer");
+  section.hidden = !offer;
+  if (!offer) return;
+  const button = byId("copy-offer-accept");
+  button.hidden = !offer.allowed;
+  if (!offer.allowed) {
+    byId("copy-offer-text").textContent = offer.reason;
+    byId("copy-offer-hint").textContent = offer.hint;
+    return;
+  }
+  const { exam } = offer;
+  byId("copy-offer-text").textContent = `This link opened “${exam.title}” (${plural(exam.questions, "question")}) `
+    + `in ${exam.course}. Copy it into this course: its questions, settings, camera settings and the proctors who `
+    + "are people of this course come along; the other course's attempts, marks and events stay there.";
+  byId("copy-offer-hint").textContent = "Students of this course see nothing to take until you copy it or choose "
+    + "another exam. The copy keeps the old exam's dates: check them before students start.";
+  button.textContent = `Copy “${exam.title}” into this course`;
+  button.onclick = () => busy(button, "Copying…", acceptCopy).catch(report);
+}
+
+async function acceptCopy() {
+  const copy = await api("/api/exams/current/copy-offer/accept", { method: "POST" });
+  setBound(copy);
+  byId("copy-offer").hidden = true;
+  await refresh();
+  msg.say(`Copied “${copy.title}” into this course; this link now runs it.`);
+  focusCard(copy.id);
+}
+
 function onCreate(formId, inputId, options) {
   const form = byId(formId);
   form.addEventListener("submit", (event) => {
@@ -159,6 +191,7 @@ try {
   bound = identity.exam;
   byId("names-withheld").hidden = !identity.me.course.names_withheld;
   const exams = await refresh();
+  if (!bound) await showCopyOffer();
   msg.say(exams.length
     ? `${plural(exams.length, "exam")} in this course.`
     : "No exams yet. Create the first one above.");
