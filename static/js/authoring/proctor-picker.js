@@ -19,6 +19,8 @@ export function proctorPicker(examId) {
   const count = byId("proctor-results-count");
   const search = byId("proctor-search");
   const chosen = new Map();
+  // Everyone shown under "Listed proctors": one unticked there stays until saved, so focus stays on its box.
+  const shown = new Map();
   let asked = 0;
   let timer = null;
 
@@ -32,14 +34,18 @@ export function proctorPicker(examId) {
   function toggle(person, on) {
     if (on) chosen.set(person.user_id, person);
     else chosen.delete(person.user_id);
-    renderChosen();
+    if (!shown.has(person.user_id)) {
+      shown.set(person.user_id, person);
+      renderChosen();
+    }
+    for (const input of chosenList.querySelectorAll("input")) input.checked = chosen.has(Number(input.value));
     for (const input of results.querySelectorAll("input")) input.checked = chosen.has(Number(input.value));
   }
 
   function renderChosen() {
     chosenList.replaceChildren();
-    append(chosenList, [...chosen.values()].map((person) => box(person, "proctor")));
-    none.hidden = chosen.size > 0;
+    append(chosenList, [...shown.values()].map((person) => box(person, "proctor")));
+    none.hidden = shown.size > 0;
   }
 
   async function find() {
@@ -65,7 +71,11 @@ export function proctorPicker(examId) {
     /** Show the listed people ticked, and the course's first people to pick from. */
     show(listed, onError) {
       chosen.clear();
-      for (const person of listed) chosen.set(person.user_id, person);
+      shown.clear();
+      for (const person of listed) {
+        chosen.set(person.user_id, person);
+        shown.set(person.user_id, person);
+      }
       renderChosen();
       search.oninput = () => findSoon(onError);
       search.onkeydown = (event) => {

@@ -20,14 +20,15 @@ function lmsRoleNames(roles) {
 function row(person) {
   const id = `proctor-only-${person.user_id}`;
   const who = person.user_id === me ? `${person.name} (you)` : person.name;
-  const box = el("input", { type: "checkbox", id, checked: person.proctor_only,
+  // Named with the person: a screen reader going down the column hears whose box it is.
+  const box = el("input", { type: "checkbox", id, checked: person.proctor_only, "aria-label": `Proctor only: ${person.name}`,
                             onchange: () => save(person, box) });
   return el("tr", { "data-user-id": person.user_id },
     el("th", { scope: "row" }, who, person.email ? el("span", { class: "email", text: person.email }) : null),
     el("td", { text: lmsRoleNames(person.lti_roles) }),
     el("td", { "data-field": "roles", text: roleNames(person.roles) || "No longer in the course" }),
     el("td", {}, el("div", { class: "check" }, box,
-      el("label", { for: id }, "Proctor only", el("span", { class: "visually-hidden", text: `: ${person.name}` })))));
+      el("label", { for: id, text: "Proctor only" }))));
 }
 
 function render() {
