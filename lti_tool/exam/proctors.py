@@ -9,7 +9,7 @@ from lti_tool import audit
 from lti_tool.db import db
 from lti_tool.exam import notices
 from lti_tool.exam.errors import InvalidExam
-from lti_tool.exam.models import ExamProctor
+from lti_tool.exam.models import Exam, ExamProctor
 from lti_tool.identity import services as identity
 from lti_tool.identity.models import Membership, User
 from lti_tool.identity.roles import ToolRole
@@ -30,6 +30,14 @@ def can_proctor(exam, context):
 
 def is_listed(exam_id, user_id):
     return db.session.scalar(select(ExamProctor.id).filter_by(exam_id=exam_id, user_id=user_id)) is not None
+
+
+def proctors_any(course_id, user_id):
+    """Whether an exam of the course lists this person as its proctor."""
+    return db.session.scalar(
+        select(ExamProctor.id).join(Exam, Exam.id == ExamProctor.exam_id)
+        .where(Exam.course_id == course_id, ExamProctor.user_id == user_id).limit(1)
+    ) is not None
 
 
 def listed_ids(exam_id):

@@ -18,6 +18,8 @@ def test_a_learner_listed_on_one_exam_gets_its_live_room_and_not_another(room):
     other = room.course.exam(questions=1, link="link-2")
     _, attempt = room.student("s-1")
     invigilator = room.lti.token_for((LEARNER,), sub="invigilator")["token"]
+    refresh_roster = ("POST", "/api/course/roster/refresh", invigilator)
+    assert room.course.call(*refresh_roster).status_code == 403
     listing = room.course.call("PUT", f"/api/exams/{room.exam['id']}/proctors",
                                json={"user_ids": [_user_id(room, invigilator)]})
     assert listing.status_code == 200, listing.json
@@ -28,6 +30,9 @@ def test_a_learner_listed_on_one_exam_gets_its_live_room_and_not_another(room):
     dashboard.next("ack", action="note")
     timeline = f"/api/exams/{room.exam['id']}/attempts/{attempt['id']}/timeline"
     assert room.course.call("GET", timeline, invigilator).status_code == 200
+    room.lti.platform.tool_jwks = room.course.client.get("/lti/jwks").json
+    room.lti.platform.set_moodle_roster([("s-1", "student"), ("invigilator", "student")])
+    assert room.course.call(*refresh_roster).status_code == 200
 
     elsewhere = room.page("/ws/proctor")
     elsewhere.send(type="hello", token=invigilator, exam_id=other["id"])
