@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from lti_tool import audit
 from lti_tool.db import db, upsert, utcnow
 from lti_tool.errors import AppError, NotFound
-from lti_tool.exam import grading, notices, outbox, timer
+from lti_tool.exam import grading, notices, outbox, proctors, timer
 from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, check_legal, transition
 from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Option, Question
 
@@ -43,6 +43,9 @@ def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, n
         current = finalize_if_overdue(current, grace_seconds=grace_seconds, now=now)
         if Status(current.status) in OPEN:
             return current
+    if proctors.is_listed(exam.id, user_id):
+        raise AttemptRefused("You are listed as a proctor of this exam, so you cannot take it.",
+                             hint="Open its live room instead, or ask the test maker to take you off its proctors.")
     if not timer.is_open(exam, now):
         raise AttemptRefused(_closed_reason(exam, now))
     if not exam.questions:

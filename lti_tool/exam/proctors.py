@@ -1,33 +1,48 @@
-"""Who proctors an exam: the course's test makers every exam, and a Proctor of the course the exams that
-list them. The list holds people (users), never addresses: two LMS accounts can share an email, and the
-second must not read what the first was listed for. An address only helps the test maker find a person."""
+"""Who proctors an exam: the course's test makers every exam, and anyone of the course the exam lists, whatever
+role the LMS sends them (a school may take mod/lti:manage away from its invigilators, so Moodle launches them as
+Learner). The list holds people (users) picked from the course's roster, never addresses: two LMS accounts can
+share an email, and the second must not read what the first was listed for."""
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, or_, select
 
 from lti_tool import audit
 from lti_tool.db import db
 from lti_tool.exam import notices
 from lti_tool.exam.errors import InvalidExam
-from lti_tool.exam.models import ExamProctor
+from lti_tool.exam.models import Exam, ExamProctor
 from lti_tool.identity import services as identity
 from lti_tool.identity.models import Membership, User
 from lti_tool.identity.roles import ToolRole
 
 # Enough for a whole school's invigilators on one exam; a list far longer is a mistake or an attack.
 MAX_PROCTORS = 200
+# A search answers with a page of people, never the whole roster of a large course.
+MAX_CANDIDATES = 20
+MAX_QUERY = 100
 
 
 def can_proctor(exam, context):
     """Whether the person a launch context names may watch, act on and review this exam."""
     if exam.course_id != context.course_id:
         return False
-    if ToolRole.TEST_MAKER in context.roles:
-        return True
-    if ToolRole.PROCTOR not in context.roles:
-        return False
+    return ToolRole.TEST_MAKER in context.roles or is_listed(exam.id, context.user_id)
+
+
+def is_listed(exam_id, user_id):
+    return db.session.scalar(select(ExamProctor.id).filter_by(exam_id=exam_id, user_id=user_id)) is not None
+
+
+def proctors_any(course_id, user_id):
+    """Whether an exam of the course lists this person as its proctor."""
     return db.session.scalar(
-        select(ExamProctor.id).filter_by(exam_id=exam.id, user_id=context.user_id)
+        select(ExamProctor.id).join(Exam, Exam.id == ExamProctor.exam_id)
+        .where(Exam.course_id == course_id, ExamProctor.user_id == user_id).limit(1)
     ) is not None
+
+
+def listed_ids(exam_id):
+    """The user ids of the exam's listed proctors, as a subquery (they are not its students)."""
+    return select(ExamProctor.user_id).where(ExamProctor.exam_id == exam_id)
 
 
 def listed(exam):
@@ -38,14 +53,17 @@ def listed(exam):
     ).all()
 
 
-def candidates(exam):
-    """The course's people who hold the Proctor role, to pick from (and whoever is listed already)."""
-    chosen = {person.id for person in listed(exam)}
-    rows = db.session.execute(
-        select(User, Membership.roles).join(Membership, Membership.user_id == User.id)
-        .where(Membership.course_id == exam.course_id).order_by(User.name, User.id)
-    ).all()
-    return [person for person, roles in rows if ToolRole.PROCTOR in (roles or ()) or person.id in chosen]
+def candidates(exam, query):
+    """[(user, tool roles)]: up to MAX_CANDIDATES people of the course whose name, email or login name holds
+    every word of `query` (anyone when it is empty), by name. Whoever has left the course (no role) is not offered."""
+    statement = (select(User, Membership.roles).join(Membership, Membership.user_id == User.id)
+                 .where(Membership.course_id == exam.course_id, cast(Membership.roles, String) != "[]")
+                 .order_by(User.name, User.email, User.id).limit(MAX_CANDIDATES))
+    for word in (query or "")[:MAX_QUERY].lower().split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        statement = statement.where(or_(*(func.lower(column).like(pattern, escape="\\")
+                                          for column in (User.name, User.email, User.username))))
+    return db.session.execute(statement).all()
 
 
 def set_listed(exam, *, user_ids, emails, actor_user_id, origin):

@@ -200,6 +200,15 @@ def set_proctors(exam_id):
     return {"proctors": [person_json(p) for p in people]}
 
 
+@bp.get("/api/exams/<int:exam_id>/proctor-candidates")
+@access.require_launch(MAKER)
+def proctor_candidates(exam_id):
+    """People of the course to pick as the exam's proctors, by name, email or login name (`q`)."""
+    found = proctors.candidates(_my_exam(exam_id), request.args.get("q", ""))
+    return {"candidates": [dict(person_json(person), roles=roles) for person, roles in found],
+            "limit": proctors.MAX_CANDIDATES}
+
+
 @bp.get("/api/exams/<int:exam_id>/marks")
 @access.require_launch(MAKER)
 def exam_marks(exam_id):
@@ -327,7 +336,6 @@ def exam_detail(exam):
         "settings": {name: _setting(getattr(exam, name)) for name in services.settings.FIELDS},
         "has_attempts": services.has_attempts(exam.id),
         "proctors": [person_json(p) for p in proctors.listed(exam)],
-        "proctor_candidates": [person_json(p) for p in proctors.candidates(exam)],
         "accommodations": [{"user_id": row.user_id, "name": user.display_name, "extra_minutes": row.extra_minutes,
                             "time_multiplier": row.time_multiplier} for row, user in services.accommodations(exam)],
         "question_list": [services.question_json(q, with_answers=True) for q in exam.questions],

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import UTCDateTime, db, utcnow
@@ -69,6 +69,8 @@ class Membership(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     roles: Mapped[list] = mapped_column(JSON)
     lti_roles: Mapped[list] = mapped_column(JSON)
+    # Set by the course's test makers: an Instructor launch grants Proctor, not Test Maker (roles.staffed).
+    proctor_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
     user: Mapped[User] = relationship()

@@ -77,6 +77,16 @@ class RoleMap:
         return [r for r in PRECEDENCE if r in granted]
 
 
+def staffed(tool_roles, proctor_only):
+    """The tool roles a launch grants once the course's own staffing applies: a person the test makers set to
+    proctor only proctors where a launch would make them a test maker (Moodle launches non-editing teachers as
+    Instructor)."""
+    roles = [ToolRole(r) for r in tool_roles]
+    if proctor_only and ToolRole.TEST_MAKER in roles:
+        roles = [r for r in roles if r is not ToolRole.TEST_MAKER] + [ToolRole.PROCTOR]
+    return [r for r in PRECEDENCE if r in roles]
+
+
 def _as_set(value):
     if value is None:
         return set()

@@ -9,6 +9,7 @@ from lti_tool.db import db, fit
 from lti_tool.errors import Forbidden, NotAuthenticated
 from lti_tool.identity import notices
 from lti_tool.identity.models import Course, Membership, ResourceLink, User
+from lti_tool.identity.roles import staffed
 
 EMAIL = re.compile(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")
 
@@ -77,16 +78,23 @@ def upsert_course(platform_id, context_id, *, title=None, label=None, membership
 
 
 def set_membership(user, course, tool_roles, lti_roles):
-    """Store the user's roles in the course as a launch or the roster states them. A role lost is announced
-    after commit: the open sockets that need it close, and no page keeps it by refreshing its token."""
+    """Store the user's roles in the course as a launch or the roster states them, staffed as the course's test
+    makers set (proctor only stays until they change it). A role lost is announced after commit: the open
+    sockets that need it close, and no page keeps it by refreshing its token."""
     db.session.flush()
     roles, lti_roles = [str(r) for r in tool_roles], list(lti_roles)
     membership = _find_or_add(Membership, {"roles": roles, "lti_roles": lti_roles}, user_id=user.id,
                               course_id=course.id)
+    return restaff(membership, roles, lti_roles)
+
+
+def restaff(membership, tool_roles, lti_roles):
+    """Give the membership these roles (as staffed); announce any role it loses."""
+    roles = [str(r) for r in staffed(tool_roles, membership.proctor_only)]
     if set(membership.roles) - set(roles):
-        notices.roles_lost(course.id, user.id)
+        notices.roles_lost(membership.course_id, membership.user_id)
     membership.roles = roles
-    membership.lti_roles = lti_roles
+    membership.lti_roles = list(lti_roles)
     return membership
 
 

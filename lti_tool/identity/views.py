@@ -1,11 +1,13 @@
-"""The page session API: who am I, and a fresh launch token for an open page."""
+"""The page session API (who am I, and a fresh launch token for an open page) and the course team page."""
 
-from flask import Blueprint, g, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 
-from lti_tool.identity import access, services
-from lti_tool.identity.roles import ToolRole
+from lti_tool.errors import AppError
+from lti_tool.identity import access, services, team
+from lti_tool.identity.roles import ToolRole, load_map
 
 bp = Blueprint("session", __name__, url_prefix="/api/session")
+team_bp = Blueprint("team", __name__)
 
 
 @bp.get("")
@@ -26,3 +28,32 @@ def whoami():
 @access.require_launch()
 def refresh():
     return {"token": access.refresh(g.launch)}
+
+
+@team_bp.get("/course/team")
+def team_page():
+    return render_template("identity/team.html")
+
+
+@team_bp.get("/api/course/team")
+@access.require_launch(ToolRole.TEST_MAKER)
+def team_members():
+    return {"members": [member_json(user, membership) for user, membership in team.members(g.launch.course_id)],
+            "me": g.launch.user_id}
+
+
+@team_bp.put("/api/course/team/<int:user_id>")
+@access.require_launch(ToolRole.TEST_MAKER)
+def set_member(user_id):
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "proctor_only" not in body:
+        raise AppError('The request body must be a JSON object such as {"proctor_only": true}.')
+    membership = team.set_proctor_only(g.launch.course_id, user_id, body["proctor_only"],
+                                       load_map(current_app.config["ROLE_MAP_PATH"]),
+                                       actor_user_id=g.launch.user_id, origin=request.remote_addr or "unknown")
+    return member_json(membership.user, membership)
+
+
+def member_json(user, membership):
+    return {"user_id": user.id, "name": user.display_name, "email": user.email, "lti_roles": membership.lti_roles,
+            "roles": membership.roles, "proctor_only": membership.proctor_only}

@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from lti_tool import audit
 from lti_tool.db import db, utcnow
 from lti_tool.errors import Forbidden
+from lti_tool.exam import proctors
 from lti_tool.exam import services as exam_services
 from lti_tool.identity import services as identity
 from lti_tool.identity.roles import ToolRole
@@ -41,7 +42,7 @@ def record(message_launch, role_map, *, origin):
     course = identity.upsert_course(platform.id, claims.context_id, title=claims.context_title,
                                     label=claims.context_label, memberships_url=claims.memberships_url,
                                     context_history=claims.context_history)
-    identity.set_membership(user, course, tool_roles, lti_roles)
+    tool_roles = [ToolRole(r) for r in identity.set_membership(user, course, tool_roles, lti_roles).roles]
     link = None
     if claims.message_type == RESOURCE_LINK_REQUEST:
         link = identity.upsert_resource_link(
@@ -67,9 +68,19 @@ def record(message_launch, role_map, *, origin):
         user_id=user.id, course_id=course.id, resource_link_id=launch.resource_link_id,
         roles=tuple(launch.roles), launch_id=launch.id, launched_at=int(time.time()),
     )
+    landing = _landing(claims, tool_roles, link, user.id)
     db.session.commit()
-    landing = "launch.deep_link" if claims.message_type == DEEP_LINKING_REQUEST else LANDING[tool_roles[0]]
     return launch_context, landing
+
+
+def _landing(claims, tool_roles, link, user_id):
+    """Where the launch goes: by the most capable role, except that a person listed as a proctor of the link's
+    exam (whatever role the LMS sent) goes to its live room."""
+    if claims.message_type == DEEP_LINKING_REQUEST:
+        return "launch.deep_link"
+    if ToolRole.TEST_MAKER not in tool_roles and link.exam_id and proctors.is_listed(link.exam_id, user_id):
+        return "proctor.home"
+    return LANDING[tool_roles[0]]
 
 
 def purge_expired(now=None):

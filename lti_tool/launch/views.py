@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, g, jsonify, redirect, render_template,
 
 from lti_tool.db import db
 from lti_tool.errors import Forbidden
+from lti_tool.exam import proctors
 from lti_tool.exam import services as exam_services
 from lti_tool.identity import access
 from lti_tool.identity import services as identity_services
@@ -158,9 +159,13 @@ def canvas_config():
 
 
 @bp.post("/api/course/roster/refresh")
-@access.require_launch(ToolRole.TEST_MAKER, ToolRole.PROCTOR)
+@access.require_launch()
 def refresh_roster():
-    """Fetch the course roster from the LMS (NRPS) so students who never launched are listed too."""
+    """Fetch the course roster from the LMS (NRPS) so students who never launched are listed too. For the course's
+    staff and whoever an exam lists as its proctor (the live room asks for it)."""
+    if not (g.launch.has_any(ToolRole.TEST_MAKER, ToolRole.PROCTOR)
+            or proctors.proctors_any(g.launch.course_id, g.launch.user_id)):
+        raise Forbidden("Your role in this course does not allow this.")
     course = identity_services.course_of(g.launch)
     return nrps.sync(course, load_map(current_app.config["ROLE_MAP_PATH"]))
 

@@ -15,7 +15,8 @@ ORIGIN = "proctor dashboard"
 
 
 class DashboardSocket(SocketSession):
-    roles = (ToolRole.PROCTOR, ToolRole.TEST_MAKER)
+    # Any role: proctors.can_proctor decides (a listed invigilator may be launched as Learner).
+    roles = tuple(ToolRole)
     live = new_registry()
 
     def __init__(self):

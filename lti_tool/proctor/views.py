@@ -14,7 +14,8 @@ from lti_tool.proctor.student_socket import StudentSocket
 from lti_tool.realtime import messages, sockets
 
 bp = Blueprint("proctor", __name__)
-PROCTORS = (ToolRole.PROCTOR, ToolRole.TEST_MAKER)
+# Any role: proctors.can_proctor decides per exam (a listed invigilator may be launched as Learner).
+PROCTORS = tuple(ToolRole)
 
 
 @bp.record_once

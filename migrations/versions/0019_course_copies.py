@@ -4,7 +4,7 @@ A course copied into a new term (Moodle's backup and restore, Canvas's course co
 exam_id; the tool offers the test maker a copy of that exam into the new course.
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-05 03:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0019"
-down_revision = "0016"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from lti_tool.demo.roster import PROCTOR
+from lti_tool.demo.roster import FIRST_STUDENT, PROCTOR
 from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import launch
 
@@ -123,31 +123,43 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     expect(students.get_by_role("columnheader", name="Name")).not_to_have_attribute("aria-sort", re.compile(".*"))
 
 
-def test_test_maker_picks_the_proctors_of_an_exam(live_server, page):
-    """Proctors are people of the course, ticked by name (or found by an address that names one person)."""
+def test_test_maker_picks_the_proctors_of_an_exam_from_the_roster(live_server, page):
+    """Proctors are people of the course, found by name or address and ticked, with the keyboard; a student can be
+    one (a school whose invigilators Moodle launches as Learner)."""
     title = f"Proctored {uuid.uuid4().hex[:8]}"
     launch(page, live_server, "proctor", "Proctor")  # the TA has opened the tool once, so the course knows them
+    launch(page, live_server, "student", "Student")
     frame = launch_as_test_maker(page, live_server)
     frame.get_by_label("New exam title").fill(title)
     frame.get_by_role("button", name="Create exam").click()
     frame.get_by_role("listitem", name=title).get_by_role("button", name=f"Edit {title}").click()
     expect(frame.get_by_role("heading", level=1)).to_have_text(f"Edit “{title}”", timeout=15000)
 
-    proctors = frame.get_by_role("group", name="Who proctors this exam")
-    alan = proctors.get_by_role("checkbox", name=f"{PROCTOR.name} ({PROCTOR.email})")
-    expect(alan).not_to_be_checked()
-    alan.check()
-    frame.get_by_role("button", name="Save proctors").click()
-    expect(frame.get_by_role("status").filter(has_text=f"Saved 1 proctor: {PROCTOR.name}")).to_be_visible()
-    expect(alan).to_be_checked()
+    listed = frame.get_by_role("group", name="Listed proctors")
+    found = frame.get_by_role("group", name="People found")
+    expect(listed).to_contain_text("Nobody is listed")
+    search = frame.get_by_label("Find a person of the course")
+    search.fill("LOVELACE")
+    search.press("Enter")  # searches at once, and does not save the form
+    ada = found.get_by_role("checkbox", name=f"{FIRST_STUDENT.name} ({FIRST_STUDENT.email}) — student")
+    expect(found.get_by_role("checkbox")).to_have_count(1)
+    expect(frame.locator("#proctor-results-count")).to_have_text("1 person found.")
+    ada.focus()
+    page.keyboard.press("Space")
+    expect(listed.get_by_role("checkbox", name=f"{FIRST_STUDENT.name} ({FIRST_STUDENT.email})")).to_be_checked()
 
-    alan.uncheck()
-    frame.get_by_label("Add people by email").fill("nobody@demo.example")
+    search.fill(PROCTOR.email)
+    search.press("Enter")
+    found.get_by_role("checkbox", name=re.compile(f"^{PROCTOR.name}")).check()
     frame.get_by_role("button", name="Save proctors").click()
-    expect(frame.get_by_role("alert").filter(has_text="nobody in this course has the address")).to_be_visible()
-    frame.get_by_label("Add people by email").fill(PROCTOR.email.upper())
+    expect(frame.get_by_role("status").filter(has_text="Saved 2 proctors")).to_be_visible()
+    expect(listed.get_by_role("checkbox")).to_have_count(2)
+    expect(found.get_by_role("checkbox", name=re.compile(f"^{PROCTOR.name}"))).to_be_checked()
+
+    listed.get_by_role("checkbox", name=re.compile(f"^{PROCTOR.name}")).uncheck()
     frame.get_by_role("button", name="Save proctors").click()
-    expect(frame.get_by_role("status").filter(has_text=f"Saved 1 proctor: {PROCTOR.name}")).to_be_visible()
-    expect(alan).to_be_checked()
-    expect(frame.get_by_label("Add people by email")).to_have_value("")
+    expect(frame.get_by_role("status").filter(has_text=f"Saved 1 proctor: {FIRST_STUDENT.name}")).to_be_visible()
+    search.fill("nobody-at-all")
+    search.press("Enter")
+    expect(frame.locator("#proctor-results-count")).to_have_text("Nobody of this course matches “nobody-at-all”.")
     screenshot(page, "authoring-proctors")

@@ -14,7 +14,8 @@ from lti_tool.proctor.camera import consent, providers, retention, snapshots
 from lti_tool.proctor.camera import settings as camera_settings
 
 bp = Blueprint("camera", __name__)
-PROCTORS = (ToolRole.PROCTOR, ToolRole.TEST_MAKER)
+# Any role: proctors.can_proctor decides per exam (a listed invigilator may be launched as Learner).
+PROCTORS = tuple(ToolRole)
 
 
 def _origin():

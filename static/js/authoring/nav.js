@@ -5,6 +5,7 @@ import { el } from "./dom.js";
 
 export const pages = {
   manage: () => "/exam/manage",
+  team: () => "/course/team",
   edit: (id) => `/exam/edit?id=${encodeURIComponent(id)}`,
   marks: (id) => `/exam/marks?id=${encodeURIComponent(id)}`,
   room: (id) => `/proctor/?id=${encodeURIComponent(id)}`,

@@ -410,14 +410,14 @@ accommodationForm.addEventListener("submit", (event) => {
 
 const proctorsForm = byId("proctors-form");
 const proctorsMsg = messenger("proctors-status", "proctors-alert");
-const picker = proctorPicker(proctorsForm);
+const picker = proctorPicker(examId);
 
 proctorsForm.addEventListener("submit", (event) => {
   event.preventDefault();
   busy(proctorsForm.querySelector("button[type=submit]"), "Saving…", async () => {
     const { proctors } = await api(`/api/exams/${examId}/proctors`, { method: "PUT", body: picker.chosen() });
     await reload();
-    picker.show(exam.proctor_candidates, exam.proctors);
+    await picker.show(exam.proctors, (error) => proctorsMsg.fail(error.message));
     proctorsMsg.say(proctors.length
       ? `Saved ${plural(proctors.length, "proctor")}: ${proctors.map(picker.describe).join(", ")}.`
       : "Saved: no proctors listed, so only the course's test makers proctor this exam.");
@@ -471,7 +471,7 @@ try {
   showTitle();
   fillSettings();
   fillCamera(await api(`/api/exams/${examId}/camera/settings`));
-  picker.show(exam.proctor_candidates, exam.proctors);
+  await picker.show(exam.proctors, (error) => proctorsMsg.fail(error.message));
   byId("locked-notice").hidden = !exam.has_attempts;
   byId("import-form").hidden = exam.has_attempts;
   if (exam.has_attempts) {

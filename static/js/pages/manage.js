@@ -2,7 +2,7 @@
 import { byId, busy, confirmInline, el, messenger } from "../authoring/dom.js";
 import { plural, windowText } from "../authoring/format.js";
 import { goButton, pages } from "../authoring/nav.js";
-import { api, ApiError } from "../session.js";
+import { api, ApiError, navigate } from "../session.js";
 import { loadIdentity } from "./identity.js";
 
 const list = byId("exam-list");
@@ -183,6 +183,7 @@ function onCreate(formId, inputId, options) {
 }
 
 byId("exams-title").tabIndex = -1;
+byId("team-link").addEventListener("click", () => navigate(pages.team()));
 onCreate("create-form", "new-exam-title", {});
 onCreate("create-for-link-form", "link-exam-title", { forLink: true });
 
