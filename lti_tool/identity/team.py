@@ -7,7 +7,7 @@ from lti_tool import audit
 from lti_tool.db import db
 from lti_tool.errors import AppError, NotFound
 from lti_tool.identity import services
-from lti_tool.identity.models import Membership, User
+from lti_tool.identity.models import Course, Membership, User
 from lti_tool.identity.roles import ToolRole, staffed
 
 
@@ -32,6 +32,9 @@ def set_proctor_only(course_id, user_id, proctor_only, role_map, *, actor_user_i
     with no test maker."""
     if not isinstance(proctor_only, bool):
         raise AppError("proctor_only must be true or false.")
+    # Two test makers demoting each other at once must not both pass the last-test-maker check: the course's
+    # row is locked for the check and the write (PostgreSQL; SQLite has one writer anyway).
+    db.session.execute(select(Course.id).where(Course.id == course_id).with_for_update())
     membership = db.session.scalar(select(Membership).filter_by(course_id=course_id, user_id=user_id))
     if membership is None:
         raise NotFound("That person is not on this course's roster.")

@@ -2,10 +2,15 @@
 launch of a non-editing teacher grants the Proctor role, not Test Maker; the flag outlives launches and roster
 refreshes, takes authoring rights at once, never leaves a course without a test maker, and is audited."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 from sqlalchemy import select
 
 from lti_tool.audit import AuditEntry
 from lti_tool.db import db
+from lti_tool.identity import team
 from lti_tool.identity.models import Membership
 from tests.exam.conftest import Course
 from tests.lti_platform import LEARNER, MOODLE_ROLES
@@ -95,6 +100,45 @@ def test_the_last_test_maker_cannot_make_themselves_proctor_only(client, lti):
 
     teacher_launch(lti, sub="second-teacher")
     assert set_proctor_only(course, maker, True).status_code == 200
+
+
+def test_two_test_makers_demoting_each_other_at_once_leave_one_test_maker(app, client, lti, database_url,
+                                                                          monkeypatch):
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite lets one writer at a time, so two demotions cannot overlap there")
+    course = Course(client, lti)
+    first = user_id(course, course.maker)
+    second_token = teacher_launch(lti, sub="second-teacher")["token"]
+    second = user_id(course, second_token)
+    first_checked, second_done = threading.Event(), threading.Event()
+    check = team._other_test_makers
+
+    def slow_first_check(course_id, user_id):
+        found = check(course_id, user_id)
+        if user_id == first and not first_checked.is_set():
+            first_checked.set()
+            # Hold the first demotion between its check and its write while the second runs; with the course
+            # locked the second waits for the first instead, and this wait runs out.
+            second_done.wait(2)
+        return found
+
+    def demote(person, token):
+        try:
+            return app.test_client().put(f"/api/course/team/{person}", json={"proctor_only": True},
+                                         headers={"Authorization": f"Bearer {token}"})
+        finally:
+            if person == second:
+                second_done.set()
+
+    monkeypatch.setattr(team, "_other_test_makers", slow_first_check)
+    with ThreadPoolExecutor(2) as pool:
+        demoting_first = pool.submit(demote, first, course.maker)
+        assert first_checked.wait(10)
+        demoting_second = pool.submit(demote, second, second_token)
+        statuses = sorted([demoting_first.result(10).status_code, demoting_second.result(10).status_code])
+    assert statuses == [200, 409]
+    db.session.expire_all()
+    assert sum("test_maker" in m.roles for m in db.session.scalars(select(Membership))) == 1
 
 
 def test_the_team_lists_everyone_with_their_lms_and_tool_roles_for_test_makers_only(client, lti):
