@@ -1,8 +1,11 @@
 """Several attempts, one grade: the exam's grading method decides what the LMS gradebook holds, re-sent
 (with a later timestamp, which the test platform requires as Moodle does) whenever it changes."""
 
+import threading
+import time
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from lti_tool.audit import AuditEntry
 from lti_tool.db import db, utcnow
@@ -150,3 +153,47 @@ def test_the_marks_show_every_attempt_which_counts_and_the_grade(course, gradebo
     assert [(cells[2], cells[10], cells[13], cells[15]) for cells in ada_lines] == [
         ("1", "False", "25.0", "last"), ("2", "True", "25.0", "last")]
     assert any(line.startswith("Name of bob") and ",not_started," in line for line in csv_lines)
+
+
+def test_a_method_change_racing_an_ending_attempt_leaves_the_right_grade_last(app, course, gradebook_platform):
+    """The test maker switches to 'last' while a proctor force-closes the second attempt. Whichever commits
+    second must compute from what the first committed; here the ending waits for the change's lock on the exam."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the two cannot overlap")
+    exam = course.exam(questions=4, attempts_allowed=3)
+    token = course.student("ada")
+    first = answer(course, exam, token, right=4)
+    course.call("POST", f"/api/attempts/{first}/submit", token)
+    second = answer(course, exam, token, right=1)
+
+    # The change, not yet committed: with only the first attempt finished, 'last' changes no grade.
+    changing = db.session.get(Exam, exam["id"])
+    changing.grading_method = "last"
+    assert gradebook.method_changed(changing, utcnow()) == []
+
+    def force_close():
+        with app.app_context():
+            attempts.force_close(db.session.get(Attempt, second), actor_user_id=None, origin="test",
+                                 reason="left the room")
+            db.session.remove()
+
+    ending = threading.Thread(target=force_close)
+    ending.start()
+    wait_for_a_lock_wait()
+    db.session.commit()
+    ending.join(timeout=30)
+    assert not ending.is_alive()
+    db.session.expire_all()
+    latest = db.session.scalars(select(GradeOutbox).order_by(GradeOutbox.timestamp.desc())).first()
+    assert (latest.score_given, latest.attempt_id) == (1.0, second)
+
+
+def wait_for_a_lock_wait(timeout=10):
+    """Until another session of this database waits for a row lock (the ending, for the exam's row)."""
+    deadline = time.monotonic() + timeout
+    with db.engine.connect() as watcher:
+        while not watcher.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock'")).scalar():
+            assert time.monotonic() < deadline, "the ending never waited for the exam's lock"
+            watcher.rollback()
