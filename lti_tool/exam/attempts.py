@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from lti_tool import audit
 from lti_tool.db import db, upsert, utcnow
 from lti_tool.errors import AppError, NotFound
-from lti_tool.exam import grading, notices, outbox, proctors, timer
+from lti_tool.exam import gradebook, grading, notices, proctors, timer
 from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, check_legal, transition
 from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Option, Question
 
@@ -265,7 +265,7 @@ def finalize(attempt, to, *, actor_user_id, origin, reason=None, now=None):
 
 def _end(open_attempts, to, *, actor_user_id, origin, reason, now):
     """The one ending path, in the caller's transaction: move each attempt's status, then read the
-    answers (so no save can slip in between), grade, audit and queue the grades. Attempts another
+    answers (so no save can slip in between), grade, audit and queue the students' grades. Attempts another
     caller ended first are left as they are. Returns the attempts this call ended."""
     ended = []
     for attempt in open_attempts:
@@ -294,7 +294,7 @@ def _end(open_attempts, to, *, actor_user_id, origin, reason, now):
         audit.record("attempt.graded", "attempt", attempt.id, course_id=exam.course_id, origin=origin,
                      data={"score": attempt.score, "max_score": attempt.max_score})
         notices.attempt_changed(attempt)
-    outbox.queue(ended, now)
+    gradebook.attempts_ended(ended, now)
     return ended
 
 

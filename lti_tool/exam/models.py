@@ -20,6 +20,8 @@ class Exam(db.Model):
     shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=False)
     shuffle_options: Mapped[bool] = mapped_column(Boolean, default=False)
     attempts_allowed: Mapped[int] = mapped_column(Integer, default=1)
+    # Which finished attempts make the grade the LMS gets (exam/grading_method.py).
+    grading_method: Mapped[str] = mapped_column(String(10), default="highest", server_default="highest")
     pass_mark: Mapped[float | None] = mapped_column(Float)  # percent
     show_results_after_close: Mapped[bool] = mapped_column(Boolean, default=False)
     partial_credit: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,10 +1,11 @@
-"""The grade outbox: scores queued in the finalizing transaction, claimed one row at a time by the
-sender, retried with backoff until the LMS accepts them, in order per student and link."""
+"""The grade outbox: scores queued by exam/gradebook.py in the transaction that changes a grade, claimed
+one row at a time by the sender, retried with backoff until the LMS accepts them, in order per student and link."""
 
 import random
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from lti_tool.db import db, utcnow
@@ -16,20 +17,38 @@ CLAIM_SECONDS = 60
 BACKOFF_MAX_SECONDS = 30 * 60
 
 
-def queue(attempts, now=None):
-    """Add each attempt's score to the outbox (in the caller's transaction). Timestamps are whole
-    seconds and later than any earlier score for the same student and link, as Moodle requires."""
+@dataclass(frozen=True)
+class Score:
+    """A grade for one student and link, from the attempt that makes it (the latest that counts)."""
+
+    attempt_id: int
+    user_id: int
+    resource_link_id: int | None
+    score_given: float
+    score_maximum: float
+    given_at: datetime  # the timestamp wanted; moved later if an earlier score of this student and link has it
+
+
+def queue(scores, now=None):
+    """Add each score that differs from the last one queued for its student and link (in the caller's
+    transaction). Timestamps are whole seconds and later than any earlier score for the same student and
+    link, as Moodle requires. Returns the rows added."""
     now = now or utcnow()
-    latest = _latest_timestamps({(a.user_id, a.resource_link_id) for a in attempts})
+    latest = _latest_rows({(s.user_id, s.resource_link_id) for s in scores})
     rows = []
-    for attempt in attempts:
-        key = (attempt.user_id, attempt.resource_link_id)
-        latest[key] = _later_than(latest.get(key), attempt.finished_at or now)
-        rows.append(GradeOutbox(
-            attempt_id=attempt.id, user_id=attempt.user_id, resource_link_id=attempt.resource_link_id,
-            score_given=attempt.score, score_maximum=attempt.max_score, timestamp=latest[key],
+    for score in scores:
+        key = (score.user_id, score.resource_link_id)
+        previous = latest.get(key)
+        if previous is not None and (previous.score_given, previous.score_maximum) == (
+                score.score_given, score.score_maximum):
+            continue
+        latest[key] = GradeOutbox(
+            attempt_id=score.attempt_id, user_id=score.user_id, resource_link_id=score.resource_link_id,
+            score_given=score.score_given, score_maximum=score.score_maximum,
+            timestamp=_later_than(previous.timestamp if previous else None, score.given_at),
             status=PENDING, tries=0, next_try_at=now,
-        ))
+        )
+        rows.append(latest[key])
     db.session.add_all(rows)
     return rows
 
@@ -40,16 +59,15 @@ def _later_than(previous, wanted):
     return previous + timedelta(seconds=1) if previous is not None and stamp <= previous else stamp
 
 
-def _latest_timestamps(keys):
-    """{(user id, resource link id): latest queued timestamp} for these keys, in one query."""
+def _latest_rows(keys):
+    """{(user id, resource link id): the latest row queued} for these keys (timestamps increase per key)."""
     if not keys:
         return {}
-    rows = db.session.execute(
-        select(GradeOutbox.user_id, GradeOutbox.resource_link_id, func.max(GradeOutbox.timestamp))
-        .where(GradeOutbox.user_id.in_({user_id for user_id, _ in keys}))
-        .group_by(GradeOutbox.user_id, GradeOutbox.resource_link_id)
+    rows = db.session.scalars(
+        select(GradeOutbox).where(GradeOutbox.user_id.in_({user_id for user_id, _ in keys}))
+        .order_by(GradeOutbox.timestamp, GradeOutbox.id)
     )
-    return {(user_id, link_id): stamp for user_id, link_id, stamp in rows if (user_id, link_id) in keys}
+    return {(row.user_id, row.resource_link_id): row for row in rows if (row.user_id, row.resource_link_id) in keys}
 
 
 def claim_due(now=None, limit=20):
@@ -147,7 +165,7 @@ def resend(row, now=None):
     this student and link, so the LMS takes it as the newest rather than refusing or misordering it."""
     now = now or utcnow()
     key = (row.user_id, row.resource_link_id)
-    row.timestamp = _later_than(_latest_timestamps({key}).get(key), now)
+    row.timestamp = _later_than(_latest_rows({key})[key].timestamp, now)
     row.status, row.next_try_at, row.claimed_until = PENDING, now, None
     db.session.commit()
 

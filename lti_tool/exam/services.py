@@ -10,7 +10,7 @@ from lti_tool import audit
 from lti_tool.audit import AuditEntry
 from lti_tool.db import db, utcnow
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.exam import copies, question_files, settings
+from lti_tool.exam import copies, gradebook, question_files, settings
 from lti_tool.exam.errors import EditRefused, InvalidExam
 from lti_tool.exam.models import Accommodation, Attempt, Exam, GradeOutbox, Option, Question
 from lti_tool.identity.models import Membership, ResourceLink, User
@@ -66,10 +66,16 @@ def update_exam(exam, data, *, actor_user_id, origin):
     if frozen and has_attempts(exam.id) and any(getattr(exam, f) != values[f] for f in frozen):
         raise EditRefused(f"{', '.join(frozen)} cannot change: students have already taken this exam, and "
                           "their scores would no longer match.")
+    method = exam.grading_method
     for name, value in values.items():
         setattr(exam, name, value)
     audit.record("exam.updated", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
                  data=_jsonable(values), origin=origin)
+    if exam.grading_method != method:
+        queued = gradebook.method_changed(exam, utcnow())
+        audit.record("exam.grading_method_changed", "exam", exam.id, actor_user_id=actor_user_id,
+                     course_id=exam.course_id, origin=origin,
+                     data={"from": method, "to": exam.grading_method, "grades_queued": len(queued)})
     db.session.commit()
     return exam
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from lti_tool.exam import grading_method
 from lti_tool.exam.errors import InvalidExam
 
 TITLE_MAX = 300
@@ -35,6 +36,14 @@ def _flag(value):
     return (value, None) if isinstance(value, bool) else (None, "must be true or false")
 
 
+def _one_of(choices):
+    def check(value):
+        if value not in choices:
+            return None, f"must be one of {', '.join(choices)}"
+        return value, None
+    return check
+
+
 def _moment(value):
     if value is None:
         return None, None
@@ -64,6 +73,7 @@ FIELDS = {
     "shuffle_questions": _flag,
     "shuffle_options": _flag,
     "attempts_allowed": _integer(1, 20),
+    "grading_method": _one_of(grading_method.METHODS),
     "pass_mark": _percent_or_none,
     "show_results_after_close": _flag,
     "partial_credit": _flag,

@@ -214,7 +214,8 @@ def proctor_candidates(exam_id):
 def exam_marks(exam_id):
     exam = _my_exam(exam_id)
     rows = marks.student_rows(exam)
-    return {"students": rows, "questions": marks.question_stats(exam), "histogram": marks.histogram(rows)}
+    return {"students": rows, "questions": marks.question_stats(exam), "histogram": marks.histogram(rows),
+            "grading_method": exam.grading_method}
 
 
 @bp.get("/api/exams/<int:exam_id>/marks.csv")

@@ -4,7 +4,7 @@ A course's test maker can let a person the LMS launches as Instructor (Moodle se
 teachers too) proctor without authoring: their launches then grant the Proctor role instead of Test Maker.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-05 03:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -112,7 +112,7 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     frame.get_by_role("navigation", name="Exam pages").get_by_role("button", name="Marks").click()
     expect(frame.get_by_role("heading", level=1)).to_have_text(f"Marks: “{title}”", timeout=15000)
     expect(frame.get_by_role("heading", name="Students")).to_be_visible()
-    students = frame.get_by_role("table", name="Each student's latest attempt")
+    students = frame.get_by_role("table", name="Each student's grade and attempts")
     expect(students.get_by_role("columnheader", name="Name")).to_have_attribute("aria-sort", "ascending")
     expect(students).not_to_contain_text("Submitted")
     expect(frame.locator("#histogram")).to_contain_text("No finished attempts yet")

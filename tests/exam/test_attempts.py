@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from lti_tool.db import db, utcnow
-from lti_tool.exam import attempts, outbox
+from lti_tool.exam import attempts, gradebook
 from lti_tool.exam.lifecycle import Status
 from lti_tool.exam.models import Answer, Attempt, GradeOutbox, Question
 from lti_tool.identity.models import User
@@ -272,14 +272,14 @@ def test_a_sweep_ends_its_batch_in_one_transaction(course):
 def test_one_attempt_that_cannot_be_ended_does_not_hold_up_the_others(course, monkeypatch, caplog):
     exam = course.exam(questions=1)
     bad, *good = _overdue(course, exam, "s1", "s2", "s3")
-    queue = outbox.queue
+    queue = gradebook.attempts_ended
 
-    def failing_queue(ended, now=None):
+    def failing_queue(ended, now):
         if any(attempt.id == bad for attempt in ended):
             raise RuntimeError("cannot queue this grade")
         return queue(ended, now)
 
-    monkeypatch.setattr(outbox, "queue", failing_queue)
+    monkeypatch.setattr(gradebook, "attempts_ended", failing_queue)
     assert attempts.finalize_due(grace_seconds=5) == 2
     db.session.expire_all()
     assert db.session.get(Attempt, bad).status == "in_progress"

@@ -48,7 +48,8 @@ def queue_score(user, link, *, score, finished_at, max_score=10.0, now=None, tit
     )
     db.session.add(attempt)
     db.session.flush()
-    [row] = outbox.queue([attempt], now=now or finished_at)
+    [row] = outbox.queue([outbox.Score(attempt.id, user.id, attempt.resource_link_id, score, max_score, finished_at)],
+                         now=now or finished_at)
     db.session.commit()
     return row
 

@@ -20,6 +20,7 @@ const settingsMsg = messenger("settings-status", "settings-alert");
 const FIELD_LABELS = {
   title: "Title", instructions: "Instructions", opens_at: "Opens", closes_at: "Closes",
   duration_minutes: "Duration (minutes)", attempts_allowed: "Attempts allowed", pass_mark: "Pass mark",
+  grading_method: "Grade sent to the course gradebook",
   shuffle_questions: "Shuffle questions", shuffle_options: "Shuffle options",
   show_results_after_close: "Show results after close", partial_credit: "Partial credit",
   require_fullscreen: "Require full screen",
@@ -34,6 +35,7 @@ function fillSettings() {
   f.closes_at.value = toLocalInput(s.closes_at);
   f.duration_minutes.value = s.duration_minutes;
   f.attempts_allowed.value = s.attempts_allowed;
+  f.grading_method.value = s.grading_method;
   f.pass_mark.value = s.pass_mark ?? "";
   for (const name of ["shuffle_questions", "shuffle_options", "show_results_after_close", "partial_credit",
     "require_fullscreen"]) {
@@ -58,6 +60,7 @@ function settingsBody() {
     closes_at: fromLocalInput(f.closes_at.value),
     duration_minutes: numberOrRaw(f.duration_minutes.value, null),
     attempts_allowed: numberOrRaw(f.attempts_allowed.value, null),
+    grading_method: f.grading_method.value,
     pass_mark: numberOrRaw(f.pass_mark.value, null),
     shuffle_questions: f.shuffle_questions.checked,
     shuffle_options: f.shuffle_options.checked,

@@ -1,5 +1,6 @@
-// Marks of one exam: a sortable table per student with grade passback, a histogram, per-question
-// statistics, a CSV download and the audit trail (whole exam or one attempt).
+// Marks of one exam: a sortable table per student (the grade the exam's grading method makes, every attempt
+// and which count toward it, grade passback), a histogram, per-question statistics, a CSV download and the
+// audit trail (whole exam or one attempt).
 import { busy, byId, confirmInline, el, messenger } from "../authoring/dom.js";
 import { examIdFromQuery, isMoment, num, plural, statusText, when, whenShort } from "../authoring/format.js";
 import { histogram } from "../authoring/histogram.js";
@@ -17,6 +18,8 @@ let students = [];
 let cameraUsed = false; // the exam's camera policy is not "off": attempts may have pictures to delete
 
 const PASSBACK = { pending: "Waiting to send", sent: "Sent", failed: "Failed" };
+const METHODS = { highest: "the highest attempt", average: "the average of all attempts", first: "the first attempt",
+  last: "the last attempt" };
 const STATUS_ORDER = ["in_progress", "paused", "submitted", "timed_out", "terminated", "not_started"];
 
 function passedText(row) {
@@ -33,6 +36,20 @@ function violationsCell(row) {
   if (!row.attempt_id) return "—";
   const byKind = Object.entries(row.violations).map(([kind, n]) => `${kind.replaceAll("_", " ")}: ${n}`).join(", ");
   return el("span", byKind ? { title: byKind, "aria-label": `${total} (${byKind})` } : {}, String(total));
+}
+
+function gradeText(row) {
+  return row.grade ? `${num(row.grade.score)} / ${num(row.grade.max_score)}` : "—";
+}
+
+/** Every attempt of the student, each saying in words whether it counts toward the grade. */
+function attemptsCell(row) {
+  if (!row.attempts.length) return "—";
+  return el("ol", { class: "attempt-list" }, row.attempts.map((a) => el("li", {},
+    el("span", {}, `Attempt ${a.attempt}: `),
+    el("span", { class: `badge status-${a.status}` }, statusText(a.status)),
+    a.score === null ? null : ` ${num(a.score)} / ${num(a.max_score)} (${num(a.percent)}%)`,
+    a.counts_toward_grade ? el("strong", { class: "counts" }, " · counts toward the grade") : null)));
 }
 
 function passbackCell(row) {
@@ -103,11 +120,12 @@ const table = sortableTable(byId("students-table"), [
   { key: "name", label: "Name", sort: (r) => (r.name || "").toLowerCase(),
     cell: (r) => el("span", {}, r.name || "(no name)",
       r.email ? el("span", { class: "meta email", title: r.email }, r.email) : null) },
-  { key: "status", label: "Status", sort: (r) => STATUS_ORDER.indexOf(r.status),
+  { key: "grade", label: "Grade", numeric: true, sort: (r) => r.grade?.score ?? null, cell: gradeText },
+  { key: "percent", label: "Percent", numeric: true, sort: (r) => r.grade?.percent ?? null,
+    cell: (r) => (r.grade?.percent == null ? "—" : `${num(r.grade.percent)}%`) },
+  { key: "attempts", label: "Attempts", sort: (r) => r.attempts.length, cell: attemptsCell },
+  { key: "status", label: "Latest status", sort: (r) => STATUS_ORDER.indexOf(r.status),
     cell: (r) => el("span", { class: `badge status-${r.status}` }, statusText(r.status)) },
-  { key: "score", label: "Score", numeric: true,
-    cell: (r) => (r.score === null ? "—" : `${num(r.score)} / ${num(r.max_score)}`) },
-  { key: "percent", label: "Percent", numeric: true, cell: (r) => (r.percent === null ? "—" : `${num(r.percent)}%`) },
   { key: "passed", label: "Passed", sort: (r) => (r.passed === null ? null : Number(r.passed)), cell: passedText },
   { key: "started_at", label: "Started", cell: (r) => whenShort(r.started_at) },
   { key: "finished_at", label: "Finished", cell: (r) => whenShort(r.finished_at) },
@@ -118,17 +136,18 @@ const table = sortableTable(byId("students-table"), [
 ], { empty: "No students yet. Students appear once they open the tool from the course.",
   initial: { key: "name", direction: "ascending" }, rowKey: (r) => r.user_id });
 
-function summary(rows, questionCount) {
-  const finished = rows.filter((r) => r.percent !== null);
+function summary(rows, questionCount, method) {
+  const finished = rows.filter((r) => r.grade?.percent != null);
   const parts = [plural(questionCount, "question"), plural(rows.length, "student"), `${finished.length} finished`];
   const inProgress = rows.filter((r) => r.status === "in_progress" || r.status === "paused").length;
   if (inProgress) parts.push(`${inProgress} in progress`);
   if (finished.length) {
-    const average = finished.reduce((sum, r) => sum + r.percent, 0) / finished.length;
-    parts.push(`average ${num(average)}%`);
+    const average = finished.reduce((sum, r) => sum + r.grade.percent, 0) / finished.length;
+    parts.push(`average grade ${num(average)}%`);
   }
   const judged = rows.filter((r) => r.passed !== null);
   if (judged.length) parts.push(`${judged.filter((r) => r.passed).length} of ${judged.length} passed`);
+  parts.push(`the grade is ${METHODS[method] || method}`);
   return parts.join(" · ");
 }
 
@@ -150,8 +169,8 @@ function renderQuestions(stats) {
 function fillAuditFilter() {
   const chosen = auditFilter.value;
   auditFilter.replaceChildren(el("option", { value: "" }, "The whole exam"),
-    ...students.filter((s) => s.attempt_id).map((s) => el("option", { value: String(s.attempt_id) },
-      `${s.name}'s attempt ${s.attempt}`)));
+    ...students.flatMap((s) => s.attempts.map((a) => el("option", { value: String(a.attempt_id) },
+      `${s.name}'s attempt ${a.attempt}`))));
   if ([...auditFilter.options].some((o) => o.value === chosen)) auditFilter.value = chosen;
 }
 
@@ -160,7 +179,7 @@ async function loadMarks() {
     api(`/api/exams/${examId}/marks`), api(`/api/exams/${examId}/violation-counts`)]);
   students = data.students.map((row) => ({ ...row, violations: violations.attempts[row.attempt_id] || {} }));
   table.setRows(students);
-  byId("marks-summary").textContent = summary(students, data.questions.length);
+  byId("marks-summary").textContent = summary(students, data.questions.length, data.grading_method);
   byId("histogram").replaceChildren(histogram(data.histogram));
   renderQuestions(data.questions);
   fillAuditFilter();
