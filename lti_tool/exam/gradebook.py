@@ -5,7 +5,8 @@ Every link through which the student finished an attempt gets the exam's one gra
 the attempt's own link and score, as before grading methods). Both callers, a finalize and a change of method,
 first lock the exam's row and then read the method and the attempts, so whichever commits second computes from
 what the first committed: a method change racing an ending attempt cannot leave a stale grade as the last one
-queued, and a grade that comes out the same is not queued twice."""
+queued, and a grade that comes out the same is not queued twice. A finalize takes the lock shared: at the
+deadline the whole class's attempts end at once and must not wait on each other, only on a change of method."""
 
 from sqlalchemy import select
 
@@ -25,14 +26,14 @@ def attempts_ended(ended, now):
     rows = []
     for exam_id in sorted({exam_id for exam_id, _ in given_at}):
         users = {user_id: stamp for (exam, user_id), stamp in given_at.items() if exam == exam_id}
-        rows += _queue_grades(exam_id, users, now)
+        rows += _queue_grades(exam_id, users, now, shared=True)
     return rows
 
 
 def method_changed(exam, now):
     """In the transaction that changes the exam's grading method: queue, given now, the new grade of every
     student whose grade it changes. Returns the outbox rows added."""
-    return _queue_grades(exam.id, None, now)
+    return _queue_grades(exam.id, None, now, shared=False)
 
 
 def grades(exam, attempts):
@@ -41,9 +42,9 @@ def grades(exam, attempts):
             for user_id, finished in _by_user(a for a in attempts if a.status in FINAL).items()}
 
 
-def _queue_grades(exam_id, given_at, now):
+def _queue_grades(exam_id, given_at, now, *, shared):
     """Queue the grades of the students in `given_at` ({user id: when given}; None: every student, given now)."""
-    method = _lock(exam_id)
+    method = _lock(exam_id, shared)
     query = select(Attempt.id, Attempt.user_id, Attempt.number, Attempt.score, Attempt.max_score,
                    Attempt.resource_link_id).where(Attempt.exam_id == exam_id,
                                                    Attempt.status.in_([str(s) for s in FINAL]))
@@ -61,9 +62,10 @@ def _queue_grades(exam_id, given_at, now):
     return outbox.queue(scores, now)
 
 
-def _lock(exam_id):
-    """The exam's grading method, read under its row lock (PostgreSQL; SQLite has one writer at a time)."""
-    return db.session.scalar(select(Exam.grading_method).where(Exam.id == exam_id).with_for_update())
+def _lock(exam_id, shared):
+    """The exam's grading method, read under its row lock, shared or not (PostgreSQL: FOR SHARE / FOR UPDATE;
+    SQLite has one writer at a time)."""
+    return db.session.scalar(select(Exam.grading_method).where(Exam.id == exam_id).with_for_update(read=shared))
 
 
 def _by_user(attempts):

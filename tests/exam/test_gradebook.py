@@ -197,3 +197,29 @@ def wait_for_a_lock_wait(timeout=10):
                 " AND wait_event_type = 'Lock'")).scalar():
             assert time.monotonic() < deadline, "the ending never waited for the exam's lock"
             watcher.rollback()
+
+
+def test_attempts_ending_at_once_do_not_wait_on_each_other(app, course, gradebook_platform):
+    """At the deadline the whole class's attempts end together: one student's ending, not yet committed, must
+    not hold up another's (the grade reads the exam's row under a shared lock; a method change takes it alone)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the two cannot overlap")
+    exam = course.exam(questions=2)
+    ada, bob = answer(course, exam, course.student("ada"), right=2), answer(course, exam, course.student("bob"),
+                                                                          right=1)
+    ending = db.session.get(Attempt, ada)
+    ending.status, ending.finished_at = "submitted", utcnow()
+    gradebook.attempts_ended([ending], utcnow())  # holds the exam's row lock until this session commits
+
+    def force_close_bob():
+        with app.app_context():
+            attempts.force_close(db.session.get(Attempt, bob), actor_user_id=None, origin="test", reason="left")
+            db.session.remove()
+
+    other = threading.Thread(target=force_close_bob)
+    other.start()
+    other.join(timeout=10)
+    blocked = other.is_alive()
+    db.session.rollback()
+    other.join(timeout=30)
+    assert not blocked, "the second ending waited for the first's lock on the exam"
