@@ -1,10 +1,8 @@
 """Defaults for a developer's machine: SQLite, in-process bus, the demo platform."""
 
 SECRET_KEY = "dev-only-secret-change-me"
-# The tool is served from localhost and the demo platform from 127.0.0.1, so the
-# demo's iframe is cross-site exactly as an LMS iframe is.
-TOOL_BASE_URL = "http://localhost:5000"
-DEMO_PLATFORM_URL = "http://127.0.0.1:5000/demo"
+# TOOL_BASE_URL and DEMO_PLATFORM_URL follow BIND's port: the tool at http://localhost:PORT, the demo platform
+# at http://127.0.0.1:PORT/demo, so the demo's iframe is cross-site exactly as an LMS iframe is.
 DEMO_ENABLED = True
 ALLOW_INSECURE_PLATFORMS = True
 # The demo platform runs on loopback.

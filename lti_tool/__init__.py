@@ -54,12 +54,13 @@ def _register_blueprints(app):
     from lti_tool.exam.views import bp as exam_bp
     from lti_tool.identity.views import bp as session_bp
     from lti_tool.identity.views import team_bp
+    from lti_tool.landing import bp as landing_bp
     from lti_tool.launch.cli import cli as lti_cli
     from lti_tool.launch.views import bp as launch_bp
     from lti_tool.proctor.camera.views import bp as camera_bp
     from lti_tool.proctor.views import bp as proctor_bp
 
-    for blueprint in (launch_bp, session_bp, team_bp, exam_bp, proctor_bp, camera_bp):
+    for blueprint in (landing_bp, launch_bp, session_bp, team_bp, exam_bp, proctor_bp, camera_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(lti_cli)
     if app.config["DEMO_ENABLED"]:

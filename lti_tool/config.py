@@ -4,6 +4,7 @@ import ipaddress
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 
@@ -25,6 +26,7 @@ ENV_VARS = {
     "AGORA_APP_CERT": str,
     "TOOL_BASE_URL": str,
     "DEMO_PLATFORM_URL": str,
+    "BIND": str,
     "LOG_LEVEL": str,
     "PROXY_FIX_HOPS": int,
     "LAUNCH_TOKEN_TTL": int,
@@ -48,8 +50,14 @@ DEFAULTS = {
     # Camera snapshots: kept in the database unless a directory is given (shared by every host).
     "SNAPSHOT_DIR": None,
     "SNAPSHOT_MAX_BYTES": 200 * 1024,
+    # The tool's public URL; unset outside production: http://localhost:<BIND's port>.
+    "TOOL_BASE_URL": None,
     "DEMO_ENABLED": False,
+    # Unset: the tool's own address with the other loopback name (localhost <-> 127.0.0.1), so the demo LMS frames
+    # the tool from another site on any port.
     "DEMO_PLATFORM_URL": None,
+    # The address gunicorn listens on (configs/gunicorn.conf.py reads it too, with the same default).
+    "BIND": "127.0.0.1:5000",
     "PROXY_FIX_HOPS": 0,
     # Platforms on plain http (the demo and the test platform); never in production.
     "ALLOW_INSECURE_PLATFORMS": False,
@@ -137,8 +145,42 @@ def load(app, overrides=None):
     app.config["OUTBOUND_ALLOWED_NETWORKS"] = _networks(app.config["OUTBOUND_ALLOWED_NETWORKS"])
     if env_name == "production":
         _check_production(app.config)
+    else:
+        _derive_local_urls(app.config)
     _check_key_encryption_keys(app.config["KEY_ENCRYPTION_KEYS"])
     _check_origins("FRAME_ANCESTORS", app.config["FRAME_ANCESTORS"])
+
+
+def _derive_local_urls(config):
+    """Outside production: the tool's and the demo's addresses from the port gunicorn listens on, unless set."""
+    config["TOOL_BASE_URL"] = config["TOOL_BASE_URL"] or local_base_url(config["BIND"])
+    if config["DEMO_ENABLED"] and not config["DEMO_PLATFORM_URL"]:
+        config["DEMO_PLATFORM_URL"] = demo_platform_url(config["TOOL_BASE_URL"])
+
+
+def local_base_url(bind):
+    """The tool's address on this machine when it listens on BIND ("127.0.0.1:8000" -> http://localhost:8000)."""
+    port = bind.rpartition(":")[2]
+    if not port.isdigit():
+        raise ConfigError(f"BIND={bind!r} names no port to derive TOOL_BASE_URL from: set TOOL_BASE_URL "
+                          "(e.g. http://localhost:5000)")
+    return f"http://localhost:{port}"
+
+
+# The demo LMS is served by the tool itself under the other loopback name: another site, same server.
+OTHER_LOOPBACK_NAME = {"localhost": "127.0.0.1", "127.0.0.1": "localhost"}
+
+
+def demo_platform_url(tool_base_url):
+    """Where the demo LMS lives: the tool's own address under the other loopback name, path /demo."""
+    parts = urlsplit(tool_base_url)
+    other = OTHER_LOOPBACK_NAME.get(parts.hostname)
+    if other is None:
+        raise ConfigError(f"Set DEMO_PLATFORM_URL: the demo LMS must be another site than the tool, and only "
+                          f"localhost and 127.0.0.1 have a known other name, not {parts.hostname!r} "
+                          f"(TOOL_BASE_URL={tool_base_url})")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{other}{port}/demo"
 
 
 def _sqlalchemy_url(url):

@@ -1,9 +1,10 @@
 """One error hierarchy: every refusal carries its HTTP status and a message for people."""
 
 import logging
+import math
 
-from flask import render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import current_app, render_template, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from lti_tool.db import UNAVAILABLE, first_line
 
@@ -66,6 +67,22 @@ def render_error(status, code, title, message, hint=None, check=None, details=No
     return page, status
 
 
+def megabytes(size):
+    """A size in bytes as people read it, rounded up to a tenth: 6000000 -> "5.8 MB", 2 MiB -> "2 MB"."""
+    tenths = math.ceil(size * 10 / (1024 * 1024))
+    return f"{tenths // 10}{f'.{tenths % 10}' if tenths % 10 else ''} MB"
+
+
+def too_large_message(size, limit):
+    """Why a request over MAX_CONTENT_LENGTH was refused; static/js/authoring/upload-limit.js says the same before
+    it sends a file. `size` is None when the request did not say its length."""
+    largest = f"the largest is {megabytes(limit)}"
+    if request.mimetype != "multipart/form-data":
+        return f"This request is too large: {largest}."
+    size_words = megabytes(size) if size else f"over {megabytes(limit)}"
+    return f"This file is {size_words}; {largest}; split it into smaller files."
+
+
 def init_app(app):
     @app.errorhandler(AppError)
     def handle_app_error(exc):
@@ -77,6 +94,11 @@ def init_app(app):
     @app.errorhandler(HTTPException)
     def handle_http_error(exc):
         return render_error(exc.code, exc.name.lower().replace(" ", "_"), exc.name, exc.description)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def handle_too_large(exc):
+        message = too_large_message(request.content_length, current_app.config["MAX_CONTENT_LENGTH"])
+        return render_error(413, "too_large", "Too large", message)
 
     def handle_database_unavailable(exc):
         # Expected while the database restarts: one line per request, not a traceback; a 503 the pages retry.

@@ -80,4 +80,4 @@ def test_an_oversize_body_is_refused_before_it_is_read(app, setting):
     huge = json.dumps({"title": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)})
     response = course.call("PATCH", f"/api/exams/{ids['exam_id']}", data=huge, content_type="application/json")
     assert response.status_code == 413
-    assert response.is_json and response.json["error"]["message"]
+    assert response.json["error"]["message"] == "This request is too large: the largest is 2 MB."

@@ -15,7 +15,7 @@ OWN_KEY = Fernet.generate_key().decode()
 @pytest.fixture
 def clean_env(monkeypatch):
     for name in ("SECRET_KEY", "TOOL_BASE_URL", "DATABASE_URL", "APP_ENV", "PROXY_FIX_HOPS", "KEY_ENCRYPTION_KEYS",
-                 "FRAME_ANCESTORS"):
+                 "FRAME_ANCESTORS", "BIND", "DEMO_PLATFORM_URL"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -136,3 +136,63 @@ def test_proxy_fix_makes_https_urls_behind_a_tls_proxy(clean_env, tmp_path):
 
     response = app.test_client().get("/scheme", headers={"X-Forwarded-Proto": "https"})
     assert response.get_data(as_text=True) == "https"
+
+
+def development_app(tmp_path, **config):
+    return create_app({"APP_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path}/d.db", **config})
+
+
+def test_development_serves_the_tool_and_the_demo_on_the_port_gunicorn_binds(clean_env, tmp_path):
+    clean_env.setenv("BIND", "127.0.0.1:8123")
+    config = development_app(tmp_path).config
+
+    assert config["TOOL_BASE_URL"] == "http://localhost:8123"
+    # Another site than the tool's (127.0.0.1 vs localhost), on the same server: the demo frames it cross-site.
+    assert config["DEMO_PLATFORM_URL"] == "http://127.0.0.1:8123/demo"
+
+
+def test_development_defaults_to_port_5000(clean_env, tmp_path):
+    config = development_app(tmp_path).config
+
+    assert (config["TOOL_BASE_URL"], config["DEMO_PLATFORM_URL"]) == ("http://localhost:5000",
+                                                                    "http://127.0.0.1:5000/demo")
+
+
+def test_the_demo_takes_the_other_loopback_name_than_a_given_tool_base_url(clean_env, tmp_path):
+    clean_env.setenv("TOOL_BASE_URL", "http://127.0.0.1:9000/")
+
+    assert development_app(tmp_path).config["DEMO_PLATFORM_URL"] == "http://localhost:9000/demo"
+
+
+def test_a_given_demo_platform_url_is_kept(clean_env, tmp_path):
+    clean_env.setenv("BIND", "127.0.0.1:8123")
+    clean_env.setenv("DEMO_PLATFORM_URL", "http://127.0.0.2:8123/demo")
+
+    assert development_app(tmp_path).config["DEMO_PLATFORM_URL"] == "http://127.0.0.2:8123/demo"
+
+
+def test_a_tool_host_with_no_other_name_asks_for_the_demo_platform_url(clean_env, tmp_path):
+    clean_env.setenv("TOOL_BASE_URL", "http://proctor.lan:8000")
+    with pytest.raises(ConfigError, match="Set DEMO_PLATFORM_URL"):
+        development_app(tmp_path)
+
+
+def test_a_bind_without_a_port_asks_for_the_tool_base_url(clean_env, tmp_path):
+    clean_env.setenv("BIND", "unix:/run/proctor.sock")
+    with pytest.raises(ConfigError, match="set TOOL_BASE_URL"):
+        development_app(tmp_path)
+
+
+def test_production_never_derives_its_base_url_from_bind(clean_env):
+    clean_env.setenv("SECRET_KEY", STRONG)
+    clean_env.setenv("BIND", "127.0.0.1:8123")
+    with pytest.raises(ConfigError, match="TOOL_BASE_URL must be set"):
+        create_app({"APP_ENV": "production"})
+
+
+def test_the_start_banner_names_the_real_addresses(clean_env, tmp_path):
+    clean_env.setenv("BIND", "127.0.0.1:8123")
+    output = development_app(tmp_path).test_cli_runner().invoke(args=["demo", "addresses"]).output
+
+    assert output == ("Proctor LTI is starting on http://localhost:8123\n"
+                      "Try it with no LMS: open http://127.0.0.1:8123/demo\n")

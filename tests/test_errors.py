@@ -3,7 +3,10 @@ one line, not an unexpected 500 with a traceback per request."""
 
 import time
 
+import pytest
+
 from lti_tool import create_app
+from lti_tool.errors import megabytes
 from lti_tool.identity import tokens
 from tests.servers import free_port
 
@@ -24,3 +27,9 @@ def test_a_request_while_the_database_is_down_is_a_503_json_error_to_retry(caplo
     assert response.headers["Retry-After"] == "2"
     assert "database unavailable on PUT /api/attempts/1/answers/1" in caplog.text
     assert "Traceback" not in caplog.text and "unexpected error" not in caplog.text
+
+
+@pytest.mark.parametrize(("size", "words"), [(2 * 1024 * 1024, "2 MB"), (6_000_000, "5.8 MB"),
+                                             (2 * 1024 * 1024 + 1, "2.1 MB"), (1, "0.1 MB")])
+def test_sizes_are_rounded_up_to_a_tenth_of_a_megabyte(size, words):
+    assert megabytes(size) == words

@@ -1,6 +1,7 @@
 """`flask demo ...`: set up the demo platform for a newcomer; switch its gradebook outage on and off."""
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from lti_tool.db import db
@@ -17,6 +18,13 @@ def seed():
     keys.current()
     click.echo(f"Demo platform {platform.id} registered: {platform.issuer} client {platform.client_id}.")
     click.echo(f"Open {endpoints.platform_url()} to launch the tool as each role.")
+
+
+@cli.command("addresses")
+def addresses():
+    """Say where the tool and the demo platform answer (scripts/run prints it as it starts)."""
+    click.echo(f"Proctor LTI is starting on {current_app.config['TOOL_BASE_URL']}")
+    click.echo(f"Try it with no LMS: open {endpoints.platform_url()}")
 
 
 @cli.command("outage")

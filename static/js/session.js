@@ -71,12 +71,26 @@ function showExpired() {
   if (banner) banner.hidden = false;
 }
 
-/** Take the token from the URL fragment (just launched, or storage blocked) or this tab's storage (a reload). */
+/** The page was opened without a launch (typed in, a bookmark, or its token gone): say to open it from the LMS
+ * and show nothing else of the page (app.css hides the rest of a body.no-launch). */
+function showNoLaunch() {
+  document.body.classList.add("no-launch");
+  const notice = document.getElementById("no-launch");
+  if (notice) notice.hidden = false;
+}
+
+// A page stops at start() when it has no launch: that is no error for the console.
+for (const [type, thrown] of [["error", (event) => event.error], ["unhandledrejection", (event) => event.reason]]) {
+  addEventListener(type, (event) => { if (thrown(event) instanceof SessionError) event.preventDefault(); });
+}
+
+/** Take the token from the URL fragment (just launched, or storage blocked) or this tab's storage (a reload).
+ * Every page calls this before anything else it loads; without a valid token it throws SessionError. */
 export function start() {
   const value = openedWith(TOKEN_KEY) || tabStore.get(TOKEN_KEY);
   if (storageWorks) forgetOpened(TOKEN_KEY);
   if (!value || expiresInMs(value) <= 0) {
-    showExpired();
+    showNoLaunch();
     throw new SessionError("no valid launch token");
   }
   store(value);

@@ -163,3 +163,30 @@ def test_test_maker_picks_the_proctors_of_an_exam_from_the_roster(live_server, p
     search.press("Enter")
     expect(frame.locator("#proctor-results-count")).to_have_text("Nobody of this course matches “nobody-at-all”.")
     screenshot(page, "authoring-proctors")
+
+
+def test_a_file_over_the_upload_limit_is_refused_by_the_page_before_it_is_sent(live_server, page):
+    title = f"Big file {uuid.uuid4().hex[:8]}"
+    frame = launch_as_test_maker(page, live_server)
+    frame.get_by_label("New exam title").fill(title)
+    frame.get_by_role("button", name="Create exam").click()
+    frame.get_by_role("listitem", name=title).get_by_role("button", name=f"Edit {title}").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text(f"Edit “{title}”", timeout=15000)
+    imports = []
+    page.on("request", lambda request: "/import" in request.url and imports.append(request.url))
+
+    file_input = frame.get_by_label("Question file (.csv, .json or .gift)")
+    file_input.set_input_files({"name": "huge.gift", "mimeType": "text/plain", "buffer": b"x" * 6_000_000})
+
+    message = "This file is 5.8 MB; the largest is 2 MB; split it into smaller files."
+    next_to_field = frame.locator("#import-form div").get_by_role("alert")
+    expect(next_to_field).to_have_text(message)
+    expect(file_input).to_have_attribute("aria-invalid", "true")
+    expect(file_input).to_have_attribute("aria-errormessage", "import-file-error")
+    screenshot(page, "authoring-file-too-large")
+    # A file that fits clears the message and is checked as usual.
+    file_input.set_input_files(gift("two.gift", GOOD_GIFT))
+    expect(frame.get_by_role("heading", name="Preview: 2 questions in “two.gift”")).to_be_visible()
+    expect(next_to_field).to_be_hidden()
+    expect(file_input).to_have_attribute("aria-invalid", "false")
+    assert len(imports) == 1 and imports[0].endswith("/import?dry_run=1")  # only the file that fits was sent

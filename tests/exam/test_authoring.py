@@ -5,6 +5,8 @@ import io
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from lti_tool.audit import AuditEntry
 from lti_tool.db import db
@@ -221,3 +223,19 @@ def test_the_exam_audit_trail_lists_exam_question_and_attempt_actions(course):
     assert course.call("GET", f"/api/exams/{exam['id']}/audit?attempt_id=99999").status_code == 404
     started = next(e for e in entries if e["action"] == "attempt.started")
     assert started["actor_name"] == "Name of student-1"
+
+
+def test_a_file_over_the_upload_limit_is_refused_in_plain_words_and_imports_nothing(course):
+    exam = course.exam(questions=0)
+
+    # Encoded here, in memory: the test client would spool a body this large to a file it never closes.
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(b"x" * 6_000_000), "huge.csv")})
+    response = course.call("POST", f"/api/exams/{exam['id']}/import?dry_run=0", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+
+    assert response.status_code == 413
+    assert response.json["error"] == {
+        "code": "too_large",
+        "message": "This file is 5.8 MB; the largest is 2 MB; split it into smaller files.",
+    }
+    assert course.call("GET", f"/api/exams/{exam['id']}").json["question_list"] == []

@@ -691,9 +691,7 @@ function main() {
   try {
     start();
   } catch {
-    $("load-status").textContent = "Your session has ended. Open the exam again from your course page; "
-      + "your saved answers are safe.";
-    return;
+    return; // no launch: session.js says to open the exam from the LMS
   }
   if (!Number.isInteger(attemptId) || attemptId <= 0) {
     $("load-status").textContent = "No exam attempt was named. Open the exam from the lobby.";

@@ -6,6 +6,7 @@ import { examIdFromQuery, fromLocalInput, num, plural, toLocalInput, zoneName } 
 import { fillNav } from "../authoring/nav.js";
 import { proctorPicker } from "../authoring/proctor-picker.js";
 import { questionForm } from "../authoring/question-form.js";
+import { fitsUploadLimit } from "../authoring/upload-limit.js";
 import { api, ApiError, start } from "../session.js";
 
 const examId = examIdFromQuery();
@@ -297,7 +298,7 @@ function problemList(problems) {
 
 async function check(file) {
   resetPreview();
-  if (!file) { importMsg.clear(); return; }
+  if (!fitsUploadLimit(fileInput) || !file) { importMsg.clear(); return; }
   importMsg.say(`Checking “${file.name}”…`);
   try {
     const result = await upload(`/api/exams/${examId}/import?dry_run=1`, file);
