@@ -93,3 +93,21 @@ def test_the_review_page_after_submitting_shows_answers_right_answers_and_explan
     page.keyboard.press("Enter")
     expect(frame.locator('[data-fact="last-status"]')).to_have_text("Attempt 1: Submitted.", timeout=15000)
     expect(frame.get_by_role("button", name="See your results")).to_be_visible()
+
+
+def test_the_edit_page_sets_the_review_options_in_a_labelled_fieldset(live_server, page):
+    maker, exam_id = make_exam(page, live_server, "Review settings", QUESTIONS[:1])
+    frame = tool_frame(page)
+    frame.get_by_role("button", name="Edit Review settings").click()
+    options = frame.get_by_role("group", name="Results students see")
+    timing = options.get_by_label("When a student sees the review of a finished attempt")
+    expect(timing).to_have_value("never", timeout=15000)
+    timing.select_option(label="After the exam closes")
+    options.get_by_label("The explanations").uncheck()
+    frame.get_by_role("button", name="Save settings").click()
+    expect(frame.get_by_role("status").filter(has_text="Settings saved")).to_be_visible()
+    settings = maker.call("GET", f"/api/exams/{exam_id}")["settings"]
+    assert {name: settings[name] for name in settings if name.startswith("review_")} == {
+        "review_when": "after_close", "review_score": True, "review_answers": True, "review_right_answers": True,
+        "review_explanations": False}
+    screenshot(page, "review-options")
