@@ -133,3 +133,22 @@ def test_launches_stored_before_keep_only_the_deep_linking_settings(empty_databa
         upgrade(directory=MIGRATIONS, revision="0012")
         rows = {k: json_value(v) for k, v in db.session.execute(db.text("SELECT id, claims FROM launches"))}
         assert rows == {"a": {}, "b": {settings_claim: {"deep_link_return_url": "https://r"}}}
+
+
+def test_exams_showing_results_after_close_keep_that_review_and_the_others_show_none(empty_database_url):
+    with migrated_to(
+        empty_database_url, "0019", PLATFORM,
+        "INSERT INTO courses (id, platform_id, context_id, created_at) VALUES (1, 1, 'c1', :now)",
+        "INSERT INTO exams (id, course_id, title, created_at, updated_at, show_results_after_close) VALUES"
+        " (1, 1, 'Shows', :now, :now, TRUE), (2, 1, 'Hides', :now, :now, FALSE)",
+    ):
+        upgrade(directory=MIGRATIONS, revision="0020")
+        rows = db.session.execute(db.text(
+            "SELECT id, review_when, review_score, review_answers, review_right_answers, review_explanations"
+            " FROM exams ORDER BY id")).all()
+        assert [(r[0], r[1], *map(bool, r[2:])) for r in rows] == [
+            (1, "after_close", True, True, True, True), (2, "never", True, True, True, True)]
+        db.session.remove()
+        downgrade(directory=MIGRATIONS, revision="0019")
+        assert db.session.execute(db.text("SELECT id, show_results_after_close FROM exams ORDER BY id")).all() == [
+            (1, True), (2, False)]

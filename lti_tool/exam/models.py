@@ -2,6 +2,7 @@
 
 from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import true
 
 from lti_tool.db import UTCDateTime, db, utcnow
 
@@ -23,7 +24,12 @@ class Exam(db.Model):
     # Which finished attempts make the grade the LMS gets (exam/grading_method.py).
     grading_method: Mapped[str] = mapped_column(String(10), default="highest", server_default="highest")
     pass_mark: Mapped[float | None] = mapped_column(Float)  # percent
-    show_results_after_close: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Review options (exam/review.py): when a student sees a finished attempt's review, and what it shows.
+    review_when: Mapped[str] = mapped_column(String(12), default="never", server_default="never")
+    review_score: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    review_answers: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    review_right_answers: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    review_explanations: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     partial_credit: Mapped[bool] = mapped_column(Boolean, default=False)
     # The student's page asks for full screen before showing questions and tells the proctor when it is left.
     require_fullscreen: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from lti_tool.exam import grading_method
+from lti_tool.exam import grading_method, review
 from lti_tool.exam.errors import InvalidExam
 
 TITLE_MAX = 300
@@ -75,7 +75,8 @@ FIELDS = {
     "attempts_allowed": _integer(1, 20),
     "grading_method": _one_of(grading_method.METHODS),
     "pass_mark": _percent_or_none,
-    "show_results_after_close": _flag,
+    "review_when": _one_of(review.TIMINGS),
+    **{name: _flag for name in review.PARTS},
     "partial_credit": _flag,
     "require_fullscreen": _flag,
 }
@@ -98,6 +99,10 @@ def parse(data, *, current=None):
     closes = values.get("closes_at", getattr(current, "closes_at", None))
     if opens is not None and closes is not None and closes <= opens:
         problems.append("closes_at must be after opens_at")
+    when = values.get("review_when", getattr(current, "review_when", review.NEVER))
+    if when != review.NEVER and not any(values.get(name, getattr(current, name, True)) for name in review.PARTS):
+        problems.append(f"review_when is {when} but nothing is chosen to show: choose at least one of "
+                        f"{', '.join(review.PARTS)}, or set review_when to {review.NEVER}")
     if problems:
         raise InvalidExam("The settings were not saved: " + "; ".join(problems) + ".")
     return values

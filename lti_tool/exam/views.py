@@ -5,7 +5,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 
 from lti_tool.db import utcnow
 from lti_tool.errors import AppError
-from lti_tool.exam import attempts, copies, marks, outbox, proctors, services, timer
+from lti_tool.exam import attempts, copies, marks, outbox, proctors, review, services, timer
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
@@ -53,6 +53,11 @@ def manage():
 @bp.get("/exam/attempt")
 def take():
     return render_template("exam/attempt.html")
+
+
+@bp.get("/exam/review")
+def review_page():
+    return render_template("exam/review.html")
 
 
 @bp.get("/exam/edit")
@@ -290,6 +295,12 @@ def get_attempt(attempt_id):
     return attempt_state(_my_attempt(attempt_id))
 
 
+@bp.get("/api/attempts/<int:attempt_id>/review")
+@access.require_launch(STUDENT)
+def review_attempt(attempt_id):
+    return review.review(_my_attempt(attempt_id), utcnow())
+
+
 @bp.put("/api/attempts/<int:attempt_id>/answers/<int:question_id>")
 @access.require_launch(STUDENT)
 def save_answer(attempt_id, question_id):
@@ -366,8 +377,7 @@ def _setting(value):
 
 
 def attempt_state(attempt):
-    """What the student's page needs. Correct answers appear only once the attempt is final and the
-    exam shows results after it closes (and has closed)."""
+    """What the student's page needs: never the right answers (those are the review's, exam/review.py)."""
     now = utcnow()
     exam = attempt.exam
     questions = {q.id: q for q in attempts.questions_in_order(attempt)}
@@ -382,6 +392,7 @@ def attempt_state(attempt):
         "seconds_left": 0 if final else timer.seconds_left(attempt, now),
         # The highest order number of the saves stored: a page numbers its saves after it.
         "seq": max((answer.seq for answer in answers.values()), default=0),
+        "review": review.timing(exam),
         "questions": [],
     }
     for qid in attempt.question_order:
@@ -396,15 +407,7 @@ def attempt_state(attempt):
             "flagged": bool(answer and answer.flagged),
         })
     if final:
-        state["result"] = _result(attempt, exam, questions, now)
+        state["result"] = {"finished_at": attempt.finished_at.isoformat(), "reason": attempt.finish_reason,
+                           "review_available": bool(review.shown(exam, attempt, now)),
+                           **(review.score_if_shown(attempt, now) or {})}
     return state
-
-
-def _result(attempt, exam, questions, now):
-    window_over = timer.window_end(exam) is not None and now >= timer.window_end(exam)
-    result = {"finished_at": attempt.finished_at.isoformat(), "reason": attempt.finish_reason}
-    if exam.show_results_after_close and window_over:
-        result.update(score=attempt.score, max_score=attempt.max_score, breakdown=[
-            dict(item, explanation=questions[item["question_id"]].explanation)
-            for item in attempt.breakdown or [] if item["question_id"] in questions])
-    return result

@@ -223,7 +223,7 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
 
 
 def test_the_countdown_reaching_zero_ends_the_attempt_with_the_saved_answers(live_server, page):
-    maker, exam_id = make_exam(page, live_server, "Quick quiz", QUESTIONS[:2], show_results_after_close=True)
+    maker, exam_id = make_exam(page, live_server, "Quick quiz", QUESTIONS[:2], review_when="after_close")
     launch(page, live_server, "student", "Student", link="Quick quiz")
     frame = tool_frame(page)
     start = frame.get_by_role("button", name="Start the exam")

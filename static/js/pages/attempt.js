@@ -10,6 +10,7 @@ import { FullscreenGate } from "../attempt/fullscreen.js";
 import { Proctoring } from "../attempt/proctoring.js";
 import { HttpError, NetworkError, isConnectionProblem, request } from "../attempt/request.js";
 import { SaveQueue } from "../attempt/save-queue.js";
+import { reviewPromise } from "../review-timing.js";
 
 const $ = (id) => document.getElementById(id);
 const RESYNC_MS = 60000; // re-read the server's clock and status this often
@@ -110,6 +111,7 @@ async function load() {
   }
   page.index = clampIndex(state.position);
   position.sent = state.position;
+  $("submit-review").textContent = reviewPromise(state.review);
   if (FINAL.has(state.status)) {
     showEnded(state, { moveFocus: false });
     return;
@@ -569,6 +571,8 @@ function showEnded(state, { moveFocus }) {
   const score = $("ended-score");
   score.hidden = typeof result.score !== "number";
   if (!score.hidden) score.textContent = `Score: ${result.score} out of ${result.max_score}`;
+  $("ended-review").hidden = !result.review_available;
+  $("ended-review-later").textContent = state.review && !result.review_available ? reviewPromise(state.review) : "";
   const unsentNote = $("ended-unsent");
   unsentNote.hidden = unsent === 0;
   unsentNote.textContent = unsent === 1
@@ -680,6 +684,7 @@ function wire() {
   });
   $("load-retry").addEventListener("click", load);
   $("back-to-lobby").addEventListener("click", () => navigate("/exam/lobby"));
+  $("ended-review").addEventListener("click", () => navigate(`/exam/review?id=${attemptId}`));
   window.addEventListener("online", () => { if (!page.ended && page.status) resync(); });
   // Back from a hidden tab (whose timers the browser throttles): check the status and clock at once.
   document.addEventListener("visibilitychange", () => {

@@ -23,9 +23,12 @@ const FIELD_LABELS = {
   duration_minutes: "Duration (minutes)", attempts_allowed: "Attempts allowed", pass_mark: "Pass mark",
   grading_method: "Grade sent to the course gradebook",
   shuffle_questions: "Shuffle questions", shuffle_options: "Shuffle options",
-  show_results_after_close: "Show results after close", partial_credit: "Partial credit",
+  review_when: "When a student sees the review", review_score: "The score", review_answers: "The student's answers",
+  review_right_answers: "The right answers", review_explanations: "The explanations", partial_credit: "Partial credit",
   require_fullscreen: "Require full screen",
 };
+
+const REVIEW_PARTS = ["review_score", "review_answers", "review_right_answers", "review_explanations"];
 
 function fillSettings() {
   const s = exam.settings;
@@ -38,8 +41,8 @@ function fillSettings() {
   f.attempts_allowed.value = s.attempts_allowed;
   f.grading_method.value = s.grading_method;
   f.pass_mark.value = s.pass_mark ?? "";
-  for (const name of ["shuffle_questions", "shuffle_options", "show_results_after_close", "partial_credit",
-    "require_fullscreen"]) {
+  f.review_when.value = s.review_when;
+  for (const name of ["shuffle_questions", "shuffle_options", ...REVIEW_PARTS, "partial_credit", "require_fullscreen"]) {
     f[name].checked = Boolean(s[name]);
   }
   f.partial_credit.disabled = exam.has_attempts;
@@ -65,7 +68,8 @@ function settingsBody() {
     pass_mark: numberOrRaw(f.pass_mark.value, null),
     shuffle_questions: f.shuffle_questions.checked,
     shuffle_options: f.shuffle_options.checked,
-    show_results_after_close: f.show_results_after_close.checked,
+    review_when: f.review_when.value,
+    ...Object.fromEntries(REVIEW_PARTS.map((name) => [name, f[name].checked])),
     require_fullscreen: f.require_fullscreen.checked,
   };
   if (!exam.has_attempts) body.partial_credit = f.partial_credit.checked;

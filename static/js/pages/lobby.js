@@ -1,5 +1,6 @@
 // Student lobby: who you are, the exam this link runs, and the way in (start, or continue an open attempt).
 import { api, navigate } from "../session.js";
+import { reviewPromise } from "../review-timing.js";
 import { loadIdentity } from "./identity.js";
 
 const $ = (id) => document.getElementById(id);
@@ -58,6 +59,10 @@ async function showLastAttempt(attemptId) {
   const score = fact("last-score");
   score.hidden = typeof result.score !== "number";
   if (!score.hidden) score.textContent = `Score: ${result.score} out of ${result.max_score}`;
+  fact("last-review-later").textContent = result.review_available ? "" : reviewPromise(state.review);
+  const review = $("last-review");
+  review.hidden = !result.review_available;
+  review.addEventListener("click", () => navigate(`/exam/review?id=${attemptId}`));
   $("last-attempt").hidden = false;
 }
 
