@@ -68,10 +68,7 @@ export class ViolationWatch {
   }
 
   blurred() {
-    // Focus gone to the LMS page around the frame, which the tab still shows: the pointer is out there, so it was
-    // a click on that page (the keyboard cannot leave: focus-wrap.js). With the pointer over the exam, the blur is
-    // another window or application taking focus.
-    if (this.hidden || (window.parent !== window && !document.documentElement.matches(":hover"))) return;
+    if (this.hidden) return;
     const at = Date.now();
     clearTimeout(this.blurTimer);
     this.blurTimer = setTimeout(() => {
