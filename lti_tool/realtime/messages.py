@@ -9,8 +9,8 @@ from lti_tool import plain_text
 from lti_tool.errors import AppError
 
 VIOLATION_KINDS = frozenset({
-    "tab_hidden", "window_blur", "fullscreen_exit", "copy", "paste", "context_menu", "devtools_shortcut",
-    "multiple_screens", "network_lost", "no_face", "multiple_faces", "camera_unavailable",
+    "tab_hidden", "window_blur", "page_reloaded", "fullscreen_exit", "copy", "paste", "context_menu",
+    "devtools_shortcut", "multiple_screens", "network_lost", "no_face", "multiple_faces", "camera_unavailable",
     "screen_share_stopped",
 })
 TOKEN_MAX = 4096

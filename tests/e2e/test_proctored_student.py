@@ -220,3 +220,96 @@ def test_an_exam_that_requires_full_screen_shows_its_questions_only_there(page, 
     expect(question).to_be_visible()
     frame.get_by_label("Paris").check()
     expect(frame.locator("#save-state")).to_have_text("Saved")
+
+
+# What Chromium does while it unloads a page for a reload (headless Chromium does not): it hides the page.
+HIDE_WHEN_UNLOADED = """() => window.addEventListener("pagehide", () => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+    document.dispatchEvent(new Event("visibilitychange"));
+})"""
+FOCUSED = """() => {
+    const element = document.activeElement;
+    return document.hasFocus() && element !== document.body
+        ? `${element.tagName}#${element.id}.${element.name ?? ""}:${element.textContent.trim().slice(0, 30)}` : null;
+}"""
+
+
+def violations_on_record(exam):
+    """The violations the server has on record for the attempt, oldest first."""
+    timeline = exam["maker"].call("GET", f"/api/exams/{exam['exam_id']}/attempts/{exam['attempt_id']}/timeline")
+    return [e["detail"] for e in timeline["events"] if e["kind"] == "violation"]
+
+
+def record_a_marker(page, exam):
+    """A copy, the page's report the test waits for: the page's reports arrive in order, so whatever the page
+    reported before it is on record by then."""
+    tool_frame(page).locator("#question-text").select_text()
+    page.keyboard.press("Control+C")
+    exam["proctor"].event("violation", "copy")
+
+
+def walk(page, key, laps):
+    """Press `key` until focus has come back to where it started `laps` times; each step must leave focus on a
+    control of the exam page, in the LMS's frame. Returns the controls in the order they were reached."""
+    tool = page.frame(name="tool-frame")
+    start = tool.evaluate(FOCUSED)
+    reached = []
+    for _ in range(100):
+        page.keyboard.press(key)
+        focused = tool.evaluate(FOCUSED)
+        assert focused, f"{key} took focus out of the exam page after {reached}"
+        assert page.evaluate("document.activeElement.name") == "tool-frame"
+        reached.append(focused)
+        if reached.count(start) == laps:
+            return reached
+    raise AssertionError(f"{key} never came back to {start}: {reached}")
+
+
+def test_tab_walks_stay_in_the_exam_frame_and_report_nothing(page, proctored):
+    exam = proctored()
+    frame = tool_frame(page)
+    expect(frame.locator("#question-heading")).to_have_text("Question 1 of 2")
+    frame.get_by_role("button", name="Submit exam…").focus()
+
+    forward = walk(page, "Tab", laps=2)
+    controls = forward[:len(forward) // 2]
+    assert any("skip-link" in c or "Skip to content" in c for c in controls)
+    assert any("#next" in c for c in controls)
+    backward = walk(page, "Shift+Tab", laps=1)
+    assert backward == [*reversed(controls[:-1]), controls[-1]]
+
+    record_a_marker(page, exam)
+    assert violations_on_record(exam) == ["copy"]
+
+
+def test_a_reload_is_reported_once_as_a_reload_and_not_as_leaving_the_tab(page, proctored):
+    exam = proctored()
+    tool = page.frame(name="tool-frame")
+    tool.evaluate(HIDE_WHEN_UNLOADED)
+    with tool.expect_navigation():
+        tool.evaluate("setTimeout(() => location.reload(), 0)")
+    expect(tool_frame(page).locator("#proctoring-status")).to_have_text("Proctoring connected", timeout=15000)
+    reload = exam["proctor"].event("violation", "page_reloaded")
+    assert reload["attempt_id"] == exam["attempt_id"]
+    assert datetime.fromisoformat(reload["client_time"]) <= datetime.fromisoformat(reload["at"])
+
+    record_a_marker(page, exam)
+    assert violations_on_record(exam) == ["page_reloaded", "copy"]
+
+
+def test_extra_time_from_a_proctor_is_shown_and_read_out_politely(page, proctored):
+    exam = proctored()
+    proctor, attempt_id = exam["proctor"], exam["attempt_id"]
+    notice = tool_frame(page).get_by_role("status").filter(has_text="A proctor gave you")
+    proctor.command(type="extend", attempt_id=attempt_id, minutes=7)
+    new_end = re.compile(r"^A proctor gave you 7 more minutes\. New end: \d\d:\d\d( [AP]M)? \(\S+\)\.$")
+    expect(notice).to_have_text(new_end)
+    assert notice.get_attribute("aria-live") == "polite"
+    assert notice.get_attribute("id") == "extra-time"
+    screenshot(page, "proctored-extra-time")
+
+    # While paused the clock has no end yet: the notice says when it starts again.
+    proctor.command(type="pause", attempt_id=attempt_id, reason="A break")
+    proctor.command(type="extend", attempt_id=attempt_id, minutes=1)
+    expect(notice).to_have_text("A proctor gave you 1 more minute. The clock starts again when the proctor "
+                                "resumes your exam.")

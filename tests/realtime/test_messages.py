@@ -59,8 +59,9 @@ def test_the_protocol_schemas_start_with_hello_and_declare_every_field(schema):
 
 def test_the_violation_kinds_are_the_ones_pages_report():
     assert VIOLATION_KINDS == {
-        "tab_hidden", "window_blur", "fullscreen_exit", "copy", "paste", "context_menu", "devtools_shortcut",
-        "multiple_screens", "network_lost", "no_face", "multiple_faces", "camera_unavailable", "screen_share_stopped",
+        "tab_hidden", "window_blur", "page_reloaded", "fullscreen_exit", "copy", "paste", "context_menu",
+        "devtools_shortcut", "multiple_screens", "network_lost", "no_face", "multiple_faces", "camera_unavailable",
+        "screen_share_stopped",
     }
 
 

@@ -1,10 +1,16 @@
 // What the exam page notices for the proctors: the tab hidden (which a minimised window also does), the window
-// losing focus, copy, paste, the context menu, the developer tools' shortcuts and a second screen. Nothing is
-// blocked; each is reported once per occurrence: one tab_hidden per hide, a blur only when the page is not being
-// hidden anyway, and copy, paste, the context menu and the shortcuts at most once a second each.
+// losing focus, a reload, copy, paste, the context menu, the developer tools' shortcuts and a second screen.
+// Nothing is blocked; each is reported once per occurrence: one tab_hidden per hide, a blur only when the page is
+// not being hidden anyway, a reload once by the page that comes back, and copy, paste, the context menu and the
+// shortcuts at most once a second each.
 
 const REPEAT_MS = 1000;
 const BLUR_SETTLE_MS = 500; // switching tabs blurs the window a moment before it hides the page
+
+/** Whether this page was loaded by a reload (the browser's button, F5, location.reload()). */
+function reloaded() {
+  return performance.getEntriesByType("navigation")[0]?.type === "reload";
+}
 
 /** The developer tools' shortcut a key press is, e.g. "Ctrl+Shift+I", or null. */
 function devtoolsShortcut(event) {
@@ -22,11 +28,14 @@ export class ViolationWatch {
   constructor(report) {
     this.report = report;
     this.hidden = false;
+    this.unloading = false;
     this.extended = false;
     this.lastReported = new Map(); // kind -> performance.now()
     this.blurTimer = null;
     this.listeners = [
       [document, "visibilitychange", () => this.visibilityChanged()],
+      // An unloading page is hidden too: a reload is told by the page that comes back, a closed one shows offline.
+      [window, "pagehide", () => { this.unloading = true; }],
       [window, "blur", () => this.blurred()],
       [document, "copy", () => this.atMostOncePerSecond("copy")],
       [document, "paste", () => this.atMostOncePerSecond("paste")],
@@ -44,6 +53,7 @@ export class ViolationWatch {
     for (const [target, type, listener] of this.listeners) target.addEventListener(type, listener);
     this.visibilityChanged();
     if ("isExtended" in screen) this.checkScreens();
+    if (reloaded()) this.report("page_reloaded", undefined, Math.round(performance.timeOrigin));
   }
 
   stop() {
@@ -53,7 +63,7 @@ export class ViolationWatch {
 
   visibilityChanged() {
     const hidden = document.visibilityState === "hidden";
-    if (hidden && !this.hidden) this.report("tab_hidden");
+    if (hidden && !this.hidden && !this.unloading) this.report("tab_hidden");
     this.hidden = hidden;
   }
 

@@ -3,6 +3,7 @@
 const VIOLATIONS = {
   tab_hidden: ["Tab", "Left the exam tab"],
   window_blur: ["Blur", "Left the window"],
+  page_reloaded: ["Reload", "Reloaded the page"],
   fullscreen_exit: ["Full", "Left full screen"],
   copy: ["Copy", "Copied"],
   paste: ["Paste", "Pasted"],

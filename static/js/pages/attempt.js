@@ -6,6 +6,8 @@ import { tabStore } from "../tab-state.js";
 import { navigate, start } from "../session.js";
 import { ExamCamera } from "../attempt/camera.js";
 import { Countdown, Milestones, ServerClock, describeRemaining, formatClock, parseTime } from "../attempt/clock.js";
+import { ExtraTimeNotice } from "../attempt/extra-time.js";
+import { wrapFocus } from "../attempt/focus-wrap.js";
 import { FullscreenGate } from "../attempt/fullscreen.js";
 import { Proctoring } from "../attempt/proctoring.js";
 import { HttpError, NetworkError, isConnectionProblem, request } from "../attempt/request.js";
@@ -24,6 +26,7 @@ const attemptId = Number(new URLSearchParams(location.search).get("id"));
 const clock = new ServerClock();
 const milestones = new Milestones([10, 5, 1]);
 const countdown = new Countdown(clock, { onTick, onZero });
+const extraTime = new ExtraTimeNotice();
 const page = {
   status: null,
   questions: [],
@@ -188,6 +191,7 @@ function scheduleSync(ms) {
 /** Act on the server's status: running, paused or ended. */
 function applyStatus(state) {
   page.status = state.status;
+  extraTime.seen(state);
   if (FINAL.has(state.status)) {
     showEnded(state, { moveFocus: true });
     return;
@@ -231,9 +235,10 @@ function serverTime(message, t0, t1) {
   clock.sync(message, t0, t1);
   if (message.status !== page.status) {
     resync(); // a change this page missed: the attempt's state says all of it
-  } else if (page.status === "in_progress" && !page.timeUp) {
-    countdown.start();
+    return;
   }
+  extraTime.seen(message);
+  if (page.status === "in_progress" && !page.timeUp) countdown.start();
 }
 
 function serverPause(message) {
@@ -247,7 +252,7 @@ function serverResume(message) {
   if (page.ended) return;
   const now = performance.now();
   clock.sync(message, now, now);
-  applyStatus({ status: message.status });
+  applyStatus(message);
 }
 
 /** Terminated, the exam closed, or ended elsewhere: lock the page at once, then show the ending as the
@@ -693,6 +698,7 @@ function wire() {
 }
 
 function main() {
+  wrapFocus();
   try {
     start();
   } catch {
