@@ -1,0 +1,37 @@
+"""Small things users noticed (issue 13 item 9), seen in Chromium: the flag button says what a click does, the
+exam page's first Tab stops are the question's, not "Submit exam…"."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.demo_lms import launch, tool_frame
+from tests.e2e.test_take_exam import QUESTIONS, make_exam
+
+pytestmark = pytest.mark.browser
+
+FOCUSED_ID = "document.activeElement.id || document.activeElement.className"
+
+
+def open_exam(page, live_server, title):
+    """As a student: start a new exam of the demo course and wait for its first question."""
+    make_exam(page, live_server, title, QUESTIONS[:2])
+    launch(page, live_server, "student", "Student", link=title)
+    frame = tool_frame(page)
+    frame.get_by_role("button", name="Start the exam").click()
+    expect(frame.locator("#question-heading")).to_have_text("Question 1 of 2", timeout=15000)
+    return frame
+
+
+def test_the_flag_button_says_flagged_when_on(live_server, page):
+    frame = open_exam(page, live_server, "Flag wording")
+    flag = frame.locator("#flag")
+    expect(flag).to_have_accessible_name("Flag for review")
+    expect(flag).to_have_attribute("aria-pressed", "false")
+
+    flag.click()
+    expect(flag).to_have_accessible_name("Flagged: remove flag")
+    expect(flag).to_have_attribute("aria-pressed", "true")
+
+    flag.click()
+    expect(flag).to_have_accessible_name("Flag for review")
+    expect(flag).to_have_attribute("aria-pressed", "false")
