@@ -35,3 +35,15 @@ def test_the_flag_button_says_flagged_when_on(live_server, page):
     flag.click()
     expect(flag).to_have_accessible_name("Flag for review")
     expect(flag).to_have_attribute("aria-pressed", "false")
+
+
+def test_submit_comes_after_the_question_in_the_tab_order(live_server, page):
+    frame = open_exam(page, live_server, "Tab order")
+    frame.locator(".skip-link").focus()
+    stops = []
+    while len(stops) < 40 and "submit-open" not in stops:
+        page.keyboard.press("Tab")
+        stops.append(page.frame(name="tool-frame").evaluate(FOCUSED_ID))
+    assert "submit-open" in stops, stops
+    before_submit = stops[:stops.index("submit-open")]
+    assert {"flag", "next"} <= set(before_submit), stops
