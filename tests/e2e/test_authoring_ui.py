@@ -118,6 +118,9 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     expect(frame.locator("#histogram")).to_contain_text("No finished attempts yet")
     expect(frame.locator("#questions-table tbody tr")).to_have_count(3)
     expect(frame.locator("#audit-list")).to_contain_text("questions imported")
+    # The edit's audit entry lists only what changed, old → new.
+    edit_entry = frame.locator("#audit-list li").filter(has_text="exam updated")
+    expect(edit_entry.locator(".audit-data")).to_have_text("duration minutes: 60 → 45")
     students.get_by_role("button", name="Percent").click()
     expect(students.get_by_role("columnheader", name="Percent")).to_have_attribute("aria-sort", "ascending")
     expect(students.get_by_role("columnheader", name="Name")).not_to_have_attribute("aria-sort", re.compile(".*"))

@@ -193,11 +193,21 @@ function actorName(entry) {
   return entry.actor_name || `User ${entry.actor}`;
 }
 
+function valueText(value) {
+  const shown = value === null || value === "" ? "none" : isMoment(value) ? when(value)
+    : typeof value === "string" ? value : JSON.stringify(value);
+  return shown.length > 120 ? `${shown.slice(0, 119)}…` : shown;
+}
+
+/** A change the server recorded as { from, to }: "old → new". */
+const isChange = (value) => value !== null && typeof value === "object" && "from" in value && "to" in value
+  && Object.keys(value).length === 2;
+
 function dataText(data) {
   if (!data || typeof data !== "object") return "";
   return Object.entries(data).filter(([, value]) => value !== null && value !== "").map(([key, value]) => {
-    const shown = isMoment(value) ? when(value) : typeof value === "string" ? value : JSON.stringify(value);
-    return `${key.replace(/_/g, " ")}: ${shown.length > 120 ? `${shown.slice(0, 119)}…` : shown}`;
+    const shown = isChange(value) ? `${valueText(value.from)} → ${valueText(value.to)}` : valueText(value);
+    return `${key.replace(/_/g, " ")}: ${shown}`;
   }).join(" · ");
 }
 
