@@ -2,7 +2,7 @@
 // and which count toward it, grade passback), a histogram, per-question statistics, a CSV download and the
 // audit trail (whole exam or one attempt).
 import { busy, byId, confirmInline, el, messenger } from "../authoring/dom.js";
-import { examIdFromQuery, isMoment, num, plural, statusText, when, whenShort } from "../authoring/format.js";
+import { elapsed, examIdFromQuery, isMoment, num, plural, statusText, when, whenShort } from "../authoring/format.js";
 import { histogram } from "../authoring/histogram.js";
 import { download } from "../authoring/http.js";
 import { fillNav } from "../authoring/nav.js";
@@ -129,7 +129,7 @@ const table = sortableTable(byId("students-table"), [
   { key: "passed", label: "Passed", sort: (r) => (r.passed === null ? null : Number(r.passed)), cell: passedText },
   { key: "started_at", label: "Started", cell: (r) => whenShort(r.started_at) },
   { key: "finished_at", label: "Finished", cell: (r) => whenShort(r.finished_at) },
-  { key: "minutes_used", label: "Minutes", numeric: true, cell: (r) => num(r.minutes_used) },
+  { key: "minutes_used", label: "Time used", numeric: true, cell: (r) => elapsed(r.started_at, r.finished_at) },
   { key: "violations", label: "Violations", numeric: true, sort: violationTotal, cell: violationsCell },
   { key: "passback", label: "Grade sent", sort: (r) => r.passback?.status ?? null, cell: passbackCell },
   { key: "actions", label: "Actions", sortable: false, cell: actionsCell },
