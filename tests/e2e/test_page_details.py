@@ -47,3 +47,18 @@ def test_submit_comes_after_the_question_in_the_tab_order(live_server, page):
     assert "submit-open" in stops, stops
     before_submit = stops[:stops.index("submit-open")]
     assert {"flag", "next"} <= set(before_submit), stops
+
+
+IDENTITY_LAYOUT = """(block) => ({
+    lines: new Set([...block.querySelectorAll("dd")].map((dd) => Math.round(dd.getBoundingClientRect().top))).size,
+    termsShown: [...block.querySelectorAll("dt")].filter((dt) => dt.getBoundingClientRect().width > 1).length,
+})"""
+
+
+def test_the_identity_block_is_one_quiet_line_still_labelled_for_screen_readers(live_server, page):
+    launch(page, live_server, "student", "Student")
+    block = tool_frame(page).locator("#identity")
+    expect(block).to_have_attribute("aria-busy", "false", timeout=15000)
+    assert block.evaluate(IDENTITY_LAYOUT) == {"lines": 1, "termsShown": 0}
+    expect(block.locator("dt")).to_have_text(["You are", "Course", "Your role", "Exam"])
+    expect(block.locator('[data-field="course"]')).to_have_text("Demo Course 101")
