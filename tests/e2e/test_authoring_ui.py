@@ -52,6 +52,7 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     expect(frame.get_by_role("status").filter(has_text=f"Created “{title}”")).to_be_visible()
     card = frame.get_by_role("listitem", name=title)
     expect(card).to_contain_text("0 questions")
+    card.get_by_role("button", name=f"More actions for {title}").click()
     expect(card.get_by_role("button", name=f"Use {title} for this link")).to_be_visible()
     screenshot(page, "authoring-manage")
 

@@ -1,10 +1,13 @@
 """Small things users noticed (issue 13 item 9), seen in Chromium: the flag button says what a click does, the
-exam page's first Tab stops are the question's, not "Submit exam…"."""
+exam page's first Tab stops are the question's, not "Submit exam…"; the identity block is one quiet line; an exam
+card shows two buttons and keeps the rest in a "More" list that the keyboard opens and Escape closes."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.demo_lms import launch, tool_frame
+from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
 from tests.e2e.test_take_exam import QUESTIONS, make_exam
 
 pytestmark = pytest.mark.browser
@@ -62,3 +65,35 @@ def test_the_identity_block_is_one_quiet_line_still_labelled_for_screen_readers(
     assert block.evaluate(IDENTITY_LAYOUT) == {"lines": 1, "termsShown": 0}
     expect(block.locator("dt")).to_have_text(["You are", "Course", "Your role", "Exam"])
     expect(block.locator('[data-field="course"]')).to_have_text("Demo Course 101")
+
+
+def test_an_exam_card_shows_two_buttons_and_the_rest_in_a_keyboard_menu(live_server, page):
+    title = "Card menu"
+    add_exam_to_course(page, live_server, title)
+    card = tool_frame(page).get_by_role("listitem", name=title)
+    more = card.get_by_role("button", name=f"More actions for {title}")
+    expect(card.get_by_role("button")).to_have_text(["Edit", "Marks", "More ▾"])
+    expect(more).to_have_attribute("aria-expanded", "false")
+
+    # Enter opens the list; Tab walks it; Escape closes it and focus goes back to "More".
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(more).to_have_attribute("aria-expanded", "true")
+    expect(card.get_by_role("listitem").get_by_role("button")).to_have_text(["Live room", "Duplicate", "Archive",
+                                                                             "Delete"])
+    page.keyboard.press("Tab")
+    expect(card.get_by_role("button", name=f"Live room of {title}")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(more).to_have_attribute("aria-expanded", "false")
+    expect(card.get_by_role("button", name=f"Live room of {title}")).to_be_hidden()
+    expect(more).to_be_focused()
+
+    # An action from the list closes it; a cancelled confirmation gives focus back to "More".
+    page.keyboard.press("Space")
+    card.get_by_role("button", name=f"Archive {title}").click()
+    expect(more).to_have_attribute("aria-expanded", "false")
+    confirm = card.get_by_role("group", name=re.compile(f"^Archive “{title}”\\?"))
+    expect(confirm).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(confirm).to_have_count(0)
+    expect(more).to_be_focused()
