@@ -331,7 +331,7 @@ def test_the_proctor_watches_acts_and_reviews_a_live_exam(live_server, page, bro
     report = download.value.path().read_text()
     assert download.value.suggested_filename == f"exam-{exam_id}-irregularities.csv"
     assert report.count(",violation,tab_hidden,") == 2
-    assert ",terminate,,A phone on the desk,Alan Turing," in report
+    assert ",terminate,,,A phone on the desk,Alan Turing," in report
     screenshot(page, "proctor-dashboard-review")
 
     # The test maker's view of the same room, at the LMS frame's width and on a phone.
