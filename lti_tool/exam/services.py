@@ -67,10 +67,13 @@ def update_exam(exam, data, *, actor_user_id, origin):
         raise EditRefused(f"{', '.join(frozen)} cannot change: students have already taken this exam, and "
                           "their scores would no longer match.")
     method = exam.grading_method
+    changes = {name: _jsonable({"from": getattr(exam, name), "to": value})
+               for name, value in values.items() if getattr(exam, name) != value}
     for name, value in values.items():
         setattr(exam, name, value)
-    audit.record("exam.updated", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
-                 data=_jsonable(values), origin=origin)
+    if changes:
+        audit.record("exam.updated", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                     data=changes, origin=origin)
     if exam.grading_method != method:
         queued = gradebook.method_changed(exam, utcnow())
         audit.record("exam.grading_method_changed", "exam", exam.id, actor_user_id=actor_user_id,

@@ -52,6 +52,7 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     expect(frame.get_by_role("status").filter(has_text=f"Created “{title}”")).to_be_visible()
     card = frame.get_by_role("listitem", name=title)
     expect(card).to_contain_text("0 questions")
+    card.get_by_role("button", name=f"More actions for {title}").click()
     expect(card.get_by_role("button", name=f"Use {title} for this link")).to_be_visible()
     screenshot(page, "authoring-manage")
 
@@ -118,6 +119,9 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     expect(frame.locator("#histogram")).to_contain_text("No finished attempts yet")
     expect(frame.locator("#questions-table tbody tr")).to_have_count(3)
     expect(frame.locator("#audit-list")).to_contain_text("questions imported")
+    # The edit's audit entry lists only what changed, old → new.
+    edit_entry = frame.locator("#audit-list li").filter(has_text="exam updated")
+    expect(edit_entry.locator(".audit-data")).to_have_text("duration minutes: 60 → 45")
     students.get_by_role("button", name="Percent").click()
     expect(students.get_by_role("columnheader", name="Percent")).to_have_attribute("aria-sort", "ascending")
     expect(students.get_by_role("columnheader", name="Name")).not_to_have_attribute("aria-sort", re.compile(".*"))

@@ -54,6 +54,12 @@ def test_the_marks_page_shows_every_attempt_and_which_counts(live_server, page, 
         "Attempt 2: Submitted 1 / 4 (25%)",
     ])
     expect(row.get_by_role("cell", name="4 / 4", exact=True)).to_be_visible()
+    # The time the latest attempt took, as minutes and seconds (the API and the CSV keep decimal minutes).
+    time_used = students.get_by_role("columnheader").filter(has_text="Time used")
+    expect(time_used).to_be_visible()
+    column = students.get_by_role("columnheader").evaluate_all(
+        "(heads) => heads.findIndex((h) => h.textContent.includes('Time used'))")
+    expect(row.locator("th, td").nth(column)).to_have_text(re.compile(r"^0:\d\d$"))
     expect(frame.locator("#marks-summary")).to_contain_text("the grade is the highest attempt")
     screenshot(page, "grading-method-highest")
 

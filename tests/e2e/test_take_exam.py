@@ -131,6 +131,7 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
     expect(save_state).to_have_text("Saved")
     flag = frame.get_by_role("button", name="Flag for review", exact=True)
     flag.click()
+    flag = frame.get_by_role("button", name="Flagged: remove flag", exact=True)
     expect(flag).to_have_attribute("aria-pressed", "true")
     expect(save_state).to_have_text("Saved")
     expect(answered).to_have_text("2 of 4 answered")

@@ -82,7 +82,8 @@ def test_a_student_on_one_host_and_a_proctor_on_another(two_hosts, page, browser
         # A hidden tab on host A raises Ada's count on host B's dashboard.
         page.frame_locator('iframe[name="tool-frame"]').locator("body").evaluate(HIDE_TAB)
         page.frame_locator('iframe[name="tool-frame"]').locator("body").evaluate(SHOW_TAB)
-        expect(row.locator('[data-label="Violations"] .chip').first).to_contain_text("Tab 1", timeout=WAIT_MS)
+        expect(row.locator('[data-label="Violations"] .chip').first).to_contain_text("Left the exam tab ×1",
+                                                                                     timeout=WAIT_MS)
 
         # The warning goes from B to A and the acknowledgement back.
         row.get_by_role("button", name=ADA.name, exact=True).click()

@@ -40,6 +40,21 @@ def test_create_edit_and_read_an_exam(course):
     assert {"exam.created", "exam.updated"} <= actions
 
 
+def test_the_audit_of_an_edit_lists_only_what_changed_from_old_to_new(course):
+    exam = course.exam(questions=0)
+    edited = course.call("PATCH", f"/api/exams/{exam['id']}", json={
+        "title": "Quiz", "duration_minutes": 45, "opens_at": "2030-01-01T09:00:00+00:00"})
+    assert edited.status_code == 200, edited.json
+    unchanged = course.call("PATCH", f"/api/exams/{exam['id']}", json={"title": "Quiz", "duration_minutes": 45})
+    assert unchanged.status_code == 200, unchanged.json
+    updates = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "exam.updated")).all()
+    assert len(updates) == 1
+    assert updates[0].data["duration_minutes"]["to"] == 45
+    assert updates[0].data["duration_minutes"]["from"] != 45
+    assert updates[0].data["opens_at"]["from"] is None
+    assert updates[0].data["opens_at"]["to"].startswith("2030-01-01T09:00")
+    assert set(updates[0].data) == {"duration_minutes", "opens_at"}
+
 def test_bad_settings_are_all_reported_and_nothing_changes(course):
     exam = course.exam(questions=0)
     response = course.call("PATCH", f"/api/exams/{exam['id']}", json={

@@ -20,6 +20,16 @@ export function whenShort(iso, empty = "—") {
   return Number.isNaN(moment.getTime()) ? iso : SHORT.format(moment);
 }
 
+/** "0:06", "12:05" or "1:02:05": the time from one ISO moment to another, to the second, or `empty` for none. */
+export function elapsed(fromIso, toIso, empty = "—") {
+  if (!fromIso || !toIso) return empty;
+  const total = Math.max(0, Math.round((new Date(toIso) - new Date(fromIso)) / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = pad(total % 60);
+  return hours ? `${hours}:${pad(minutes)}:${seconds}` : `${minutes}:${seconds}`;
+}
+
 /** Whether a value looks like an ISO 8601 moment the server sent. */
 export function isMoment(value) {
   return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value);

@@ -63,16 +63,16 @@ function fill(entry, row, room) {
   setText(cells.eventText, event ? eventText(event, 40) : "—");
 }
 
-/** "3" and a chip per violation type ("Tab 2"), the full words for screen readers and on hover. */
+/** "3" and a chip per violation type in words ("Left the window ×3"), read out as "Left the window: 3 times". */
 export function violationChips(row) {
   if (!row.violationTotal) return [el("span", { class: "none" }, "None")];
   const kinds = Object.entries(row.violations).sort((a, b) => b[1] - a[1]);
   return [el("strong", { class: "total" }, String(row.violationTotal)),
     ...kinds.map(([kind, count]) => {
-      const [short, words] = violationWords(kind);
-      return el("span", { class: "chip", title: `${words}: ${count}` },
-        el("span", { "aria-hidden": "true" }, `${short} ${count}`),
-        el("span", { class: "visually-hidden" }, `, ${words} ${count}`));
+      const words = violationWords(kind);
+      return el("span", { class: "chip" },
+        el("span", { "aria-hidden": "true" }, `${words} ×${count}`),
+        el("span", { class: "visually-hidden" }, `, ${words}: ${count === 1 ? "once" : `${count} times`}`));
     })];
 }
 

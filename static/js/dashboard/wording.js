@@ -1,28 +1,26 @@
 // How the dashboard puts the room into words: violation types, presence, time left and each kind of event.
 
 const VIOLATIONS = {
-  tab_hidden: ["Tab", "Left the exam tab"],
-  window_blur: ["Blur", "Left the window"],
-  page_reloaded: ["Reload", "Reloaded the page"],
-  fullscreen_exit: ["Full", "Left full screen"],
-  copy: ["Copy", "Copied"],
-  paste: ["Paste", "Pasted"],
-  context_menu: ["Menu", "Opened the context menu"],
-  devtools_shortcut: ["Dev", "Pressed a developer tools shortcut"],
-  multiple_screens: ["Screens", "Has more than one screen"],
-  network_lost: ["Net", "Lost the network"],
-  no_face: ["Face", "No face on camera"],
-  multiple_faces: ["Faces", "More than one face on camera"],
-  camera_unavailable: ["Cam", "Camera off or unavailable"],
-  screen_share_stopped: ["Scr", "Screen sharing stopped"],
+  tab_hidden: "Left the exam tab",
+  window_blur: "Left the window",
+  page_reloaded: "Reloaded the page",
+  fullscreen_exit: "Left full screen",
+  copy: "Copied",
+  paste: "Pasted",
+  context_menu: "Opened the context menu",
+  devtools_shortcut: "Pressed a developer tools shortcut",
+  multiple_screens: "Has more than one screen",
+  network_lost: "Lost the network",
+  no_face: "No face on camera",
+  multiple_faces: "More than one face on camera",
+  camera_unavailable: "Camera off or unavailable",
+  screen_share_stopped: "Screen sharing stopped",
 };
 
-/** [short label, full words] for a violation type; unknown types read as themselves. */
+/** The words for a violation type (lti_tool/proctor/violation_words.py says the same); unknown types read as
+ * themselves. */
 export function violationWords(kind) {
-  const words = VIOLATIONS[kind];
-  if (words) return words;
-  const spaced = String(kind).replace(/_/g, " ");
-  return [spaced, spaced];
+  return VIOLATIONS[kind] ?? String(kind).replace(/_/g, " ");
 }
 
 export const PRESENCE = { online: "Online", away: "Away", offline: "Offline" };
@@ -52,7 +50,7 @@ function quoted(text, max) {
 /** One event as a sentence fragment ("Warned: “Eyes on…”"); `max` shortens quoted texts for table cells. */
 export function eventText(event, max = 500) {
   switch (event.kind) {
-    case "violation": return violationWords(event.detail)[1] + quoted(event.text, max);
+    case "violation": return violationWords(event.detail) + quoted(event.text, max);
     case "warning": return `Warned${quoted(event.text, max)}`;
     case "warning_ack": return "Acknowledged the warning";
     case "pause": return `Paused${quoted(event.text, max)}`;

@@ -8,6 +8,7 @@ import { ExamCamera } from "../attempt/camera.js";
 import { Countdown, Milestones, ServerClock, describeRemaining, formatClock, parseTime } from "../attempt/clock.js";
 import { ExtraTimeNotice } from "../attempt/extra-time.js";
 import { wrapFocus } from "../attempt/focus-wrap.js";
+import { showFlag } from "../attempt/flag-button.js";
 import { FullscreenGate } from "../attempt/fullscreen.js";
 import { Proctoring } from "../attempt/proctoring.js";
 import { HttpError, NetworkError, isConnectionProblem, request } from "../attempt/request.js";
@@ -462,8 +463,7 @@ function renderQuestion() {
   for (const input of options.querySelectorAll("input")) {
     input.checked = question.chosen.includes(Number(input.value));
   }
-  const flag = $("flag");
-  flag.setAttribute("aria-pressed", String(question.flagged));
+  showFlag($("flag"), question.flagged);
   $("question-flag-mark").hidden = !question.flagged;
   $("prev").disabled = page.index === 0;
   $("next").disabled = page.index === total - 1;

@@ -1,6 +1,7 @@
 // Test maker landing: the course's exams, the one bound to this link, and what can be done with each.
 import { byId, busy, confirmInline, el, messenger } from "../authoring/dom.js";
 import { plural, windowText } from "../authoring/format.js";
+import { moreMenu } from "../authoring/more-menu.js";
 import { goButton, pages } from "../authoring/nav.js";
 import { api, ApiError, navigate } from "../session.js";
 import { loadIdentity } from "./identity.js";
@@ -30,11 +31,13 @@ function card(exam) {
   const actions = el("div", { class: "actions" },
     goButton("Edit", pages.edit(exam.id), { label: `Edit ${exam.title}`, className: "" }),
     goButton("Marks", pages.marks(exam.id), { label: `Marks of ${exam.title}` }),
-    goButton("Live room", pages.room(exam.id), { label: `Live room of ${exam.title}` }),
-    action("Duplicate", `Duplicate ${exam.title}`, () => duplicate(exam)),
-    isBound ? null : action("Use for this link", `Use ${exam.title} for this link`, () => bind(exam)),
-    action("Archive", `Archive ${exam.title}`, () => archive(exam, item)),
-    action("Delete", `Delete ${exam.title}`, () => remove(exam, item), "secondary danger-text"),
+    moreMenu(`More actions for ${exam.title}`, [
+      goButton("Live room", pages.room(exam.id), { label: `Live room of ${exam.title}` }),
+      action("Duplicate", `Duplicate ${exam.title}`, () => duplicate(exam)),
+      isBound ? null : action("Use for this link", `Use ${exam.title} for this link`, () => bind(exam)),
+      action("Archive", `Archive ${exam.title}`, () => archive(exam, item)),
+      action("Delete", `Delete ${exam.title}`, () => remove(exam, item), "secondary danger-text"),
+    ]),
   );
   item.append(heading, el("p", { class: "meta", text: facts.join(" · ") }), actions);
   return item;
@@ -44,8 +47,11 @@ function action(text, label, handler, className = "secondary") {
   const button = el("button", { type: "button", class: className, "aria-label": label });
   button.textContent = text;
   button.addEventListener("click", () => busy(button, null, handler).catch(report).finally(() => {
-    // A cancelled confirmation removes the focused element: bring focus back to where it started.
-    if (button.isConnected && (document.activeElement === document.body || !document.activeElement)) button.focus();
+    // A cancelled confirmation removes the focused element: bring focus back to where it started (the "More"
+    // button for an action from its closed list).
+    if (button.isConnected && (document.activeElement === document.body || !document.activeElement)) {
+      (button.closest(".more-menu")?.firstElementChild ?? button).focus();
+    }
   }));
   return button;
 }

@@ -2,7 +2,7 @@
 // and which count toward it, grade passback), a histogram, per-question statistics, a CSV download and the
 // audit trail (whole exam or one attempt).
 import { busy, byId, confirmInline, el, messenger } from "../authoring/dom.js";
-import { examIdFromQuery, isMoment, num, plural, statusText, when, whenShort } from "../authoring/format.js";
+import { elapsed, examIdFromQuery, isMoment, num, plural, statusText, when, whenShort } from "../authoring/format.js";
 import { histogram } from "../authoring/histogram.js";
 import { download } from "../authoring/http.js";
 import { fillNav } from "../authoring/nav.js";
@@ -129,7 +129,7 @@ const table = sortableTable(byId("students-table"), [
   { key: "passed", label: "Passed", sort: (r) => (r.passed === null ? null : Number(r.passed)), cell: passedText },
   { key: "started_at", label: "Started", cell: (r) => whenShort(r.started_at) },
   { key: "finished_at", label: "Finished", cell: (r) => whenShort(r.finished_at) },
-  { key: "minutes_used", label: "Minutes", numeric: true, cell: (r) => num(r.minutes_used) },
+  { key: "minutes_used", label: "Time used", numeric: true, cell: (r) => elapsed(r.started_at, r.finished_at) },
   { key: "violations", label: "Violations", numeric: true, sort: violationTotal, cell: violationsCell },
   { key: "passback", label: "Grade sent", sort: (r) => r.passback?.status ?? null, cell: passbackCell },
   { key: "actions", label: "Actions", sortable: false, cell: actionsCell },
@@ -193,11 +193,21 @@ function actorName(entry) {
   return entry.actor_name || `User ${entry.actor}`;
 }
 
+function valueText(value) {
+  const shown = value === null || value === "" ? "none" : isMoment(value) ? when(value)
+    : typeof value === "string" ? value : JSON.stringify(value);
+  return shown.length > 120 ? `${shown.slice(0, 119)}…` : shown;
+}
+
+/** A change the server recorded as { from, to }: "old → new". */
+const isChange = (value) => value !== null && typeof value === "object" && "from" in value && "to" in value
+  && Object.keys(value).length === 2;
+
 function dataText(data) {
   if (!data || typeof data !== "object") return "";
   return Object.entries(data).filter(([, value]) => value !== null && value !== "").map(([key, value]) => {
-    const shown = isMoment(value) ? when(value) : typeof value === "string" ? value : JSON.stringify(value);
-    return `${key.replace(/_/g, " ")}: ${shown.length > 120 ? `${shown.slice(0, 119)}…` : shown}`;
+    const shown = isChange(value) ? `${valueText(value.from)} → ${valueText(value.to)}` : valueText(value);
+    return `${key.replace(/_/g, " ")}: ${shown}`;
   }).join(" · ");
 }
 
