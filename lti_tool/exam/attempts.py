@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from lti_tool import audit
 from lti_tool.db import db, upsert, utcnow
 from lti_tool.errors import AppError, NotFound
-from lti_tool.exam import gradebook, grading, notices, proctors, timer
+from lti_tool.exam import gradebook, grading, notices, proctors, publishing, timer
 from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, check_legal, transition
 from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Option, Question
 
@@ -46,6 +46,8 @@ def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, n
     if proctors.is_listed(exam.id, user_id):
         raise AttemptRefused("You are listed as a proctor of this exam, so you cannot take it.",
                              hint="Open its live room instead, or ask the test maker to take you off its proctors.")
+    if not publishing.is_published(exam):
+        raise AttemptRefused(publishing.NOT_OPEN, hint="Your instructor has not published it yet.")
     if not timer.is_open(exam, now):
         raise AttemptRefused(_closed_reason(exam, now))
     if not exam.questions:
@@ -107,20 +109,32 @@ def standing(exam, user_id, *, grace_seconds, now=None):
         latest = finalize_if_overdue(latest, grace_seconds=grace_seconds, now=now)
     used = latest.number if latest is not None else 0
     open_attempt = latest if latest is not None and Status(latest.status) in OPEN else None
-    can_start = open_attempt is None and used < exam.attempts_allowed and timer.is_open(exam, now)
+    can_start = open_attempt is None and used < exam.attempts_allowed and _startable(exam, now)
     return {
         "attempts_used": used, "attempts_allowed": exam.attempts_allowed,
         "open_attempt_id": open_attempt.id if open_attempt else None,
         "last_attempt_id": latest.id if latest is not None else None,
         "can_start": can_start or open_attempt is not None,
-        "message": None if can_start or open_attempt else (
-            _closed_reason(exam, now) if not timer.is_open(exam, now) else "You have no attempts left."),
+        "message": None if can_start or open_attempt else _why_not_startable(exam, now),
     }
 
 
-def _latest(exam_id, user_id):
+def _startable(exam, now):
+    return publishing.is_published(exam) and timer.is_open(exam, now)
+
+
+def _why_not_startable(exam, now):
+    if not publishing.is_published(exam):
+        return publishing.NOT_OPEN
+    if not timer.is_open(exam, now):
+        return _closed_reason(exam, now)
+    return "You have no attempts left."
+
+
+def _latest(exam_id, user_id, *, preview=False):
     return db.session.scalar(
-        select(Attempt).filter_by(exam_id=exam_id, user_id=user_id).order_by(Attempt.number.desc()).limit(1)
+        select(Attempt).filter_by(exam_id=exam_id, user_id=user_id, is_preview=preview)
+        .order_by(Attempt.number.desc()).limit(1)
     )
 
 

@@ -46,7 +46,8 @@ def bound_exam(course_id, resource_link_id):
 
 
 def has_attempts(exam_id):
-    return db.session.scalar(select(exists().where(Attempt.exam_id == exam_id)))
+    """Whether a student has an attempt at the exam (a test maker's preview is none)."""
+    return db.session.scalar(select(exists().where(Attempt.exam_id == exam_id, Attempt.is_preview.is_(False))))
 
 
 def create_exam(course_id, title, *, actor_user_id, origin, fields=None):

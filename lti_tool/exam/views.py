@@ -5,7 +5,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 
 from lti_tool.db import utcnow
 from lti_tool.errors import AppError
-from lti_tool.exam import attempts, copies, marks, outbox, proctors, review, services, timer
+from lti_tool.exam import attempts, copies, marks, outbox, proctors, publishing, review, services, timer
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
@@ -123,6 +123,18 @@ def archive_exam(exam_id):
 def bind_exam(exam_id):
     services.bind_link(_my_exam(exam_id), g.launch.resource_link_id, **_actor())
     return "", 204
+
+
+@bp.post("/api/exams/<int:exam_id>/publish")
+@access.require_launch(MAKER)
+def publish_exam(exam_id):
+    return exam_detail(publishing.publish(_my_exam(exam_id), **_actor()))
+
+
+@bp.post("/api/exams/<int:exam_id>/unpublish")
+@access.require_launch(MAKER)
+def unpublish_exam(exam_id):
+    return exam_detail(publishing.unpublish(_my_exam(exam_id), **_actor()))
 
 
 @bp.post("/api/exams/<int:exam_id>/close")
@@ -257,6 +269,8 @@ def current_exam():
     exam = services.bound_exam(g.launch.course_id, g.launch.resource_link_id)
     if exam is None:
         return {"exam": None}
+    if not publishing.is_published(exam) and not g.launch.has_any(MAKER):
+        return {"exam": None, "message": publishing.NOT_OPEN}
     return {"exam": exam_summary(exam), "standing": attempts.standing(exam, g.launch.user_id, grace_seconds=_grace())}
 
 
@@ -339,6 +353,7 @@ def exam_summary(exam):
         "closed": exam.closed_at is not None, "duration_minutes": exam.duration_minutes,
         "attempts_allowed": exam.attempts_allowed, "questions": len(exam.questions),
         "require_fullscreen": exam.require_fullscreen,
+        "published": publishing.is_published(exam),
     }
 
 
@@ -347,6 +362,7 @@ def exam_detail(exam):
         **exam_summary(exam),
         "settings": {name: _setting(getattr(exam, name)) for name in services.settings.FIELDS},
         "has_attempts": services.has_attempts(exam.id),
+        "problems": publishing.problems(exam),
         "proctors": [person_json(p) for p in proctors.listed(exam)],
         "accommodations": [{"user_id": row.user_id, "name": user.display_name, "extra_minutes": row.extra_minutes,
                             "time_multiplier": row.time_multiplier} for row, user in services.accommodations(exam)],
