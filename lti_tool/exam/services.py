@@ -117,7 +117,7 @@ def bind_link(exam, resource_link_id, *, actor_user_id, origin):
 
 def _taken_through(link):
     return db.session.scalar(select(exists().where(Attempt.resource_link_id == link.id,
-                                                   Attempt.exam_id == link.exam_id)))
+                                                   Attempt.exam_id == link.exam_id, Attempt.is_preview.is_(False))))
 
 
 def require_link_exam(exam, resource_link_id):
