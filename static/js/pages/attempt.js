@@ -10,6 +10,7 @@ import { ExtraTimeNotice } from "../attempt/extra-time.js";
 import { wrapFocus } from "../attempt/focus-wrap.js";
 import { FullscreenGate } from "../attempt/fullscreen.js";
 import { Proctoring } from "../attempt/proctoring.js";
+import { showPreviewBanner } from "../attempt/preview.js";
 import { HttpError, NetworkError, isConnectionProblem, request } from "../attempt/request.js";
 import { SaveQueue } from "../attempt/save-queue.js";
 import { reviewPromise } from "../review-timing.js";
@@ -115,6 +116,7 @@ async function load() {
   page.index = clampIndex(state.position);
   position.sent = state.position;
   $("submit-review").textContent = reviewPromise(state.review);
+  const previewing = showPreviewBanner(state);
   if (FINAL.has(state.status)) {
     showEnded(state, { moveFocus: false });
     return;
@@ -123,7 +125,8 @@ async function load() {
   renderAll();
   applyStatus(state);
   queue.startAfter(state.seq);
-  startProctoring(state);
+  if (previewing) openGate("camera", true);
+  else startProctoring(state);
 }
 
 function startProctoring(state) {
