@@ -45,6 +45,7 @@ let queue = null;
 let proctoring = null;
 let fullscreen = null;
 let camera = null;
+let backPath = "/exam/lobby"; // a test maker's preview goes back to the exam list
 // What keeps the questions hidden: full screen not entered, the camera not decided on (DESIGN §6).
 const gates = { fullscreen: true, camera: false };
 
@@ -117,6 +118,7 @@ async function load() {
   position.sent = state.position;
   $("submit-review").textContent = reviewPromise(state.review);
   const previewing = showPreviewBanner(state);
+  if (previewing) backPath = "/exam/manage";
   if (FINAL.has(state.status)) {
     showEnded(state, { moveFocus: false });
     return;
@@ -691,7 +693,7 @@ function wire() {
     if (!page.ended && !$("submit-open").disabled) $("submit-open").focus();
   });
   $("load-retry").addEventListener("click", load);
-  $("back-to-lobby").addEventListener("click", () => navigate("/exam/lobby"));
+  $("back-to-lobby").addEventListener("click", () => navigate(backPath));
   $("ended-review").addEventListener("click", () => navigate(`/exam/review?id=${attemptId}`));
   window.addEventListener("online", () => { if (!page.ended && page.status) resync(); });
   // Back from a hidden tab (whose timers the browser throttles): check the status and clock at once.
