@@ -171,6 +171,8 @@ def prepare_exam(server, platform, timeline):
         _expect(status, 201, "add a question", body)
     status, body = maker.api("POST", f"/api/exams/{exam['id']}/bind")
     _expect(status, 204, "bind the link", body)
+    status, body = maker.api("POST", f"/api/exams/{exam['id']}/publish")
+    _expect(status, 200, "publish the exam", body)
     # The list names people the tool knows: each TA opens the tool once before the test maker picks them.
     emails = []
     for i, (role, _) in enumerate(PROCTOR_ACTS):

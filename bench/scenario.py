@@ -174,7 +174,8 @@ def seed_exam(engine, *, students, questions=20, options=4, multi_every=4, deadl
             platform_id=platform_id, context_id="bench-course", title="Bench course")])
         [exam_id] = _insert(conn, exam_m.Exam.__table__, [dict(
             course_id=course_id, title="Bench exam", instructions="", duration_minutes=60,
-            shuffle_questions=False, shuffle_options=False, attempts_allowed=1, partial_credit=False)])
+            shuffle_questions=False, shuffle_options=False, attempts_allowed=1, partial_credit=False,
+            published_at=_now())])
         [link_id] = _insert(conn, ident_m.ResourceLink.__table__, [dict(
             course_id=course_id, lti_id="bench-link", title="Bench exam", exam_id=exam_id)])
         kinds = ["multi" if multi_every and (i + 1) % multi_every == 0 else "single" for i in range(questions)]

@@ -54,7 +54,7 @@ def seed(engine, *, students, deadlines, platform=None, lineitem_url=None, attem
         [exam_id] = _insert(conn, exam_m.Exam.__table__, [dict(
             course_id=course_id, title="Faults exam", instructions="", duration_minutes=60,
             shuffle_questions=False, shuffle_options=False, attempts_allowed=attempts_allowed,
-            partial_credit=False)])
+            partial_credit=False, published_at=utcnow())])
         [link_id] = _insert(conn, ident_m.ResourceLink.__table__, [dict(
             course_id=course_id, lti_id="faults-link", title="Faults exam", exam_id=exam_id,
             lineitem_url=lineitem_url)])

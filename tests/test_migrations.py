@@ -152,3 +152,16 @@ def test_exams_showing_results_after_close_keep_that_review_and_the_others_show_
         downgrade(directory=MIGRATIONS, revision="0019")
         assert db.session.execute(db.text("SELECT id, show_results_after_close FROM exams ORDER BY id")).all() == [
             (1, True), (2, False)]
+
+
+def test_exams_made_before_drafts_stay_published(empty_database_url):
+    with migrated_to(
+        empty_database_url, "0020", PLATFORM,
+        "INSERT INTO courses (id, platform_id, context_id, created_at) VALUES (1, 1, 'c1', :now)",
+        "INSERT INTO exams (id, course_id, title, created_at, updated_at) VALUES (1, 1, 'Live', :now, :now)",
+    ):
+        upgrade(directory=MIGRATIONS, revision="0021")
+        published = db.session.execute(db.text("SELECT published_at FROM exams")).scalar_one()
+        assert published is not None and str(published).startswith("2026-01-01")
+        db.session.remove()
+        downgrade(directory=MIGRATIONS, revision="0020")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from lti_tool import audit
 from lti_tool.db import db, upsert, utcnow
 from lti_tool.errors import AppError, NotFound
-from lti_tool.exam import gradebook, grading, notices, proctors, timer
+from lti_tool.exam import gradebook, grading, notices, proctors, publishing, timer
 from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, check_legal, transition
 from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Option, Question
 
@@ -38,7 +38,7 @@ class SaveRefused(AppError):
 def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, now=None):
     """The student's open attempt, or a new one if the exam is open and attempts remain."""
     now = now or utcnow()
-    current = _latest(exam.id, user_id)
+    current = latest(exam.id, user_id)
     if current is not None:
         current = finalize_if_overdue(current, grace_seconds=grace_seconds, now=now)
         if Status(current.status) in OPEN:
@@ -46,6 +46,8 @@ def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, n
     if proctors.is_listed(exam.id, user_id):
         raise AttemptRefused("You are listed as a proctor of this exam, so you cannot take it.",
                              hint="Open its live room instead, or ask the test maker to take you off its proctors.")
+    if not publishing.is_published(exam):
+        raise AttemptRefused(publishing.NOT_OPEN, hint="Your instructor has not published it yet.")
     if not timer.is_open(exam, now):
         raise AttemptRefused(_closed_reason(exam, now))
     if not exam.questions:
@@ -60,7 +62,7 @@ def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, n
             db.session.add(attempt)
     except IntegrityError:
         # The same student started in two tabs at once: the other tab's attempt is theirs.
-        return _latest(exam.id, user_id)
+        return latest(exam.id, user_id)
     audit.record("attempt.started", "attempt", attempt.id, actor_user_id=user_id, course_id=exam.course_id,
                  data={"exam_id": exam.id, "number": attempt.number, "deadline": attempt.deadline.isoformat()},
                  origin=origin)
@@ -82,6 +84,11 @@ def _new_attempt(exam, user_id, number, resource_link_id, now):
         extra_minutes=accommodation.extra_minutes if accommodation else 0,
         multiplier=accommodation.time_multiplier if accommodation else 1.0,
     )
+    return new_attempt(exam, user_id, number, resource_link_id, now, deadline)
+
+
+def new_attempt(exam, user_id, number, resource_link_id, now, deadline, *, is_preview=False):
+    """An attempt row with the exam's questions and options in this attempt's order (shuffled if the exam says)."""
     shuffler = random.Random()
     questions = sorted(questions_of_exam(exam.id).values(), key=lambda q: q.position)
     if exam.shuffle_questions:
@@ -95,39 +102,53 @@ def _new_attempt(exam, user_id, number, resource_link_id, now):
     return Attempt(
         exam_id=exam.id, user_id=user_id, resource_link_id=resource_link_id, number=number,
         status=str(Status.IN_PROGRESS), started_at=now, deadline=deadline, check_at=deadline,
-        question_order=[q.id for q in questions], option_order=option_order, position=0,
+        question_order=[q.id for q in questions], option_order=option_order, position=0, is_preview=is_preview,
     )
 
 
 def standing(exam, user_id, *, grace_seconds, now=None):
     """For the lobby: attempts used and allowed, the open attempt if any, and whether one can start."""
     now = now or utcnow()
-    latest = _latest(exam.id, user_id)
-    if latest is not None:
-        latest = finalize_if_overdue(latest, grace_seconds=grace_seconds, now=now)
-    used = latest.number if latest is not None else 0
-    open_attempt = latest if latest is not None and Status(latest.status) in OPEN else None
-    can_start = open_attempt is None and used < exam.attempts_allowed and timer.is_open(exam, now)
+    last = latest(exam.id, user_id)
+    if last is not None:
+        last = finalize_if_overdue(last, grace_seconds=grace_seconds, now=now)
+    used = last.number if last is not None else 0
+    open_attempt = last if last is not None and Status(last.status) in OPEN else None
+    can_start = open_attempt is None and used < exam.attempts_allowed and _startable(exam, now)
     return {
         "attempts_used": used, "attempts_allowed": exam.attempts_allowed,
         "open_attempt_id": open_attempt.id if open_attempt else None,
-        "last_attempt_id": latest.id if latest is not None else None,
+        "last_attempt_id": last.id if last is not None else None,
         "can_start": can_start or open_attempt is not None,
-        "message": None if can_start or open_attempt else (
-            _closed_reason(exam, now) if not timer.is_open(exam, now) else "You have no attempts left."),
+        "message": None if can_start or open_attempt else _why_not_startable(exam, now),
     }
 
 
-def _latest(exam_id, user_id):
+def _startable(exam, now):
+    return publishing.is_published(exam) and timer.is_open(exam, now)
+
+
+def _why_not_startable(exam, now):
+    if not publishing.is_published(exam):
+        return publishing.NOT_OPEN
+    if not timer.is_open(exam, now):
+        return _closed_reason(exam, now)
+    return "You have no attempts left."
+
+
+def latest(exam_id, user_id, *, preview=False):
     return db.session.scalar(
-        select(Attempt).filter_by(exam_id=exam_id, user_id=user_id).order_by(Attempt.number.desc()).limit(1)
+        select(Attempt).filter_by(exam_id=exam_id, user_id=user_id, is_preview=preview)
+        .order_by(Attempt.number.desc()).limit(1)
     )
 
 
-def attempt_for_student(attempt_id, user_id, course_id, *, grace_seconds, now=None):
-    """The student's own attempt in this course (anyone else's is 'not found'), finalized if overdue."""
+def attempt_for_student(attempt_id, user_id, course_id, *, grace_seconds, previews_only=False, now=None):
+    """The student's own attempt in this course (anyone else's is 'not found'), finalized if overdue; with
+    `previews_only` (a test maker's launch), only their own preview."""
     attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != user_id or attempt.exam.course_id != course_id:
+    if (attempt is None or attempt.user_id != user_id or attempt.exam.course_id != course_id
+            or (previews_only and not attempt.is_preview)):
         raise NotFound("That attempt does not exist.")
     return finalize_if_overdue(attempt, grace_seconds=grace_seconds, now=now)
 
@@ -294,7 +315,7 @@ def _end(open_attempts, to, *, actor_user_id, origin, reason, now):
         audit.record("attempt.graded", "attempt", attempt.id, course_id=exam.course_id, origin=origin,
                      data={"score": attempt.score, "max_score": attempt.max_score})
         notices.attempt_changed(attempt)
-    gradebook.attempts_ended(ended, now)
+    gradebook.attempts_ended([attempt for attempt in ended if not attempt.is_preview], now)
     return ended
 
 

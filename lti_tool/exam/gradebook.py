@@ -46,7 +46,7 @@ def _queue_grades(exam_id, given_at, now, *, shared):
     """Queue the grades of the students in `given_at` ({user id: when given}; None: every student, given now)."""
     method = _lock(exam_id, shared)
     query = select(Attempt.id, Attempt.user_id, Attempt.number, Attempt.score, Attempt.max_score,
-                   Attempt.resource_link_id).where(Attempt.exam_id == exam_id,
+                   Attempt.resource_link_id).where(Attempt.exam_id == exam_id, Attempt.is_preview.is_(False),
                                                    Attempt.status.in_([str(s) for s in FINAL]))
     if given_at is not None:
         query = query.where(Attempt.user_id.in_(given_at))

@@ -21,7 +21,8 @@ CSV_COLUMNS = ("name", "email", "attempt", "status", "score", "max_score", "perc
 def student_rows(exam):
     """Every student of the course (including those who never started): their latest attempt, every attempt
     with whether it counts toward the grade, the grade the exam's grading method makes, and its passback."""
-    attempts = db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id).order_by(Attempt.number)).all()
+    attempts = db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.is_preview.is_(False))
+                                  .order_by(Attempt.number)).all()
     by_user = {}
     for attempt in attempts:
         by_user.setdefault(attempt.user_id, []).append(attempt)
@@ -82,7 +83,8 @@ def _percent(score, maximum):
 def question_stats(exam):
     """Per question: how many answered, percent fully correct, and the most chosen wrong option."""
     finals = db.session.scalars(
-        select(Attempt).where(Attempt.exam_id == exam.id, Attempt.status.in_([str(s) for s in FINAL]))
+        select(Attempt).where(Attempt.exam_id == exam.id, Attempt.is_preview.is_(False),
+                              Attempt.status.in_([str(s) for s in FINAL]))
     ).all()
     stats = []
     for question in exam.questions:

@@ -2,7 +2,7 @@
 
 from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.sql import true
+from sqlalchemy.sql import false, true
 
 from lti_tool.db import UTCDateTime, db, utcnow
 
@@ -38,6 +38,8 @@ class Exam(db.Model):
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
     # Set when a test maker closes the exam before its window ends.
     closed_at = mapped_column(UTCDateTime)
+    # None while the exam is a draft: students neither see nor start it (exam/publishing.py).
+    published_at = mapped_column(UTCDateTime)
     archived_at = mapped_column(UTCDateTime)
     # The exam of another course this one was copied from at a term rollover (exam/copies.py).
     copied_from_exam_id: Mapped[int | None] = mapped_column(ForeignKey("exams.id", ondelete="SET NULL"))
@@ -130,6 +132,9 @@ class Attempt(db.Model):
     max_score: Mapped[float | None] = mapped_column(Float)
     breakdown: Mapped[list | None] = mapped_column(JSON)
     finish_reason: Mapped[str | None] = mapped_column(String(300))
+    # A test maker's preview (exam/preview.py): graded for them alone, never queued to the gradebook, never a
+    # student's attempt on the marks, the roster or the live room.
+    is_preview: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     exam: Mapped[Exam] = relationship()
 

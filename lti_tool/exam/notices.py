@@ -6,6 +6,9 @@ from lti_tool.realtime import channels, on_commit
 
 
 def attempt_changed(attempt):
+    """Nothing is said of a test maker's preview (exam/preview.py): it is no student's attempt."""
+    if attempt.is_preview:
+        return
     message = {
         "type": "attempt", "attempt_id": attempt.id, "exam_id": attempt.exam_id, "user_id": attempt.user_id,
         "status": attempt.status, "deadline": attempt.deadline.isoformat(),

@@ -17,7 +17,8 @@ def students(exam):
         .where(Membership.course_id == exam.course_id)
     ).all()
     latest = {}
-    for attempt in db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id).order_by(Attempt.number)):
+    for attempt in db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.is_preview.is_(False))
+                                  .order_by(Attempt.number)):
         latest[attempt.user_id] = attempt
     watching = set(db.session.scalars(proctors.listed_ids(exam.id)))
     found = [(user, latest.get(user.id)) for user, membership in members

@@ -46,7 +46,8 @@ def bound_exam(course_id, resource_link_id):
 
 
 def has_attempts(exam_id):
-    return db.session.scalar(select(exists().where(Attempt.exam_id == exam_id)))
+    """Whether a student has an attempt at the exam (a test maker's preview is none)."""
+    return db.session.scalar(select(exists().where(Attempt.exam_id == exam_id, Attempt.is_preview.is_(False))))
 
 
 def create_exam(course_id, title, *, actor_user_id, origin, fields=None):
@@ -119,7 +120,7 @@ def bind_link(exam, resource_link_id, *, actor_user_id, origin):
 
 def _taken_through(link):
     return db.session.scalar(select(exists().where(Attempt.resource_link_id == link.id,
-                                                   Attempt.exam_id == link.exam_id)))
+                                                   Attempt.exam_id == link.exam_id, Attempt.is_preview.is_(False))))
 
 
 def require_link_exam(exam, resource_link_id):

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 
 from lti_tool.db import utcnow
 from lti_tool.errors import AppError
-from lti_tool.exam import attempts, copies, marks, outbox, proctors, review, services, timer
+from lti_tool.exam import attempts, copies, marks, outbox, preview, proctors, publishing, review, services, timer
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
@@ -123,6 +123,18 @@ def archive_exam(exam_id):
 def bind_exam(exam_id):
     services.bind_link(_my_exam(exam_id), g.launch.resource_link_id, **_actor())
     return "", 204
+
+
+@bp.post("/api/exams/<int:exam_id>/publish")
+@access.require_launch(MAKER)
+def publish_exam(exam_id):
+    return exam_detail(publishing.publish(_my_exam(exam_id), **_actor()))
+
+
+@bp.post("/api/exams/<int:exam_id>/unpublish")
+@access.require_launch(MAKER)
+def unpublish_exam(exam_id):
+    return exam_detail(publishing.unpublish(_my_exam(exam_id), **_actor()))
 
 
 @bp.post("/api/exams/<int:exam_id>/close")
@@ -257,6 +269,8 @@ def current_exam():
     exam = services.bound_exam(g.launch.course_id, g.launch.resource_link_id)
     if exam is None:
         return {"exam": None}
+    if not publishing.is_published(exam) and not g.launch.has_any(MAKER):
+        return {"exam": None, "message": publishing.NOT_OPEN}
     return {"exam": exam_summary(exam), "standing": attempts.standing(exam, g.launch.user_id, grace_seconds=_grace())}
 
 
@@ -284,13 +298,22 @@ def start_attempt(exam_id):
     return attempt_state(attempt)
 
 
+@bp.post("/api/exams/<int:exam_id>/preview")
+@access.require_launch(MAKER)
+def preview_exam(exam_id):
+    """The test maker takes the exam as a student would, recording nothing of the exam's (exam/preview.py)."""
+    attempt = preview.start_or_resume(_my_exam(exam_id), g.launch.user_id, origin=_origin(), grace_seconds=_grace())
+    return attempt_state(attempt)
+
+
 def _my_attempt(attempt_id):
-    return attempts.attempt_for_student(attempt_id, g.launch.user_id, g.launch.course_id,
-                                        grace_seconds=_grace())
+    """The launch's own attempt; a test maker's launch reaches only their previews."""
+    return attempts.attempt_for_student(attempt_id, g.launch.user_id, g.launch.course_id, grace_seconds=_grace(),
+                                        previews_only=not g.launch.has_any(STUDENT))
 
 
 @bp.get("/api/attempts/<int:attempt_id>")
-@access.require_launch(STUDENT)
+@access.require_launch(STUDENT, MAKER)
 def get_attempt(attempt_id):
     return attempt_state(_my_attempt(attempt_id))
 
@@ -302,7 +325,7 @@ def review_attempt(attempt_id):
 
 
 @bp.put("/api/attempts/<int:attempt_id>/answers/<int:question_id>")
-@access.require_launch(STUDENT)
+@access.require_launch(STUDENT, MAKER)
 def save_answer(attempt_id, question_id):
     body = _body()
     saved_at, applied = attempts.save_answer(attempt_id, question_id, body.get("option_ids"),
@@ -314,7 +337,7 @@ def save_answer(attempt_id, question_id):
 
 
 @bp.put("/api/attempts/<int:attempt_id>/position")
-@access.require_launch(STUDENT)
+@access.require_launch(STUDENT, MAKER)
 def set_position(attempt_id):
     position = _body().get("position")
     if not isinstance(position, int) or isinstance(position, bool):
@@ -324,7 +347,7 @@ def set_position(attempt_id):
 
 
 @bp.post("/api/attempts/<int:attempt_id>/submit")
-@access.require_launch(STUDENT)
+@access.require_launch(STUDENT, MAKER)
 def submit_attempt(attempt_id):
     return attempt_state(attempts.submit(_my_attempt(attempt_id), origin=_origin()))
 
@@ -339,6 +362,7 @@ def exam_summary(exam):
         "closed": exam.closed_at is not None, "duration_minutes": exam.duration_minutes,
         "attempts_allowed": exam.attempts_allowed, "questions": len(exam.questions),
         "require_fullscreen": exam.require_fullscreen,
+        "published": publishing.is_published(exam),
     }
 
 
@@ -347,6 +371,7 @@ def exam_detail(exam):
         **exam_summary(exam),
         "settings": {name: _setting(getattr(exam, name)) for name in services.settings.FIELDS},
         "has_attempts": services.has_attempts(exam.id),
+        "problems": publishing.problems(exam),
         "proctors": [person_json(p) for p in proctors.listed(exam)],
         "accommodations": [{"user_id": row.user_id, "name": user.display_name, "extra_minutes": row.extra_minutes,
                             "time_multiplier": row.time_multiplier} for row, user in services.accommodations(exam)],
@@ -372,6 +397,11 @@ def audit_json(entry, actor_name):
             "target": f"{entry.target_type}:{entry.target_id}", "data": entry.data, "origin": entry.origin}
 
 
+def _preview_score(attempt):
+    """A test maker's preview shows its score whatever the exam's review options say."""
+    return attempt.is_preview and {"score": attempt.score, "max_score": attempt.max_score}
+
+
 def _setting(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
@@ -388,6 +418,7 @@ def attempt_state(attempt):
         "exam": {"id": exam.id, "title": exam.title, "instructions": exam.instructions,
                  "require_fullscreen": exam.require_fullscreen},
         "status": attempt.status, "number": attempt.number, "position": attempt.position,
+        "preview": attempt.is_preview,
         "deadline": attempt.deadline.isoformat(), "now": now.isoformat(),
         "seconds_left": 0 if final else timer.seconds_left(attempt, now),
         # The highest order number of the saves stored: a page numbers its saves after it.
@@ -396,7 +427,9 @@ def attempt_state(attempt):
         "questions": [],
     }
     for qid in attempt.question_order:
-        question = questions[qid]
+        question = questions.get(qid)
+        if question is None:  # deleted from the exam while a test maker's preview was open
+            continue
         by_id = {o.id: o for o in question.options}
         answer = answers.get(qid)
         state["questions"].append({
@@ -409,5 +442,5 @@ def attempt_state(attempt):
     if final:
         state["result"] = {"finished_at": attempt.finished_at.isoformat(), "reason": attempt.finish_reason,
                            "review_available": bool(review.shown(exam, attempt, now)),
-                           **(review.score_if_shown(attempt, now) or {})}
+                           **(_preview_score(attempt) or review.score_if_shown(attempt, now) or {})}
     return state

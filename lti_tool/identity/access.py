@@ -44,8 +44,9 @@ def require_launch(*roles):
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
             context = verify_token(token_from_request())
-            if ToolRole.TEST_MAKER in roles:
-                # Authoring rights end the moment they are lost (proctor only), not when the token runs out.
+            if ToolRole.TEST_MAKER in roles and context.has_any(ToolRole.TEST_MAKER):
+                # Authoring rights end the moment they are lost (proctor only), not when the token runs out; a token
+                # without them (a student on a route a test maker may also use) has none to lose.
                 context = still_held(context)
             if roles and not context.has_any(*roles):
                 raise Forbidden(

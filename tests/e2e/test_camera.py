@@ -116,6 +116,7 @@ def camera_exam(page, live_server, **settings):
     exam_id = next(e["id"] for e in maker.call("GET", "/api/exams")["exams"] if e["title"] == title)
     for question in QUESTIONS[:2]:
         maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=question)
+    maker.call("POST", f"/api/exams/{exam_id}/publish")
     maker.call("PUT", f"/api/exams/{exam_id}/camera/settings", json={
         "policy": "required", "face_checks": True, "snapshot_interval_seconds": 5, "snapshot_width": 320, **settings})
     return maker, exam_id, title

@@ -61,6 +61,7 @@ def test_a_grade_finalized_by_the_sweeper_reaches_the_gradebook_once_after_an_ou
     closes = opens + timedelta(seconds=WINDOW_SECONDS)
     maker.call("PATCH", f"/api/exams/{exam_id}", json={
         "opens_at": opens.isoformat(), "closes_at": closes.isoformat(), "duration_minutes": 1})
+    maker.call("POST", f"/api/exams/{exam_id}/publish")
 
     # The student answers one question right and one wrong, then closes the page without submitting.
     student_context = browser.new_context(viewport={"width": 1000, "height": 1100})

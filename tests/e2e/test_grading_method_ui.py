@@ -33,6 +33,7 @@ def test_the_marks_page_shows_every_attempt_and_which_counts(live_server, page, 
     maker.call("POST", f"/api/exams/{exam_id}/import", params={"dry_run": "0"},
                files={"file": ("quiz.gift", GIFT, "text/plain")})
     maker.call("PATCH", f"/api/exams/{exam_id}", json={"attempts_allowed": 3})
+    maker.call("POST", f"/api/exams/{exam_id}/publish")
 
     student_context = browser.new_context(viewport={"width": 1000, "height": 1100})
     token = launch(student_context.new_page(), live_server, "student", "Student", link=title)

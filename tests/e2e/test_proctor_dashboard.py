@@ -175,6 +175,7 @@ def test_the_proctor_watches_acts_and_reviews_a_live_exam(live_server, page, bro
     exam_id = exam["id"]
     for question in QUESTIONS:
         maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=question)
+    maker.call("POST", f"/api/exams/{exam_id}/publish")
     # The list names people the tool knows: the roster (the demo's NRPS) brings the proctor in before any launch.
     maker.call("POST", "/api/course/roster/refresh")
     maker.call("PUT", f"/api/exams/{exam_id}/proctors", json={"emails": [roster.PROCTOR.email]})

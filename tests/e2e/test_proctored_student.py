@@ -62,6 +62,7 @@ def proctored(live_server, page):
             maker.call("PATCH", f"/api/exams/{exam_id}", json=settings)
         for question in QUESTIONS[:2]:
             maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=question)
+        maker.call("POST", f"/api/exams/{exam_id}/publish")
         proctor = ProctorClient(live_server["tool"], maker.token, exam_id)
         clients.append(proctor)
         launch(page, live_server, "student", "Student", link=title)

@@ -87,6 +87,7 @@ def make_exam(page, live_server, title, questions, **settings):
         maker.call("PATCH", f"/api/exams/{exam_id}", json=settings)
     for question in questions:
         maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=question)
+    maker.call("POST", f"/api/exams/{exam_id}/publish")
     return maker, exam_id
 
 

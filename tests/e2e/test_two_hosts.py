@@ -64,6 +64,7 @@ def test_a_student_on_one_host_and_a_proctor_on_another(two_hosts, page, browser
     exam_id = next(e["id"] for e in maker.call("GET", "/api/exams")["exams"] if e["title"] == title)
     for question in QUESTIONS[:2]:
         maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=question)
+    maker.call("POST", f"/api/exams/{exam_id}/publish")
 
     ada = ToolApi(two_hosts["tool"], launch(page, two_hosts, "student", "Student", link=title))
     student = tool_frame(page)

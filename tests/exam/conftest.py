@@ -32,7 +32,8 @@ class Course:
 
     def exam(self, questions=2, link=None, **settings):
         """An exam with `questions` single-answer questions (option 1 right), bound to the course's link (or
-        to `link`: a link through which students took another exam keeps that exam)."""
+        to `link`: a link through which students took another exam keeps that exam), and published when it has
+        questions (one without stays a draft: publish it with `publish` once it has)."""
         response = self.call("POST", "/api/exams", json={"title": "Quiz", **settings})
         assert response.status_code == 201, response.json
         exam = response.json
@@ -43,7 +44,14 @@ class Course:
             assert added.status_code == 201, added.json
         binder = self.maker_at(link) if link else None
         assert self.call("POST", f"/api/exams/{exam['id']}/bind", binder).status_code == 204
+        if questions:
+            self.publish(exam)
         return self.call("GET", f"/api/exams/{exam['id']}").json
+
+    def publish(self, exam):
+        published = self.call("POST", f"/api/exams/{exam['id']}/publish")
+        assert published.status_code == 200, published.json
+        return published.json
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ def old(client, lti, platform):
     listed = term.call("PUT", f"/api/exams/{exam['id']}/proctors", maker, json={"user_ids": proctors})
     assert listed.status_code == 200, listed.json
     assert term.call("POST", f"/api/exams/{exam['id']}/bind", maker).status_code == 204
+    assert term.call("POST", f"/api/exams/{exam['id']}/publish", maker).status_code == 200
     platform.place_link(OLD, "quiz", {"exam_id": str(exam["id"])})
     student = term.token("old-student")
     assert term.call("POST", f"/api/exams/{exam['id']}/attempts", student).status_code == 200
@@ -114,6 +115,12 @@ def test_a_teacher_of_both_courses_copies_the_exam_into_the_new_term(client, lti
 
     assert new.call("GET", OFFER, maker).json == {"offer": None}
     assert new.call("GET", "/api/exams/current", maker).json["exam"]["id"] == copy["id"]
+    # The copy is a draft until its test maker publishes it in the new course.
+    assert copy["published"] is False
+    assert new.call("GET", "/api/exams/current", student).json == {"exam": None,
+                                                                   "message": "This exam is not open yet."}
+    assert new.call("POST", f"/api/exams/{copy['id']}/attempts", student).status_code == 409
+    assert new.call("POST", f"/api/exams/{copy['id']}/publish", maker).status_code == 200
     assert new.call("GET", "/api/exams/current", student).json["exam"]["id"] == copy["id"]
     assert new.call("POST", f"/api/exams/{copy['id']}/attempts", student).status_code == 200
 
@@ -144,7 +151,7 @@ def test_a_canvas_history_naming_the_old_course_lets_a_teacher_of_only_the_new_c
     assert new.call("GET", OFFER, maker).json["offer"]["allowed"] is True
     copy = new.call("POST", ACCEPT, maker).json
     assert copy["title"] == "Midterm" and len(copy["question_list"]) == 2
-    assert new.call("GET", "/api/exams/current", new.token("new-student")).json["exam"]["id"] == copy["id"]
+    assert new.call("GET", "/api/exams/current", maker).json["exam"]["id"] == copy["id"]
 
 
 def test_a_history_not_naming_the_old_course_refuses_even_a_teacher_of_both(client, lti, platform, old):
@@ -168,7 +175,8 @@ def test_a_student_of_the_new_course_never_reaches_the_old_exam(client, lti, pla
     assert new.call("POST", f"/api/exams/{old.exam['id']}/attempts", student).status_code == 404
     assert copies_of(old.exam["id"]) == 0
     maker = new.token("teacher-1", (INSTRUCTOR,))
-    assert new.call("POST", ACCEPT, maker).status_code == 200
+    copy = new.call("POST", ACCEPT, maker).json
+    assert new.call("POST", f"/api/exams/{copy['id']}/publish", maker).status_code == 200
     assert new.call("POST", f"/api/exams/{old.exam['id']}/attempts", student).status_code == 404
     assert new.call("GET", "/api/exams/current", student).json["exam"]["id"] != old.exam["id"]
 

@@ -20,6 +20,7 @@ def exam_with_explanations(course, **settings):
             "type": "single", "text": f"Question {n}", "points": 1, "explanation": f"Because {n}.",
             "options": [{"text": "right", "correct": True}, {"text": "wrong", "correct": False}]})
         assert added.status_code == 201, added.json
+    course.publish(exam)
     return exam
 
 

@@ -74,6 +74,7 @@ def test_a_moodle_day(app, client, test_platform, server):  # noqa: F811 (server
     settings = moodle.call("PATCH", f"/api/exams/{exam_id}", teacher,
                            json={"attempts_allowed": 2, "grading_method": "highest"})
     assert settings.status_code == 200, settings.json
+    assert moodle.call("POST", f"/api/exams/{exam_id}/publish", teacher).status_code == 200
 
     # A student's first attempt: all right, submitted, in Moodle's gradebook.
     student = moodle.launch("s-1", "student")
@@ -136,6 +137,8 @@ def test_a_moodle_day(app, client, test_platform, server):  # noqa: F811 (server
     assert accepted.status_code == 200, accepted.json
     copy_id = accepted.json["id"]
     assert copy_id != exam_id
+    # The copy is a draft until the teacher has checked it and publishes it for the new term.
+    assert moodle.call("POST", f"/api/exams/{copy_id}/publish", next_teacher).status_code == 200
     newcomer = moodle.launch("s-2", "student", course=NEXT_TERM, link=copied_link)
     current = moodle.call("GET", "/api/exams/current", newcomer).json["exam"]
     assert current["id"] == copy_id

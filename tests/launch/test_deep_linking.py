@@ -94,10 +94,17 @@ def test_a_resource_link_token_cannot_answer_deep_linking(client, lti):
     assert client.post("/api/deep-link", json={"title": "x"}, headers=bearer(token)).status_code == 404
 
 
-def test_launching_the_created_link_binds_its_exam(client, lti):
+def test_launching_the_created_link_binds_its_exam_which_students_see_once_published(client, lti):
     token = deep_link_token(lti)
     exam = client.post("/api/deep-link", json={"title": "Quiz"}, headers=bearer(token)).json["exam"]
     student = lti.token_for((LEARNER,), sub="s1", custom={"exam_id": str(exam["id"])})["token"]
+    assert client.get("/api/session", headers=bearer(student)).json["resource_link"]["exam_id"] == exam["id"]
+    # A new exam is a draft: the student is told it is not open, and sees nothing of it.
+    assert client.get("/api/exams/current", headers=bearer(student)).json == {
+        "exam": None, "message": "This exam is not open yet."}
+    question = {"type": "single", "text": "Q", "options": [{"text": "a", "correct": True}, {"text": "b"}]}
+    assert client.post(f"/api/exams/{exam['id']}/questions", json=question, headers=bearer(token)).status_code == 201
+    assert client.post(f"/api/exams/{exam['id']}/publish", headers=bearer(token)).status_code == 200
     assert client.get("/api/exams/current", headers=bearer(student)).json["exam"]["id"] == exam["id"]
 
 
@@ -105,4 +112,4 @@ def test_a_link_naming_another_courses_exam_stays_unbound(client, lti):
     token = deep_link_token(lti, context_id="course-b")
     exam = client.post("/api/deep-link", json={"title": "B"}, headers=bearer(token)).json["exam"]
     student = lti.token_for((LEARNER,), sub="s1", context_id="course-a", custom={"exam_id": str(exam["id"])})
-    assert client.get("/api/exams/current", headers=bearer(student["token"])).json["exam"] is None
+    assert client.get("/api/exams/current", headers=bearer(student["token"])).json == {"exam": None}

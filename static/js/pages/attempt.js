@@ -11,6 +11,7 @@ import { wrapFocus } from "../attempt/focus-wrap.js";
 import { showFlag } from "../attempt/flag-button.js";
 import { FullscreenGate } from "../attempt/fullscreen.js";
 import { Proctoring } from "../attempt/proctoring.js";
+import { showPreviewBanner } from "../attempt/preview.js";
 import { HttpError, NetworkError, isConnectionProblem, request } from "../attempt/request.js";
 import { SaveQueue } from "../attempt/save-queue.js";
 import { reviewPromise } from "../review-timing.js";
@@ -45,6 +46,7 @@ let queue = null;
 let proctoring = null;
 let fullscreen = null;
 let camera = null;
+let backPath = "/exam/lobby"; // a test maker's preview goes back to the exam list
 // What keeps the questions hidden: full screen not entered, the camera not decided on (DESIGN §6).
 const gates = { fullscreen: true, camera: false };
 
@@ -116,6 +118,8 @@ async function load() {
   page.index = clampIndex(state.position);
   position.sent = state.position;
   $("submit-review").textContent = reviewPromise(state.review);
+  const previewing = showPreviewBanner(state);
+  if (previewing) backPath = "/exam/manage";
   if (FINAL.has(state.status)) {
     showEnded(state, { moveFocus: false });
     return;
@@ -124,7 +128,8 @@ async function load() {
   renderAll();
   applyStatus(state);
   queue.startAfter(state.seq);
-  startProctoring(state);
+  if (previewing) openGate("camera", true);
+  else startProctoring(state);
 }
 
 function startProctoring(state) {
@@ -688,7 +693,7 @@ function wire() {
     if (!page.ended && !$("submit-open").disabled) $("submit-open").focus();
   });
   $("load-retry").addEventListener("click", load);
-  $("back-to-lobby").addEventListener("click", () => navigate("/exam/lobby"));
+  $("back-to-lobby").addEventListener("click", () => navigate(backPath));
   $("ended-review").addEventListener("click", () => navigate(`/exam/review?id=${attemptId}`));
   window.addEventListener("online", () => { if (!page.ended && page.status) resync(); });
   // Back from a hidden tab (whose timers the browser throttles): check the status and clock at once.

@@ -5,6 +5,7 @@ import { append, busy, byId, confirmInline, el, messenger } from "../authoring/d
 import { examIdFromQuery, fromLocalInput, num, plural, toLocalInput, zoneName } from "../authoring/format.js";
 import { fillNav } from "../authoring/nav.js";
 import { proctorPicker } from "../authoring/proctor-picker.js";
+import { publishingControls, stateBadge } from "../authoring/publishing.js";
 import { questionForm } from "../authoring/question-form.js";
 import { fitsUploadLimit } from "../authoring/upload-limit.js";
 import { api, ApiError, start } from "../session.js";
@@ -108,6 +109,16 @@ settingsForm.addEventListener("submit", (event) => {
 function showTitle() {
   byId("page-title").textContent = `Edit “${exam.title}”`;
   document.title = `Edit ${exam.title} · ${document.title.split(" · ").pop()}`;
+  byId("publish-state").replaceChildren(
+    el("p", { class: "meta" }, "This exam is ", stateBadge(exam),
+      exam.published ? ": its students can open it." : ": students cannot see it until you publish it."),
+    publishingControls(exam, { onChange: published, onError: (error) => page.fail(error.message) }));
+}
+
+async function published(changed) {
+  await reload();
+  showTitle();
+  page.say(changed.published ? "Published: students can open the exam." : "Back to draft: students cannot see it.");
 }
 
 // --- camera -------------------------------------------------------------------------------------

@@ -95,9 +95,12 @@ async function main() {
     status.textContent = `Could not load your exam: ${error.message}`;
     return;
   }
-  const { exam, standing } = current;
+  const { exam, standing, message } = current;
   if (!exam) {
-    status.textContent = "Your instructor has not set up an exam for this link yet. Please check back later.";
+    // `message`: the link's exam is a draft its test maker has not published yet.
+    status.textContent = message
+      ? `${message} Your instructor has not published it; please check back later.`
+      : "Your instructor has not set up an exam for this link yet. Please check back later.";
     return;
   }
   showExam(exam, standing);

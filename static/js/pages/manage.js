@@ -3,6 +3,7 @@ import { byId, busy, confirmInline, el, messenger } from "../authoring/dom.js";
 import { plural, windowText } from "../authoring/format.js";
 import { moreMenu } from "../authoring/more-menu.js";
 import { goButton, pages } from "../authoring/nav.js";
+import { publishingControls, stateBadge } from "../authoring/publishing.js";
 import { api, ApiError, navigate } from "../session.js";
 import { loadIdentity } from "./identity.js";
 
@@ -20,7 +21,7 @@ async function refresh() {
 function card(exam) {
   const isBound = bound && bound.id === exam.id;
   const titleId = `exam-${exam.id}-title`;
-  const heading = el("h3", { id: titleId }, exam.title,
+  const heading = el("h3", { id: titleId }, exam.title, stateBadge(exam),
     isBound ? el("span", { class: "badge badge-accent" }, "This link") : null,
     exam.closed ? el("span", { class: "badge" }, "Closed") : null);
   const facts = [
@@ -39,8 +40,16 @@ function card(exam) {
       action("Delete", `Delete ${exam.title}`, () => remove(exam, item), "secondary danger-text"),
     ]),
   );
-  item.append(heading, el("p", { class: "meta", text: facts.join(" · ") }), actions);
+  const publishing = publishingControls(exam, { onChange: published, onError: report });
+  item.append(heading, el("p", { class: "meta", text: facts.join(" · ") }), publishing, actions);
   return item;
+}
+
+async function published(exam) {
+  await refresh();
+  msg.say(exam.published ? `Published “${exam.title}”: its students can open it.`
+    : `“${exam.title}” is a draft again: students cannot see it.`);
+  focusCard(exam.id, exam.published ? "Back to draft" : "Publish");
 }
 
 function action(text, label, handler, className = "secondary") {

@@ -1,0 +1,41 @@
+"""A test maker's preview: they take the exam as its students see it (questions, timer, saving, submit, the
+result), on a draft too. A preview is an attempt flagged `is_preview`, numbered 0 (students' attempts count from
+1), so it saves, times out and is graded by the one finalize path of exam/attempts.py; that path never queues a
+preview to the gradebook, notices.py never tells the live room of one, and the roster, the marks and the
+gradebook read students' attempts only. Starting again after a finished preview replaces it."""
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from lti_tool import audit
+from lti_tool.db import db, utcnow
+from lti_tool.exam import attempts
+from lti_tool.exam.lifecycle import OPEN, Status
+from lti_tool.exam.models import Answer
+
+NUMBER = 0
+
+
+def start_or_resume(exam, user_id, *, origin, grace_seconds, now=None):
+    """The test maker's open preview of the exam, or a new one (their finished one is replaced). Its deadline is
+    the exam's duration from now: a preview is not held to the window, which may not have opened yet."""
+    now = now or utcnow()
+    current = attempts.latest(exam.id, user_id, preview=True)
+    if current is not None:
+        current = attempts.finalize_if_overdue(current, grace_seconds=grace_seconds, now=now)
+        if Status(current.status) in OPEN:
+            return current
+        db.session.execute(delete(Answer).where(Answer.attempt_id == current.id))
+        db.session.delete(current)
+        db.session.flush()
+    if not exam.questions:
+        raise attempts.AttemptRefused("Add a question before previewing the exam.")
+    attempt = attempts.new_attempt(exam, user_id, NUMBER, None, now,
+                                   now + timedelta(minutes=exam.duration_minutes), is_preview=True)
+    db.session.add(attempt)
+    db.session.flush()
+    audit.record("attempt.preview_started", "attempt", attempt.id, actor_user_id=user_id, course_id=exam.course_id,
+                 data={"exam_id": exam.id}, origin=origin)
+    db.session.commit()
+    return attempt

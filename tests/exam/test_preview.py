@@ -1,0 +1,83 @@
+"""A test maker's preview: they take the exam as students see it, on a draft too, and nothing is recorded as an
+attempt of the exam: no grade queued, not on the marks, not in the live room, not freezing the exam's edits."""
+
+from sqlalchemy import func, select
+
+from lti_tool.db import db
+from lti_tool.exam import services
+from lti_tool.exam.models import Attempt, GradeOutbox
+from lti_tool.proctor import room
+from tests.exam.conftest import right_option, wrong_option
+
+
+def draft(course):
+    exam = course.exam(questions=2)
+    assert course.call("POST", f"/api/exams/{exam['id']}/unpublish").status_code == 200
+    return exam
+
+
+def preview_and_submit(course, exam):
+    attempt = course.call("POST", f"/api/exams/{exam['id']}/preview")
+    assert attempt.status_code == 200, attempt.json
+    attempt = attempt.json
+    assert attempt["preview"] is True and attempt["seconds_left"] > 0
+    first, second = attempt["questions"]
+    for question, option in ((first, right_option(first)), (second, wrong_option(second))):
+        saved = course.call("PUT", f"/api/attempts/{attempt['id']}/answers/{question['id']}",
+                            json={"option_ids": [option]})
+        assert saved.status_code == 200, saved.json
+    resumed = course.call("GET", f"/api/attempts/{attempt['id']}").json
+    assert [q["chosen"] for q in resumed["questions"]] == [[right_option(first)], [wrong_option(second)]]
+    submitted = course.call("POST", f"/api/attempts/{attempt['id']}/submit")
+    assert submitted.status_code == 200, submitted.json
+    return submitted.json
+
+
+def test_a_test_maker_previews_a_draft_and_sees_the_result(course):
+    exam = draft(course)
+    result = preview_and_submit(course, exam)
+    assert result["status"] == "submitted"
+    assert (result["result"]["score"], result["result"]["max_score"]) == (1, 2)
+
+
+def test_a_preview_queues_no_grade_and_is_on_no_marks_or_live_room(course, app):
+    exam = course.exam(questions=2)
+    student = course.student()
+    taken = course.call("POST", f"/api/exams/{exam['id']}/attempts", student).json
+    assert course.call("POST", f"/api/attempts/{taken['id']}/submit", student).status_code == 200
+    preview = preview_and_submit(course, exam)
+
+    rows = db.session.scalars(select(GradeOutbox.attempt_id)).all()
+    assert rows == [taken["id"]]
+    marks = course.call("GET", f"/api/exams/{exam['id']}/marks").json
+    assert [row["attempt_id"] for row in marks["students"]] == [taken["id"]]
+    assert all(stat["answered"] <= 1 for stat in marks["questions"])
+    live = room.snapshot(services.get_exam(db.session.get(Attempt, taken["id"]).exam.course_id, exam["id"]))
+    assert [row["attempt_id"] for row in live["students"]] == [taken["id"]]
+    assert preview["id"] not in [row["attempt_id"] for row in live["students"]]
+
+
+def test_a_preview_freezes_nothing_and_starting_again_replaces_it(course):
+    exam = draft(course)
+    first = preview_and_submit(course, exam)
+    # Nobody has taken the exam: its questions can still change, and it can be published and unpublished.
+    added = course.call("POST", f"/api/exams/{exam['id']}/questions", json={
+        "type": "single", "text": "Question 3", "options": [{"text": "right", "correct": True}, {"text": "no"}]})
+    assert added.status_code == 201, added.json
+    assert course.call("POST", f"/api/exams/{exam['id']}/publish").status_code == 200
+    assert course.call("POST", f"/api/exams/{exam['id']}/unpublish").status_code == 200
+    again = course.call("POST", f"/api/exams/{exam['id']}/preview").json
+    assert again["status"] == "in_progress" and len(again["questions"]) == 3
+    assert first["status"] == "submitted" and all(q["chosen"] == [] for q in again["questions"])
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+
+
+def test_a_preview_is_the_test_makers_alone(course):
+    exam = course.exam(questions=1)
+    preview = course.call("POST", f"/api/exams/{exam['id']}/preview").json
+    student = course.student()
+    assert course.call("GET", f"/api/attempts/{preview['id']}", student).status_code == 404
+    assert course.call("POST", f"/api/exams/{exam['id']}/preview", student).status_code == 403
+    taken = course.call("POST", f"/api/exams/{exam['id']}/attempts", student).json
+    # A test maker's launch reaches only their own previews, never a student's attempt.
+    assert course.call("GET", f"/api/attempts/{taken['id']}").status_code == 404
