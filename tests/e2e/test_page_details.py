@@ -70,7 +70,9 @@ def test_an_exam_card_shows_two_buttons_and_the_rest_in_a_keyboard_menu(live_ser
     add_exam_to_course(page, live_server, title)
     card = tool_frame(page).get_by_role("listitem", name=title)
     more = card.get_by_role("button", name=f"More actions for {title}")
-    expect(card.get_by_role("button")).to_have_text(["Edit", "Marks", "More ▾"])
+    # A draft's publishing controls come first; the everyday actions are two buttons and a menu.
+    expect(card.locator(".publishing").get_by_role("button")).to_have_text(["Publish", "Preview"])
+    expect(card.locator(".actions").get_by_role("button")).to_have_text(["Edit", "Marks", "More ▾"])
     expect(more).to_have_attribute("aria-expanded", "false")
 
     # Enter opens the list; Tab walks it; Escape closes it and focus goes back to "More".
