@@ -54,10 +54,11 @@ export class ExamScreen {
     $("screen-without").addEventListener("click", () => this.goWithout());
   }
 
-  /** Ask for the first share. */
-  start() {
+  /** Ask for the first share, or keep `adopted`, the entire screen the pre-exam check shared. */
+  start(adopted = null) {
     this.onGate(false);
-    this.ask("first");
+    if (adopted) this.use(adopted);
+    else this.ask("first");
   }
 
   ask(kind) {
@@ -72,12 +73,18 @@ export class ExamScreen {
   }
 
   async share() {
+    let stream;
     try {
-      this.stream = await openScreen();
+      stream = await openScreen();
     } catch (error) {
       this.ask(error instanceof ScreenProblem ? error.kind : "failed");
       return;
     }
+    await this.use(stream);
+  }
+
+  async use(stream) {
+    this.stream = stream;
     if (this.stopped) {
       this.stopTracks();
       return;
