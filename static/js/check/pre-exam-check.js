@@ -145,7 +145,7 @@ export class PreExamCheck {
     row.element.querySelector(".check-consent-text").textContent = this.need.consent.text;
     row.button("decline").textContent = this.policy === "optional" ? "Take the exam without the camera"
       : "I do not agree";
-    row.set("action", "Read the notice above and choose.", {
+    row.set("action", "Read the notice below and choose.", {
       todo: this.policy === "optional"
         ? "You may take this exam without the camera: then it stays off and your proctors are told."
         : "This exam cannot be taken without the camera.",

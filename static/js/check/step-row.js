@@ -27,7 +27,7 @@ export class StepRow {
   show() {
     this.element.hidden = false;
     this.began ??= performance.now();
-    this.set("waiting", "Waiting for the step before.");
+    this.set("waiting", "Comes after the steps above.");
   }
 
   /**
