@@ -716,7 +716,7 @@ function main() {
     return; // no launch: session.js says to open the exam from the LMS
   }
   if (Number.isInteger(attemptId) && attemptId > 0) {
-    open();
+    openAttempt();
   } else if (Number.isInteger(examId) && examId > 0) {
     new PreExamCheck({ examId, onStarted: started, onHandOff: handOff }).start();
   } else {
@@ -729,10 +729,10 @@ function started(attempt, openedByCheck) {
   attemptId = attempt.id;
   opened = openedByCheck;
   history.replaceState(null, "", `${location.pathname}?id=${attemptId}${location.hash}`);
-  open();
+  openAttempt();
 }
 
-function open() {
+function openAttempt() {
   queue = new SaveQueue({
     store: tabStore,
     storageKey: `proctor-lti:unsent-answers:${attemptId}`,
