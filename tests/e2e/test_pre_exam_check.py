@@ -77,6 +77,14 @@ def test_the_check_runs_before_the_clock_and_the_exam_keeps_what_it_opened(open_
     assert timeline["summary"].startswith("Pre-exam check: LMS frame allows it, consent given, camera working, "
                                           "1 face, full screen; took ")
     assert [step["name"] for step in timeline["steps"]] == ["frame", "consent", "camera", "faces", "fullscreen"]
+    # The proctor's student panel says it too.
+    dashboard = open_page(one_face_browser)
+    dashboard.goto(f"{live_server['tool']}/proctor/?id={exam_id}#token={maker.token}")
+    dashboard.get_by_role("button", name="Ada Lovelace", exact=True).click()
+    panel = dashboard.get_by_role("dialog", name="Ada Lovelace")
+    expect(panel.locator("#timeline-check")).to_contain_text(
+        re.compile(r"^Pre-exam check: LMS frame allows it, consent given, camera working, 1 face, full screen; "
+                   r"took \d+ s \(began .+, the clock started .+\)\.$"), timeout=15000)
 
 
 def test_the_check_reads_at_390_px(open_page, one_face_browser, live_server):
