@@ -12,7 +12,13 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import launch, tool_frame
-from tests.e2e.test_camera import camera_exam, clips, one_face_browser, open_page  # noqa: F401 (fixtures)
+from tests.e2e.test_camera import (  # noqa: F401 (fixtures)
+    camera_exam,
+    clips,
+    no_face_browser,
+    one_face_browser,
+    open_page,
+)
 from tests.e2e.test_take_exam import attempt_id_of
 
 pytestmark = pytest.mark.browser
@@ -85,6 +91,31 @@ def test_the_check_runs_before_the_clock_and_the_exam_keeps_what_it_opened(open_
     expect(panel.locator("#timeline-check")).to_contain_text(
         re.compile(r"^Pre-exam check: LMS frame allows it, consent given, camera working, 1 face, full screen; "
                    r"took \d+ s \(began .+, the clock started .+\)\.$"), timeout=15000)
+
+
+def test_a_face_the_check_cannot_see_is_advice_and_never_keeps_the_student_out(open_page, no_face_browser,
+                                                                               live_server):
+    """A person judges what the camera shows, never the machine alone (DESIGN §6): bad light or a camera at the
+    wrong angle gets advice, and the student may start."""
+    page = open_page(no_face_browser)
+    maker, exam_id, title = camera_exam(page, live_server, policy="required")
+    launch(page, live_server, "student", "Student", link=title)
+    frame = tool_frame(page)
+    frame.get_by_role("button", name="Start the exam").click()
+    check = frame.get_by_role("region", name="Pre-exam check")
+    check.get_by_role("button", name="I agree: turn on my camera").click()
+    faces = check.locator("#check-faces")
+    expect(faces).to_contain_text("Advice: No face seen.", timeout=60000)
+    expect(faces).to_contain_text("Sit facing the camera in good light")
+    start = check.get_by_role("button", name="Start the exam")
+    expect(start).to_be_enabled()
+    screenshot(page, "pre-exam-check-no-face")
+    start.click()
+    expect(frame.get_by_label("Paris")).to_be_visible(timeout=15000)
+    steps = maker.call("GET", f"/api/exams/{exam_id}/attempts/{attempt_id_of(page)}/timeline")["pre_exam_check"]
+    assert {"name": "faces", "outcome": "failed", "faces": 0} | {"detail": "No face seen."} == {
+        key: value for key, value in steps["steps"][3].items() if key != "seconds"}
+    assert "camera working, 0 faces" in steps["summary"]
 
 
 def test_the_check_reads_at_390_px(open_page, one_face_browser, live_server):

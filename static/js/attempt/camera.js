@@ -75,12 +75,13 @@ export class ExamCamera {
    * @param {(kind: string, detail?: string) => void} options.report  a violation for the proctors
    * @param {(open: boolean) => void} options.onGate  whether the questions may show (camera and screen)
    * @param {() => void} options.onHandOff  the exam went on in a new window: this page should stand down
-   * @param {{camera: MediaStream?, screen: MediaStream?, declined: boolean}?} options.adopt  what the pre-exam
-   *   check opened (check/pre-exam-check.js), kept rather than asked for again
+   * @param {{camera: MediaStream?, screen: MediaStream?, declined: boolean, withoutScreen: boolean}?} options.adopt
+   *   what the pre-exam check opened or the student chose there (check/pre-exam-check.js), not asked again
    */
   constructor({ attemptId, report, onGate, onHandOff, adopt }) {
     this.attemptId = attemptId;
-    this.adopted = { camera: live(adopt?.camera), screen: live(adopt?.screen), declined: Boolean(adopt?.declined) };
+    this.adopted = { camera: live(adopt?.camera), screen: live(adopt?.screen), declined: Boolean(adopt?.declined),
+      withoutScreen: Boolean(adopt?.withoutScreen) };
     this.report = report;
     // The questions show when both the camera's gate and the screen's are open.
     this.gates = { camera: false, screen: true };
@@ -169,7 +170,7 @@ export class ExamCamera {
         attemptId: this.attemptId, policy: this.page.policy, snapshot: this.page.snapshot, report: this.report,
         onGate: (open) => this.gate("screen", open),
       });
-      this.screen.start(this.adopted.screen);
+      this.screen.start(this.adopted.screen, { without: this.adopted.withoutScreen });
       this.adopted.screen = null;
     }
     this.snapshots = new SnapshotSender({

@@ -54,10 +54,12 @@ export class ExamScreen {
     $("screen-without").addEventListener("click", () => this.goWithout());
   }
 
-  /** Ask for the first share, or keep `adopted`, the entire screen the pre-exam check shared. */
-  start(adopted = null) {
+  /** Ask for the first share; or keep `adopted`, the entire screen the pre-exam check shared; or go `without`,
+   * as the student chose in the check (optional policy). */
+  start(adopted = null, { without = false } = {}) {
     this.onGate(false);
     if (adopted) this.use(adopted);
+    else if (without) this.goWithout({ focus: false });
     else this.ask("first");
   }
 
@@ -108,11 +110,11 @@ export class ExamScreen {
   }
 
   /** Optional policy: the student goes on without sharing, and the proctors are told. */
-  goWithout() {
+  goWithout({ focus = true } = {}) {
     $("screen-gate").hidden = true;
     this.report("screen_share_stopped", "The student continues without sharing their screen.");
     this.onGate(true);
-    $("question-heading").focus();
+    if (focus) $("question-heading").focus();
   }
 
   stopTracks() {

@@ -49,8 +49,9 @@ export class PreExamCheck {
   /**
    * @param {object} options
    * @param {number} options.examId
-   * @param {(attempt: object, opened: {camera: MediaStream?, screen: MediaStream?, declined: boolean}) => void}
-   *   options.onStarted  the attempt started: its state, and what the check opened for the exam to keep
+   * @param {(attempt: object, opened: {camera: MediaStream?, screen: MediaStream?, declined: boolean,
+   *   withoutScreen: boolean}) => void} options.onStarted  the attempt started: its state, and what the check
+   *   opened (or the student chose to go without) for the exam to keep
    * @param {() => void} options.onHandOff  the check goes on in a new window: this page stands down
    */
   constructor({ examId, onStarted, onHandOff }) {
@@ -91,7 +92,10 @@ export class PreExamCheck {
     $("check-title").focus();
     this.checkFrame();
     if (this.rows.consent) this.showConsent();
-    if (this.rows.screen) this.rows.screen.set("action", "Not shared yet.", { todo: SCREEN_ASK });
+    if (this.rows.screen) {
+      this.rows.screen.set(this.policy === "optional" ? "advice" : "action", "Not shared yet.",
+        { todo: SCREEN_ASK + (this.policy === "optional" ? OPTIONAL : "") });
+    }
     if (this.rows.fullscreen) this.showFullscreen();
     this.refresh();
   }
@@ -348,7 +352,9 @@ export class PreExamCheck {
     }
     this.faces?.stop();
     $("pre-check").hidden = true;
-    this.onStarted(attempt, { camera: this.camera, screen: this.screen, declined: this.declined });
+    // Optional policy: a student who started without sharing the screen chose to, and is not asked again.
+    const withoutScreen = Boolean(this.rows.screen) && !this.screen && this.policy === "optional";
+    this.onStarted(attempt, { camera: this.camera, screen: this.screen, declined: this.declined, withoutScreen });
   }
 
   handOff() {
