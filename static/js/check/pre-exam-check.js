@@ -65,6 +65,7 @@ export class PreExamCheck {
     this.screen = null;
     this.faces = null;
     this.declined = false;
+    this.started = false; // from then on the exam owns the camera and the screen, and their endings
     this.announceTimer = null;
   }
 
@@ -220,6 +221,7 @@ export class PreExamCheck {
   }
 
   cameraFailed(kind) {
+    if (this.started) return;
     const [found, todo] = CAMERA[kind];
     this.faces?.stop();
     this.camera = null;
@@ -281,6 +283,7 @@ export class PreExamCheck {
   }
 
   screenFailed(kind) {
+    if (this.started) return;
     const [found, todo] = SCREEN[kind];
     this.screen = null;
     this.rows.screen.button("share").hidden = false;
@@ -350,6 +353,7 @@ export class PreExamCheck {
       this.refresh();
       return;
     }
+    this.started = true;
     this.faces?.stop();
     $("pre-check").hidden = true;
     // Optional policy: a student who started without sharing the screen chose to, and is not asked again.

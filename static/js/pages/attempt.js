@@ -5,7 +5,6 @@
 import { tabStore } from "../tab-state.js";
 import { navigate, start } from "../session.js";
 import { ExamCamera } from "../attempt/camera.js";
-import { PreExamCheck } from "../check/pre-exam-check.js";
 import { Countdown, Milestones, ServerClock, describeRemaining, formatClock, parseTime } from "../attempt/clock.js";
 import { ExtraTimeNotice } from "../attempt/extra-time.js";
 import { wrapFocus } from "../attempt/focus-wrap.js";
@@ -15,6 +14,7 @@ import { Proctoring } from "../attempt/proctoring.js";
 import { showPreviewBanner } from "../attempt/preview.js";
 import { HttpError, NetworkError, isConnectionProblem, request } from "../attempt/request.js";
 import { SaveQueue } from "../attempt/save-queue.js";
+import { PreExamCheck } from "../check/pre-exam-check.js";
 import { reviewPromise } from "../review-timing.js";
 
 const $ = (id) => document.getElementById(id);
