@@ -1,11 +1,22 @@
 // What the exam page notices for the proctors: the tab hidden (which a minimised window also does), the window
 // losing focus, a reload, copy, paste, the context menu, the developer tools' shortcuts and a second screen.
 // Nothing is blocked; each is reported once per occurrence: one tab_hidden per hide, a blur only when the page is
-// not being hidden anyway, a reload once by the page that comes back, and copy, paste, the context menu and the
-// shortcuts at most once a second each.
+// not being hidden anyway and focus did not just go to the LMS page around the frame, a reload once by the page
+// that comes back, and copy, paste, the context menu and the shortcuts at most once a second each.
+//
+// A click on the LMS page around the frame blurs the exam page just as leaving for another window does, and a
+// cross-origin frame cannot see where focus went. So a blur is put down to the LMS page when the pointer left the
+// frame shortly before through a point inside the browser window, away from its edges (onto the page around the
+// frame, not out of the window towards another one). Alt+Tab with the pointer in the frame is still a blur; so is
+// leaving the window with the pointer across a frame that touches the window's edge, and any blur in full screen,
+// where there is no LMS page to click. Missed: a keyboard switch to another window within a few seconds of the
+// pointer going onto the LMS page, a click in the browser's own toolbar, and whatever the student does once focus
+// is in the LMS page (a switch to another tab there still hides this page and is reported as tab_hidden).
 
 const REPEAT_MS = 1000;
-const BLUR_SETTLE_MS = 500; // switching tabs blurs the window a moment before it hides the page
+export const BLUR_SETTLE_MS = 500; // switching tabs blurs the window a moment before it hides the page
+const POINTER_OUT_MS = 3000; // a pointer that left for the LMS page this long before a blur explains it
+const WINDOW_EDGE_PX = 8;
 
 /** Whether this page was loaded by a reload (the browser's button, F5, location.reload()). */
 function reloaded() {
@@ -23,6 +34,16 @@ function devtoolsShortcut(event) {
   return null;
 }
 
+/** Whether a mouseout is the pointer leaving this frame for the page around it: a point inside the browser
+ * window, also one step further in the direction it went. */
+function ontoEmbeddingPage(event) {
+  if (event.relatedTarget !== null || window.top === window) return false;
+  const x = event.screenX + event.movementX - window.screenX;
+  const y = event.screenY + event.movementY - window.screenY;
+  return x > WINDOW_EDGE_PX && x < window.outerWidth - WINDOW_EDGE_PX
+    && y > WINDOW_EDGE_PX && y < window.outerHeight - WINDOW_EDGE_PX;
+}
+
 export class ViolationWatch {
   /** @param {(kind: string, detail?: string, at?: number) => void} report  at: Date.now() when it happened */
   constructor(report) {
@@ -32,11 +53,16 @@ export class ViolationWatch {
     this.extended = false;
     this.lastReported = new Map(); // kind -> performance.now()
     this.blurTimer = null;
+    this.pointerLeftAt = -Infinity; // performance.now() when the pointer went onto the LMS page
     this.listeners = [
       [document, "visibilitychange", () => this.visibilityChanged()],
       // An unloading page is hidden too: a reload is told by the page that comes back, a closed one shows offline.
       [window, "pagehide", () => { this.unloading = true; }],
       [window, "blur", () => this.blurred()],
+      [document, "mouseout", (event) => {
+        if (ontoEmbeddingPage(event)) this.pointerLeftAt = performance.now();
+      }],
+      [document, "mousemove", () => { this.pointerLeftAt = -Infinity; }],
       [document, "copy", () => this.atMostOncePerSecond("copy")],
       [document, "paste", () => this.atMostOncePerSecond("paste")],
       [document, "contextmenu", () => this.atMostOncePerSecond("context_menu")],
@@ -68,12 +94,16 @@ export class ViolationWatch {
   }
 
   blurred() {
-    if (this.hidden) return;
+    if (this.hidden || this.focusWentToEmbeddingPage()) return;
     const at = Date.now();
     clearTimeout(this.blurTimer);
     this.blurTimer = setTimeout(() => {
       if (document.visibilityState !== "hidden") this.report("window_blur", undefined, at);
     }, BLUR_SETTLE_MS);
+  }
+
+  focusWentToEmbeddingPage() {
+    return !document.fullscreenElement && performance.now() - this.pointerLeftAt < POINTER_OUT_MS;
   }
 
   atMostOncePerSecond(kind, detail) {
