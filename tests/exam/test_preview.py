@@ -12,6 +12,7 @@ from lti_tool.exam import attempts, services
 from lti_tool.exam.models import Attempt, GradeOutbox
 from lti_tool.proctor import room
 from tests.exam.conftest import right_option, wrong_option
+from tests.lti_platform import INSTRUCTOR, LEARNER
 
 
 def draft(course):
@@ -144,3 +145,18 @@ def test_two_restarts_of_a_finished_preview_at_once_replace_it_with_one_preview(
     assert course.call("POST", f"/api/attempts/{preview_id}/submit").status_code == 200
     db.session.remove()
     previews_at_once(app, course, exam, monkeypatch, wait_after="finalize_if_overdue")
+
+
+def test_the_lobby_offers_a_test_maker_preview_and_not_start(course):
+    exam = course.exam(questions=1)
+    standing = course.call("GET", "/api/exams/current").json["standing"]
+    assert standing["can_start"] is False
+    assert standing["message"] == attempts.NOT_A_STUDENT
+    assert "Preview" in standing["message"]
+    assert course.call("POST", f"/api/exams/{exam['id']}/attempts").status_code == 403
+    student = course.call("GET", "/api/exams/current", course.student()).json["standing"]
+    assert (student["can_start"], student["message"]) == (True, None)
+    # A test maker who is also a student of the course takes it like any student.
+    both = course.lti.token_for((INSTRUCTOR, LEARNER), sub="teacher-student", context_id=course.context_id,
+                                resource_link_id=course.link)["token"]
+    assert course.call("GET", "/api/exams/current", both).json["standing"]["can_start"] is True
