@@ -283,9 +283,11 @@ def test_tab_walks_stay_in_the_exam_frame_and_report_nothing(page, proctored):
     assert violations_on_record(exam) == ["copy"]
 
 
-# Chromium tells a frame the pointer left it with a mouseout whose relatedTarget is null, at the point where the
-# pointer went; input sent over CDP reaches an out-of-process frame without it, so the tests send it as Chromium
-# does. Run in the exam page before the pointer moves: the frame's offset on the screen is read off a real move.
+# Chromium tells a frame the pointer left it with a mouseout whose relatedTarget is null: at the first point past
+# the frame's edge when the pointer moves onto the page around it, at the pointer's own point when another window
+# comes over it (seen in Chromium on a real display, Xvfb and xdotool). Input sent over CDP reaches an
+# out-of-process frame without it, so the tests send it as Chromium does. Run in the exam page before the pointer
+# moves: the frame's offset on the screen is read off a real move.
 TRACK_POINTER = """() => document.addEventListener("mousemove", (event) => {
     window.lastMove = { target: event.target, dx: event.screenX - event.clientX, dy: event.screenY - event.clientY };
 })"""
@@ -339,7 +341,9 @@ def test_leaving_the_window_with_the_pointer_in_the_frame_is_still_reported(page
     box = page.locator("#tool-frame").bounding_box()
     page.mouse.move(box["x"] + 200, box["y"] + 200)
 
-    # A real blur (STACK.md): the page stops pretending to have focus and another page comes to the front.
+    # A real blur (STACK.md): the page stops pretending to have focus and another page comes to the front, over
+    # the pointer.
+    page.frame(name="tool-frame").evaluate(POINTER_LEFT, [200, 200])
     page.context.new_cdp_session(page).send("Emulation.setFocusEmulationEnabled", {"enabled": False})
     other = page.context.new_page()
     other.bring_to_front()

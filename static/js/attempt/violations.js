@@ -6,15 +6,17 @@
 //
 // A click on the LMS page around the frame blurs the exam page just as leaving for another window does, and a
 // cross-origin frame cannot see where focus went. So a blur is put down to the LMS page when the pointer left the
-// frame shortly before through a point inside the browser window, away from its edges (onto the page around the
-// frame, not out of the window towards another one). Alt+Tab with the pointer in the frame is still a blur; so is
-// leaving the window with the pointer across a frame that touches the window's edge, and any blur in full screen,
-// where there is no LMS page to click. Missed: a keyboard switch to another window within a few seconds of the
+// frame shortly before, past the frame's edge, at a point inside the browser window away from its edges (onto the
+// page around the frame, not out of the window towards another one). Alt+Tab with the pointer in the frame is
+// still a blur (the window that comes over the pointer gives a mouseout inside the frame, which does not count);
+// so is leaving the window with the pointer across a frame that touches the window's edge, and any blur in full
+// screen, where there is no LMS page to click. Missed: a keyboard switch to another window within a few seconds of the
 // pointer going onto the LMS page, a click in the browser's own toolbar, and whatever the student does once focus
 // is in the LMS page (a switch to another tab there still hides this page and is reported as tab_hidden).
 
 const REPEAT_MS = 1000;
-export const BLUR_SETTLE_MS = 500; // switching tabs blurs the window a moment before it hides the page
+// Switching tabs blurs the window a moment before it hides the page (exported: the tests wait it out).
+export const BLUR_SETTLE_MS = 500;
 const POINTER_OUT_MS = 3000; // a pointer that left for the LMS page this long before a blur explains it
 const WINDOW_EDGE_PX = 8;
 
@@ -34,13 +36,15 @@ function devtoolsShortcut(event) {
   return null;
 }
 
-/** Whether a mouseout is the pointer leaving this frame for the page around it: a point inside the browser
- * window, also one step further in the direction it went. */
+/** Whether a mouseout is the pointer leaving this frame for the page around it. Chromium gives the first point
+ * past the frame's edge; a mouseout at a point still inside the frame is another window coming over the pointer. */
 function ontoEmbeddingPage(event) {
   if (event.relatedTarget !== null || window.top === window) return false;
-  const x = event.screenX + event.movementX - window.screenX;
-  const y = event.screenY + event.movementY - window.screenY;
-  return x > WINDOW_EDGE_PX && x < window.outerWidth - WINDOW_EDGE_PX
+  const pastFrameEdge = event.clientX < 0 || event.clientY < 0
+    || event.clientX >= window.innerWidth || event.clientY >= window.innerHeight;
+  const x = event.screenX - window.screenX;
+  const y = event.screenY - window.screenY;
+  return pastFrameEdge && x > WINDOW_EDGE_PX && x < window.outerWidth - WINDOW_EDGE_PX
     && y > WINDOW_EDGE_PX && y < window.outerHeight - WINDOW_EDGE_PX;
 }
 
