@@ -19,8 +19,9 @@ from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Option, Q
 log = logging.getLogger(__name__)
 
 SWEEP_BATCH = 200
-NOT_A_STUDENT = ("Only the course's students take this exam. To try it as they see it, a test maker uses "
-                 "“Preview” on the exam's card in the exam list: nothing of a preview is recorded.")
+NOT_A_STUDENT = ("Only the course's students take this exam. A test maker tries it as they see it with “Preview” "
+                 "on the exam list (in the exam's “More” menu once it is published): nothing of a preview is "
+                 "recorded.")
 
 
 class AttemptRefused(AppError):

@@ -71,11 +71,13 @@ def test_a_new_exam_is_a_draft_until_published_and_previews_record_nothing(live_
     card.get_by_role("button", name=f"Back to draft: {title}").click()
     expect(card.locator(".problems")).to_have_text("Students have already started this exam, so it stays published.")
     expect(more).to_be_focused()
+    screenshot(page, "back-to-draft-refused")
 
     # The student lobby tells a test maker to preview the exam and offers no Start.
     tool = page.frame(name="tool-frame")
     with tool.expect_navigation():
         tool.evaluate("async () => (await import('/static/js/session.js')).navigate('/exam/lobby')")
-    expect(frame.locator("#lobby-status")).to_contain_text("a test maker uses “Preview” on the exam's card")
+    expect(frame.locator("#lobby-status")).to_contain_text("A test maker tries it as they see it with “Preview”")
     expect(frame.locator("#lobby-exam-title")).to_have_text(title)
     expect(frame.get_by_role("button", name="Start the exam")).to_be_hidden()
+    screenshot(page, "lobby-as-test-maker")
