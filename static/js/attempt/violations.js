@@ -7,12 +7,13 @@
 // A click on the LMS page around the frame blurs the exam page just as leaving for another window does, and a
 // cross-origin frame cannot see where focus went. So a blur is put down to the LMS page when the pointer left the
 // frame shortly before, past the frame's edge, at a point inside the browser window away from its edges (onto the
-// page around the frame, not out of the window towards another one). Alt+Tab with the pointer in the frame is
-// still a blur (the window that comes over the pointer gives a mouseout inside the frame, which does not count);
-// so is leaving the window with the pointer across a frame that touches the window's edge, and any blur in full
-// screen, where there is no LMS page to click. Missed: a keyboard switch to another window within a few seconds of the
-// pointer going onto the LMS page, a click in the browser's own toolbar, and whatever the student does once focus
-// is in the LMS page (a switch to another tab there still hides this page and is reported as tab_hidden).
+// page around the frame, not out of the window towards another one). Alt+Tab with the pointer in the frame is still
+// a blur (the window that comes over the pointer gives a mouseout inside the frame, which does not count); so is
+// leaving the window with the pointer across a frame that touches the window's edge, and so any blur in full
+// screen, where the frame is the whole window and there is no LMS page to click. Missed: a keyboard switch to
+// another window within a few seconds of the pointer going onto the LMS page, a click in the browser's own toolbar,
+// and whatever the student does once focus is in the LMS page (a switch to another tab there still hides this page
+// and is reported as tab_hidden).
 
 const REPEAT_MS = 1000;
 // Switching tabs blurs the window a moment before it hides the page (exported: the tests wait it out).
@@ -98,16 +99,12 @@ export class ViolationWatch {
   }
 
   blurred() {
-    if (this.hidden || this.focusWentToEmbeddingPage()) return;
+    if (this.hidden || performance.now() - this.pointerLeftAt < POINTER_OUT_MS) return; // to the LMS page
     const at = Date.now();
     clearTimeout(this.blurTimer);
     this.blurTimer = setTimeout(() => {
       if (document.visibilityState !== "hidden") this.report("window_blur", undefined, at);
     }, BLUR_SETTLE_MS);
-  }
-
-  focusWentToEmbeddingPage() {
-    return !document.fullscreenElement && performance.now() - this.pointerLeftAt < POINTER_OUT_MS;
   }
 
   atMostOncePerSecond(kind, detail) {
