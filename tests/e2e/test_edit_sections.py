@@ -167,3 +167,22 @@ def test_problems_show_next_to_their_field_with_the_focus_on_it(live_server, pag
     frame.get_by_role("button", name="Save settings").click()
     expect(frame.locator("#s-duration-error")).to_have_text("Must be a whole number from 1 to 1440.")
     assert active_id(page) == "s-duration"
+
+    # The question form too: the first blank field gets the focus, each blank says what it needs.
+    frame.get_by_label("Duration (minutes)").fill("60")
+    frame.get_by_role("button", name="Save settings").click()
+    expect(frame.get_by_role("status").filter(has_text="Settings saved")).to_be_visible()
+    tab(frame, "Questions").click()
+    frame.get_by_role("button", name="Add a question").click()
+    editor = frame.get_by_role("form", name="New question")
+    editor.get_by_label("Option 1", exact=True).fill("Blue")
+    editor.get_by_label("Points").fill("0")
+    editor.get_by_role("button", name="Add question").click()
+    points = editor.get_by_label("Points")
+    expect(points).to_have_accessible_description("Must be a number of at least 0.5.")
+    expect(points).to_be_focused()  # first in the page's order
+    expect(editor.get_by_label("Question text")).to_have_accessible_description("Write the question's text.")
+    option_2 = editor.get_by_label("Option 2", exact=True)
+    expect(option_2).to_have_accessible_description("Write this option's text, or remove the option.")
+    expect(editor.get_by_label("Option 1", exact=True)).not_to_have_attribute("aria-invalid", "true")
+    screenshot(page, "edit-sections-question-errors")

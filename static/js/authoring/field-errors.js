@@ -10,7 +10,9 @@ function constraintProblem(input) {
   if (v.valueMissing) return "Cannot be empty.";
   if (input.type === "number") {
     const whole = input.step === "1";
-    const range = input.min && input.max ? ` from ${input.min} to ${input.max}` : "";
+    const { min, max } = input;
+    const range = (min && max && ` from ${min} to ${max}`) || (min && ` of at least ${min}`)
+      || (max && ` of at most ${max}`) || "";
     return `Must be a ${whole ? "whole number" : "number"}${range}.`;
   }
   return "Check this value.";
