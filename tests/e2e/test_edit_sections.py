@@ -56,11 +56,33 @@ def test_sections_show_one_at_a_time_and_the_fragment_keeps_the_open_one(live_se
     expect(tab(frame, "Questions")).to_have_attribute("aria-selected", "true", timeout=15000)
     expect(frame.get_by_role("button", name="Add a question")).to_be_visible()
 
+    # So does Back from another page of the tool.
+    frame.get_by_role("navigation", name="Exam pages").get_by_role("button", name="Marks").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text("Marks: “Sections”", timeout=15000)
+    page.frame(name="tool-frame").evaluate("history.back()")
+    expect(tab(frame, "Questions")).to_have_attribute("aria-selected", "true", timeout=15000)
+
     for section, name in SECTIONS.items():
         tab(frame, name).click()
         expect(tab(frame, name)).to_have_attribute("aria-selected", "true")
         expect(frame.get_by_role("tabpanel")).to_have_count(1)
         screenshot(page, f"edit-sections-{section}")
+
+
+def test_the_sections_fit_a_phone_without_scrolling_sideways(live_server, page, browser):
+    maker, exam_id = make_exam(page, live_server, "Narrow", [QUESTION])
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        phone = context.new_page()
+        phone.goto(f"{live_server['tool']}/exam/edit?id={exam_id}#token={maker.token}")
+        for section, name in SECTIONS.items():
+            phone.get_by_role("tab", name=name).click(timeout=15000)
+            expect(phone.get_by_role("tabpanel")).to_have_count(1)
+            assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth"), section
+        phone.get_by_role("tab", name="Settings").click()
+        screenshot(phone, "edit-sections-settings-390")
+    finally:
+        context.close()
 
 
 def test_unsaved_changes_are_shown_and_asked_about_before_switching_or_leaving(live_server, page):

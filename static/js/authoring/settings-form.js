@@ -11,7 +11,7 @@ const msg = messenger("settings-status", "settings-alert");
 const errors = fieldErrors(form);
 const REVIEW_PARTS = ["review_score", "review_answers", "review_right_answers", "review_explanations"];
 
-export function fillSettings() {
+function fillSettings() {
   const s = exam.settings;
   const f = form.elements;
   f.title.value = s.title;
@@ -58,6 +58,7 @@ function windowProblem() {
 
 /** `onSaved()` runs after each save (the page's title shows the new one). */
 export function settingsForm({ onSaved }) {
+  fillSettings();
   watch(form, fillSettings);
   form.addEventListener("submit", (event) => {
     event.preventDefault();

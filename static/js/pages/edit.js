@@ -12,7 +12,7 @@ import { publishingControls, stateBadge } from "../authoring/publishing.js";
 import { questionImport } from "../authoring/question-import.js";
 import { questionList } from "../authoring/question-list.js";
 import { sectionTabs } from "../authoring/section-tabs.js";
-import { fillSettings, settingsForm } from "../authoring/settings-form.js";
+import { settingsForm } from "../authoring/settings-form.js";
 import { start } from "../session.js";
 
 const page = messenger("edit-status", "edit-alert");
@@ -39,7 +39,6 @@ try {
   fillNav(examId, "Edit");
   await reload();
   showTitle();
-  fillSettings();
   settingsForm({ onSaved: showTitle });
   await proctoringForm();
   await proctorsForm();
