@@ -8,6 +8,7 @@ function constraintProblem(input) {
   const v = input.validity;
   if (v.valid) return null;
   if (v.valueMissing) return "Cannot be empty.";
+  if (input.type === "datetime-local") return "Enter the whole date and time, or leave it empty.";
   if (input.type === "number") {
     const whole = input.step === "1";
     const { min, max } = input;
