@@ -20,14 +20,17 @@ class AppError(Exception):
     title = "Request refused"
     code = "bad_request"
 
-    def __init__(self, message, *, hint=None):
+    def __init__(self, message, *, hint=None, fields=None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.fields = fields or {}
 
     def details(self):
-        """Extra, structured facts for API clients (e.g. every problem of a file); none by default."""
-        return {}
+        """Extra, structured facts for API clients (e.g. every problem of a file). `fields` maps each input found
+        wrong to what is wrong with it ({"closes_at": "Must be after the opening time."}), for pages to show each
+        problem next to its field."""
+        return {"fields": self.fields} if self.fields else {}
 
 
 class NotAuthenticated(AppError):

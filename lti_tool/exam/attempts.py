@@ -27,6 +27,9 @@ started = _signals.signal("attempt-started")
 log = logging.getLogger(__name__)
 
 SWEEP_BATCH = 200
+NOT_A_STUDENT = ("Only the course's students take this exam. A test maker tries it as they see it with “Preview” "
+                 "on the exam list (in the exam's “More” menu once it is published): nothing of a preview is "
+                 "recorded.")
 
 
 class AttemptRefused(AppError):
@@ -117,21 +120,22 @@ def new_attempt(exam, user_id, number, resource_link_id, now, deadline, *, is_pr
     )
 
 
-def standing(exam, user_id, *, grace_seconds, now=None):
-    """For the lobby: attempts used and allowed, the open attempt if any, and whether one can start."""
+def standing(exam, user_id, *, grace_seconds, student=True, now=None):
+    """For the lobby: attempts used and allowed, the open attempt if any, and whether one can start (never for a
+    launch without the student role: only students take an exam, a test maker previews it)."""
     now = now or utcnow()
     last = latest(exam.id, user_id)
     if last is not None:
         last = finalize_if_overdue(last, grace_seconds=grace_seconds, now=now)
     used = last.number if last is not None else 0
-    open_attempt = last if last is not None and Status(last.status) in OPEN else None
-    can_start = open_attempt is None and used < exam.attempts_allowed and _startable(exam, now)
+    open_attempt = last if student and last is not None and Status(last.status) in OPEN else None
+    can_start = student and open_attempt is None and used < exam.attempts_allowed and _startable(exam, now)
     return {
         "attempts_used": used, "attempts_allowed": exam.attempts_allowed,
         "open_attempt_id": open_attempt.id if open_attempt else None,
         "last_attempt_id": last.id if last is not None else None,
         "can_start": can_start or open_attempt is not None,
-        "message": None if can_start or open_attempt else _why_not_startable(exam, now),
+        "message": None if can_start or open_attempt else _why_not_startable(exam, now, student=student),
     }
 
 
@@ -139,7 +143,9 @@ def _startable(exam, now):
     return publishing.is_published(exam) and timer.is_open(exam, now)
 
 
-def _why_not_startable(exam, now):
+def _why_not_startable(exam, now, *, student=True):
+    if not student:
+        return NOT_A_STUDENT
     if not publishing.is_published(exam):
         return publishing.NOT_OPEN
     if not timer.is_open(exam, now):

@@ -87,33 +87,43 @@ def parse(data, *, current=None):
     if not isinstance(data, dict):
         raise InvalidExam("The exam settings must be a JSON object.")
     problems = [f"{name}: unknown setting" for name in data if name not in FIELDS]
+    fields = {}
     values = {}
     for name, value in data.items():
         if name in FIELDS:
             checked, problem = FIELDS[name](value)
             if problem:
                 problems.append(f"{name} {problem}")
+                fields[name] = _sentence(problem)
             else:
                 values[name] = checked
     opens = values.get("opens_at", getattr(current, "opens_at", None))
     closes = values.get("closes_at", getattr(current, "closes_at", None))
     if opens is not None and closes is not None and closes <= opens:
         problems.append("closes_at must be after opens_at")
+        fields["closes_at"] = "Must be after the time it opens."
     when = values.get("review_when", getattr(current, "review_when", review.NEVER))
     if when != review.NEVER and not any(values.get(name, getattr(current, name, True)) for name in review.PARTS):
         problems.append(f"review_when is {when} but nothing is chosen to show: choose at least one of "
                         f"{', '.join(review.PARTS)}, or set review_when to {review.NEVER}")
+        fields["review_when"] = "Nothing is chosen to show: tick at least one part of the review, or choose Never."
     if problems:
-        raise InvalidExam("The settings were not saved: " + "; ".join(problems) + ".")
+        raise InvalidExam("The settings were not saved: " + "; ".join(problems) + ".", fields=fields)
     return values
+
+
+def _sentence(problem):
+    """"must be text" -> "Must be text.": a problem as said next to its field."""
+    return f"{problem[0].upper()}{problem[1:]}."
 
 
 def parse_accommodation(extra_minutes, time_multiplier):
     """(extra minutes 0..1440, multiplier 1..4) or InvalidExam saying which is wrong."""
     extra, problem = _integer(0, 24 * 60)(extra_minutes)
     if problem:
-        raise InvalidExam(f"extra_minutes {problem}.")
+        raise InvalidExam(f"extra_minutes {problem}.", fields={"extra_minutes": _sentence(problem)})
     ok = not isinstance(time_multiplier, bool) and isinstance(time_multiplier, int | float)
     if not ok or not 1 <= time_multiplier <= 4:
-        raise InvalidExam("time_multiplier must be a number from 1 to 4 (e.g. 1.5 for 50% more time).")
+        problem = "must be a number from 1 to 4 (e.g. 1.5 for 50% more time)"
+        raise InvalidExam(f"time_multiplier {problem}.", fields={"time_multiplier": _sentence(problem)})
     return extra, float(time_multiplier)

@@ -271,7 +271,8 @@ def current_exam():
         return {"exam": None}
     if not publishing.is_published(exam) and not g.launch.has_any(MAKER):
         return {"exam": None, "message": publishing.NOT_OPEN}
-    return {"exam": exam_summary(exam), "standing": attempts.standing(exam, g.launch.user_id, grace_seconds=_grace())}
+    return {"exam": exam_summary(exam), "standing": attempts.standing(
+        exam, g.launch.user_id, grace_seconds=_grace(), student=g.launch.has_any(STUDENT))}
 
 
 @bp.get("/api/exams/current/copy-offer")

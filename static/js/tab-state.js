@@ -51,3 +51,10 @@ export function forgetOpened(name) {
     writeFragment();
   }
 }
+
+/** A value of this page's own kept in the URL fragment whatever the storage (e.g. the edit page's open section):
+ * a reload and Back come back to it. */
+export const pageFragment = {
+  get: (key) => fragment.get(key),
+  set: (key, value) => { fragment.set(key, value); writeFragment(); },
+};

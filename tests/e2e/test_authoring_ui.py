@@ -56,21 +56,23 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     expect(card.get_by_role("button", name=f"Use {title} for this link")).to_be_visible()
     screenshot(page, "authoring-manage")
 
-    # Edit: the settings form shows the server's validation message, then saves.
+    # Edit: the settings section says what is wrong beside the field, then saves.
     card.get_by_role("button", name=f"Edit {title}").click()
     expect(frame.get_by_role("heading", level=1)).to_have_text(f"Edit “{title}”", timeout=15000)
     duration = frame.get_by_label("Duration (minutes)")
     expect(duration).to_have_value("60")
     duration.fill("0")
     frame.get_by_role("button", name="Save settings").click()
-    expect(frame.get_by_role("alert").filter(has_text="“Duration (minutes)” must be a whole number")).to_be_visible()
+    expect(frame.locator("#s-duration-error")).to_have_text("Must be a whole number from 1 to 1440.")
     expect(duration).to_have_attribute("aria-invalid", "true")
+    expect(duration).to_be_focused()
     duration.fill("45")
     frame.get_by_role("button", name="Save settings").click()
     expect(frame.get_by_role("status").filter(has_text="Settings saved")).to_be_visible()
     expect(duration).to_have_value("45")
 
-    # Add a question with the form.
+    # Add a question with the form, in the Questions section.
+    frame.get_by_role("tab", name="Questions").click()
     questions = frame.locator("#question-list > li")
     frame.get_by_role("button", name="Add a question").click()
     editor = frame.get_by_role("form", name="New question")
@@ -138,6 +140,7 @@ def test_test_maker_picks_the_proctors_of_an_exam_from_the_roster(live_server, p
     frame.get_by_role("button", name="Create exam").click()
     frame.get_by_role("listitem", name=title).get_by_role("button", name=f"Edit {title}").click()
     expect(frame.get_by_role("heading", level=1)).to_have_text(f"Edit “{title}”", timeout=15000)
+    frame.get_by_role("tab", name="People and extra time").click()
 
     listed = frame.get_by_role("group", name="Listed proctors")
     found = frame.get_by_role("group", name="People found")
@@ -176,6 +179,7 @@ def test_a_file_over_the_upload_limit_is_refused_by_the_page_before_it_is_sent(l
     frame.get_by_role("button", name="Create exam").click()
     frame.get_by_role("listitem", name=title).get_by_role("button", name=f"Edit {title}").click()
     expect(frame.get_by_role("heading", level=1)).to_have_text(f"Edit “{title}”", timeout=15000)
+    frame.get_by_role("tab", name="Questions").click()
     imports = []
     page.on("request", lambda request: "/import" in request.url and imports.append(request.url))
 

@@ -1,6 +1,7 @@
 """Small things users noticed (issue 13 item 9), seen in Chromium: the flag button says what a click does, the
 exam page's first Tab stops are the question's, not "Submit exam…"; the identity block is one quiet line; an exam
-card shows two buttons and keeps the rest in a "More" list that the keyboard opens and Escape closes."""
+card shows two buttons and keeps the rest in a "More" list that the keyboard opens and Escape closes (a draft's
+Publish and Preview stay beside them; a published exam's Back to draft and Preview go into the list)."""
 
 import re
 
@@ -67,7 +68,7 @@ def test_the_identity_block_is_one_quiet_line_still_labelled_for_screen_readers(
 
 def test_an_exam_card_shows_two_buttons_and_the_rest_in_a_keyboard_menu(live_server, page):
     title = "Card menu"
-    add_exam_to_course(page, live_server, title)
+    maker = add_exam_to_course(page, live_server, title)
     card = tool_frame(page).get_by_role("listitem", name=title)
     more = card.get_by_role("button", name=f"More actions for {title}")
     # A draft's publishing controls come first; the everyday actions are two buttons and a menu.
@@ -97,3 +98,18 @@ def test_an_exam_card_shows_two_buttons_and_the_rest_in_a_keyboard_menu(live_ser
     page.keyboard.press("Escape")
     expect(confirm).to_have_count(0)
     expect(more).to_be_focused()
+
+    # Published: Preview and Back to draft are occasional now, in the list; the card shows the two buttons only.
+    exam_id = next(e["id"] for e in maker.call("GET", "/api/exams")["exams"] if e["title"] == title)
+    maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=QUESTIONS[0])
+    maker.call("POST", f"/api/exams/{exam_id}/publish")
+    launch(page, live_server, "test maker", "Test Maker", link=title)
+    expect(card).to_contain_text("Published")
+    expect(card.get_by_role("button")).to_have_text(["Edit", "Marks", "More ▾"])
+    more.click()
+    expect(card.get_by_role("listitem").get_by_role("button")).to_have_text(
+        ["Preview", "Live room", "Duplicate", "Back to draft", "Archive", "Delete"])
+    card.get_by_role("button", name=f"Back to draft: {title}").click()
+    expect(card).to_contain_text("Draft")
+    expect(card.locator(".publishing").get_by_role("button")).to_have_text(["Publish", "Preview"])
+    expect(card.get_by_role("button", name=f"Publish: {title}")).to_be_focused()

@@ -289,6 +289,75 @@ def test_tab_walks_stay_in_the_exam_frame_and_report_nothing(page, proctored):
     assert violations_on_record(exam) == ["copy"]
 
 
+# Chromium tells a frame the pointer left it with a mouseout whose relatedTarget is null: at the first point past
+# the frame's edge when the pointer moves onto the page around it, at the pointer's own point when another window
+# comes over it (seen in Chromium on a real display, Xvfb and xdotool). Input sent over CDP reaches an
+# out-of-process frame without it, so the tests send it as Chromium does. Run in the exam page before the pointer
+# moves: the frame's offset on the screen is read off a real move.
+TRACK_POINTER = """() => document.addEventListener("mousemove", (event) => {
+    window.lastMove = { target: event.target, dx: event.screenX - event.clientX, dy: event.screenY - event.clientY };
+})"""
+POINTER_LEFT = """([x, y]) => {
+    const { target, dx, dy } = window.lastMove;
+    target.dispatchEvent(new MouseEvent("mouseout", {
+        bubbles: true, relatedTarget: null, clientX: x, clientY: y, screenX: x + dx, screenY: y + dy }));
+}"""
+# Run in the exam page before a blur: resolves after the blur, once the page's settle time for it has passed
+# (a timer set after the page's own, with the same delay), when the page has decided whether to report it.
+BLUR_SETTLED = """() => {
+    window.blurSettled = new Promise((resolve) => window.addEventListener("blur", async () => {
+        const { BLUR_SETTLE_MS } = await import("/static/js/attempt/violations.js");
+        setTimeout(resolve, BLUR_SETTLE_MS);
+    }, { once: true }));
+}"""
+
+
+def click_the_lms_page_beside_the_frame(page):
+    """Move the pointer from the exam page out of the frame onto the LMS page beside it and click there."""
+    tool = page.frame(name="tool-frame")
+    box = page.locator("#tool-frame").bounding_box()
+    inside, beside = (box["x"] + 100, box["y"] + 100), (box["x"] + box["width"] + 40, box["y"] + 100)
+    tool.evaluate(TRACK_POINTER)
+    tool.evaluate(BLUR_SETTLED)
+    page.mouse.move(*inside)
+    page.mouse.move(*beside, steps=5)
+    tool.evaluate(POINTER_LEFT, [beside[0] - box["x"], beside[1] - box["y"]])
+    page.mouse.click(*beside)
+    assert page.evaluate("document.activeElement.name") != "tool-frame"
+    tool.evaluate("window.blurSettled")
+
+
+def test_a_click_on_the_lms_page_around_the_frame_is_not_leaving_the_window(page, proctored):
+    exam = proctored()
+    frame = tool_frame(page)
+    expect(frame.locator("#question-heading")).to_have_text("Question 1 of 2")
+    click_the_lms_page_beside_the_frame(page)
+
+    frame.locator("#question-text").click()
+    record_a_marker(page, exam)
+    assert violations_on_record(exam) == ["copy"]
+
+
+def test_leaving_the_window_with_the_pointer_in_the_frame_is_still_reported(page, proctored):
+    exam = proctored()
+    frame = tool_frame(page)
+    # The pointer went onto the LMS page and came back: what it did before is no excuse for this blur.
+    click_the_lms_page_beside_the_frame(page)
+    frame.locator("#question-text").click()
+    box = page.locator("#tool-frame").bounding_box()
+    page.mouse.move(box["x"] + 200, box["y"] + 200)
+
+    # A real blur (STACK.md): the page stops pretending to have focus and another page comes to the front, over
+    # the pointer.
+    page.frame(name="tool-frame").evaluate(POINTER_LEFT, [200, 200])
+    page.context.new_cdp_session(page).send("Emulation.setFocusEmulationEnabled", {"enabled": False})
+    other = page.context.new_page()
+    other.bring_to_front()
+    blur = exam["proctor"].event("violation", "window_blur")
+    assert blur["attempt_id"] == exam["attempt_id"]
+    assert violations_on_record(exam) == ["window_blur"]
+
+
 def test_a_reload_is_reported_once_as_a_reload_and_not_as_leaving_the_tab(page, proctored):
     exam = proctored()
     tool = page.frame(name="tool-frame")

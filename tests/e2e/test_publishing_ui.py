@@ -1,6 +1,8 @@
 """Drafts, preview and publishing in Chromium inside the cross-site LMS frame: an exam added from the LMS is a
 draft its students are told is not open; Publish lists what is missing; the test maker previews it (a banner
-says nothing is recorded, and the preview is not on the marks) and publishes it from the exam list."""
+says nothing is recorded, and the preview is not on the marks) and publishes it from the exam list, after which
+Back to draft is in the card's "More" list and is refused once a student has started; the student lobby offers
+the test maker Preview, not Start."""
 
 import uuid
 
@@ -9,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
+from tests.e2e.tool_api import ToolApi
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +57,27 @@ def test_a_new_exam_is_a_draft_until_published_and_previews_record_nothing(live_
     card.get_by_role("button", name=f"Publish: {title}").click()
     expect(frame.get_by_role("status").filter(has_text=f"Published “{title}”")).to_be_visible()
     expect(card).to_contain_text("Published")
-    expect(card.get_by_role("button", name=f"Back to draft: {title}")).to_be_focused()
+    # Back to draft is in the "More" list now, where focus goes.
+    more = card.get_by_role("button", name=f"More actions for {title}")
+    expect(more).to_be_focused()
     screenshot(page, "publish-from-manage")
-    launch(page, live_server, "student", "Student", link=title)
+    student = ToolApi(live_server["tool"], launch(page, live_server, "student", "Student", link=title))
     expect(tool_frame(page).get_by_role("button", name="Start the exam")).to_be_visible()
+    student.call("POST", f"/api/exams/{exam_id}/attempts")
+
+    # A student has started: back to draft is refused, said next to the card, and focus is back on "More".
+    launch(page, live_server, "test maker", "Test Maker", link=title)
+    more.click()
+    card.get_by_role("button", name=f"Back to draft: {title}").click()
+    expect(card.locator(".problems")).to_have_text("Students have already started this exam, so it stays published.")
+    expect(more).to_be_focused()
+    screenshot(page, "back-to-draft-refused")
+
+    # The student lobby tells a test maker to preview the exam and offers no Start.
+    tool = page.frame(name="tool-frame")
+    with tool.expect_navigation():
+        tool.evaluate("async () => (await import('/static/js/session.js')).navigate('/exam/lobby')")
+    expect(frame.locator("#lobby-status")).to_contain_text("A test maker tries it as they see it with “Preview”")
+    expect(frame.locator("#lobby-exam-title")).to_have_text(title)
+    expect(frame.get_by_role("button", name="Start the exam")).to_be_hidden()
+    screenshot(page, "lobby-as-test-maker")

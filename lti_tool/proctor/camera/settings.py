@@ -50,18 +50,20 @@ def update(exam, changes, *, actor_user_id, origin):
     settings = of(exam.id)
     if "policy" in changes:
         if changes["policy"] not in POLICIES:
-            raise InvalidCameraSettings(f"The camera policy is one of: {', '.join(POLICIES)}.")
+            raise InvalidCameraSettings(f"The camera policy is one of: {', '.join(POLICIES)}.",
+                                        fields={"policy": f"Choose one of: {', '.join(POLICIES)}."})
         settings.policy = changes["policy"]
     for name in SWITCHES:
         if name in changes:
             if not isinstance(changes[name], bool):
-                raise InvalidCameraSettings(f"{name} is true or false.")
+                raise InvalidCameraSettings(f"{name} is true or false.", fields={name: "Must be true or false."})
             setattr(settings, name, changes[name])
     for name, (low, high) in LIMITS.items():
         if name in changes:
             value = changes[name]
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-                raise InvalidCameraSettings(f"{name.replace('_', ' ')} must be a whole number from {low} to {high}.")
+                problem = f"must be a whole number from {low} to {high}"
+                raise InvalidCameraSettings(f"{name.replace('_', ' ')} {problem}.", fields={name: f"M{problem[1:]}."})
             setattr(settings, name, value)
     db.session.add(settings)
     audit.record("camera.settings_changed", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,

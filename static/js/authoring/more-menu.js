@@ -30,3 +30,8 @@ export function moreMenu(label, buttons) {
   });
   return menu;
 }
+
+/** Give focus back to `button`, or to the "More" button of the list holding it: choosing an action closed it. */
+export function refocus(button) {
+  (button.closest(".more-menu")?.firstElementChild ?? button).focus();
+}

@@ -3,6 +3,7 @@
 // student has started; and Preview, where the test maker takes the exam as students see it (exam/preview.py).
 import { api, ApiError, navigate } from "../session.js";
 import { busy, el } from "./dom.js";
+import { refocus } from "./more-menu.js";
 
 /** "Draft" or "Published", as a badge. */
 export function stateBadge(exam) {
@@ -11,10 +12,16 @@ export function stateBadge(exam) {
 }
 
 /**
- * The exam's publishing controls: `onChange(exam)` after a publish or unpublish, `onError(error)` for anything
- * but a refusal (a refusal's problems are listed next to the button, which they describe).
+ * The exam's publishing controls, together: `onChange(exam)` after a publish or unpublish, `onError(error)` for
+ * anything but a refusal (a refusal's problems are listed next to the button, which they describe).
  */
-export function publishingControls(exam, { onChange, onError }) {
+export function publishingControls(exam, handlers) {
+  const { toggle, preview, problems } = publishingActions(exam, handlers);
+  return el("div", { class: "publishing" }, toggle, preview, problems);
+}
+
+/** The same controls apart, to be placed where a page wants them: the toggle, Preview, and the problems list. */
+export function publishingActions(exam, { onChange, onError }) {
   const problemsId = `exam-${exam.id}-problems`;
   const problems = el("ul", { id: problemsId, class: "problems error-text", hidden: true });
   const toggle = el("button", {
@@ -24,9 +31,10 @@ export function publishingControls(exam, { onChange, onError }) {
   const refused = (error) => {
     if (!(error instanceof ApiError) || error.status !== 409) return onError(error);
     const listed = error.details.problems || [error.message];
-    problems.replaceChildren(el("li", { text: "Not published yet:" }), ...listed.map((p) => el("li", { text: p })));
+    problems.replaceChildren(...(exam.published ? [] : [el("li", { text: "Not published yet:" })]),
+      ...listed.map((p) => el("li", { text: p })));
     problems.hidden = false;
-    toggle.focus(); // the button was disabled while busy, which took its focus
+    refocus(toggle); // the button was disabled while busy, which took its focus
   };
   toggle.addEventListener("click", () => {
     problems.hidden = true;
@@ -40,5 +48,5 @@ export function publishingControls(exam, { onChange, onError }) {
     const attempt = await api(`/api/exams/${exam.id}/preview`, { method: "POST" });
     navigate(`/exam/attempt?id=${attempt.id}`);
   }).catch(onError));
-  return el("div", { class: "publishing" }, toggle, preview, problems);
+  return { toggle, preview, problems };
 }

@@ -1,6 +1,7 @@
 // The form that adds or edits one question: type, text, points, explanation, options (correct, weight).
 // Once students have taken the exam only wording can change, so every scoring control is disabled.
 import { append, el } from "./dom.js";
+import { fieldErrors } from "./field-errors.js";
 
 let formCount = 0;
 
@@ -21,10 +22,10 @@ export function questionForm({ question, number, locked, onSave, onCancel }) {
     el("option", { value: "single" }, "Single answer (exactly one correct option)"),
     el("option", { value: "multi" }, "Multiple answers (one or more correct options)"));
   type.value = question?.type || "single";
-  const text = el("textarea", { id: id("text"), rows: 3, required: true });
+  const text = el("textarea", { id: id("text"), name: "text", rows: 3, required: true });
   text.value = question?.text || "";
-  const points = el("input", { type: "number", id: id("points"), min: "0.5", step: "any", inputmode: "decimal",
-    disabled: locked });
+  const points = el("input", { type: "number", id: id("points"), name: "points", min: "0.5", step: "any",
+    inputmode: "decimal", disabled: locked });
   points.value = question ? String(question.points) : "1";
   const explanation = el("textarea", { id: id("explanation"), rows: 2 });
   explanation.value = question?.explanation || "";
@@ -42,6 +43,7 @@ export function questionForm({ question, number, locked, onSave, onCancel }) {
     [...optionRows.children].forEach((row, index) => {
       const label = `Option ${index + 1}`;
       row.querySelector(".option-label").textContent = label;
+      row.querySelector(".option-text").name = `option-${index + 1}`;
       row.querySelector(".option-correct-label").textContent = "Correct";
       row.querySelector(".option-correct").setAttribute("aria-label", `${label} is correct`);
       row.querySelector(".option-weight").setAttribute("aria-label", `${label} weight (percent)`);
@@ -110,17 +112,19 @@ export function questionForm({ question, number, locked, onSave, onCancel }) {
     };
   }
 
+  const errors = fieldErrors(form);
+  function blanks() {
+    const found = text.value.trim() ? {} : { text: "Write the question's text." };
+    for (const input of optionRows.querySelectorAll(".option-text")) {
+      if (!input.value.trim()) found[input.name] = "Write this option's text, or remove the option.";
+    }
+    return found;
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     alert.hidden = true;
-    if (!text.value.trim()) {
-      alert.replaceChildren(el("p", { text: "Write the question's text first." }));
-      alert.hidden = false;
-      text.setAttribute("aria-invalid", "true");
-      text.focus();
-      return;
-    }
-    text.removeAttribute("aria-invalid");
+    if (!errors.check(blanks)) return;
     save.disabled = true;
     try {
       await onSave(body());

@@ -1,9 +1,9 @@
 // Test maker landing: the course's exams, the one bound to this link, and what can be done with each.
 import { byId, busy, confirmInline, el, messenger } from "../authoring/dom.js";
 import { plural, windowText } from "../authoring/format.js";
-import { moreMenu } from "../authoring/more-menu.js";
+import { moreMenu, refocus } from "../authoring/more-menu.js";
 import { goButton, pages } from "../authoring/nav.js";
-import { publishingControls, stateBadge } from "../authoring/publishing.js";
+import { publishingActions, publishingControls, stateBadge } from "../authoring/publishing.js";
 import { api, ApiError, navigate } from "../session.js";
 import { loadIdentity } from "./identity.js";
 
@@ -29,19 +29,24 @@ function card(exam) {
     plural(exam.attempts_allowed, "attempt"),
   ];
   const item = el("li", { class: "exam-card", "aria-labelledby": titleId, "data-exam-id": exam.id });
+  // A draft's next steps, Publish and Preview, stand out; once published they are occasional: in the menu.
+  const handlers = { onChange: published, onError: report };
+  const { toggle, preview, problems } = exam.published ? publishingActions(exam, handlers) : {};
   const actions = el("div", { class: "actions" },
     goButton("Edit", pages.edit(exam.id), { label: `Edit ${exam.title}`, className: "" }),
     goButton("Marks", pages.marks(exam.id), { label: `Marks of ${exam.title}` }),
     moreMenu(`More actions for ${exam.title}`, [
+      preview,
       goButton("Live room", pages.room(exam.id), { label: `Live room of ${exam.title}` }),
       action("Duplicate", `Duplicate ${exam.title}`, () => duplicate(exam)),
       isBound ? null : action("Use for this link", `Use ${exam.title} for this link`, () => bind(exam)),
+      toggle,
       action("Archive", `Archive ${exam.title}`, () => archive(exam, item)),
       action("Delete", `Delete ${exam.title}`, () => remove(exam, item), "secondary danger-text"),
     ]),
   );
-  const publishing = publishingControls(exam, { onChange: published, onError: report });
-  item.append(heading, el("p", { class: "meta", text: facts.join(" · ") }), publishing, actions);
+  item.append(heading, el("p", { class: "meta", text: facts.join(" · ") }),
+    ...(exam.published ? [actions, problems] : [publishingControls(exam, handlers), actions]));
   return item;
 }
 
@@ -49,7 +54,7 @@ async function published(exam) {
   await refresh();
   msg.say(exam.published ? `Published “${exam.title}”: its students can open it.`
     : `“${exam.title}” is a draft again: students cannot see it.`);
-  focusCard(exam.id, exam.published ? "Back to draft" : "Publish");
+  focusCard(exam.id, exam.published ? "More actions" : "Publish");
 }
 
 function action(text, label, handler, className = "secondary") {
@@ -59,7 +64,7 @@ function action(text, label, handler, className = "secondary") {
     // A cancelled confirmation removes the focused element: bring focus back to where it started (the "More"
     // button for an action from its closed list).
     if (button.isConnected && (document.activeElement === document.body || !document.activeElement)) {
-      (button.closest(".more-menu")?.firstElementChild ?? button).focus();
+      refocus(button);
     }
   }));
   return button;

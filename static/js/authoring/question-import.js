@@ -1,0 +1,98 @@
+// The edit page's import (a file checked and previewed before anything is added) and export of questions.
+import { ApiError } from "../session.js";
+import { download, upload } from "./http.js";
+import { busy, byId, el, messenger } from "./dom.js";
+import { exam, examId, reload } from "./edited-exam.js";
+import { num, plural } from "./format.js";
+import { renderQuestions, TYPE_NAMES } from "./question-list.js";
+import { fitsUploadLimit } from "./upload-limit.js";
+
+const importForm = byId("import-form");
+const fileInput = byId("import-file");
+const importMsg = messenger("import-status", "import-alert");
+const preview = byId("import-preview");
+const importConfirm = byId("import-confirm");
+let checkedFile = null;
+
+function resetPreview() {
+  preview.hidden = true;
+  byId("preview-list").replaceChildren();
+  checkedFile = null;
+}
+
+function problemList(problems) {
+  return el("ul", { class: "problems" }, problems.map((p) => el("li", {}, p.line ? `Line ${p.line}: ${p.message}` : p.message)));
+}
+
+async function check(file) {
+  resetPreview();
+  if (!fitsUploadLimit(fileInput) || !file) { importMsg.clear(); return; }
+  importMsg.say(`Checking “${file.name}”…`);
+  try {
+    const result = await upload(`/api/exams/${examId}/import?dry_run=1`, file);
+    checkedFile = file;
+    byId("preview-list").replaceChildren(...result.questions.map((q) => el("li", {},
+      el("p", {}, el("span", { class: "meta" }, `Line ${q.line} · ${TYPE_NAMES[q.type] || q.type} · `
+        + `${plural(num(q.points), "point")}: `), q.text),
+      el("ul", { class: "option-list" }, q.options.map((o) => el("li", { class: o.correct ? "correct" : "" },
+        el("span", { class: "mark", "aria-hidden": "true" }, o.correct ? "✓" : "·"), el("span", {}, o.text),
+        o.correct ? el("span", { class: "visually-hidden" }, " (correct)") : null))))));
+    byId("preview-title").textContent = `Preview: ${plural(result.count, "question")} in “${file.name}”`;
+    importConfirm.textContent = `Import ${plural(result.count, "question")}`;
+    preview.hidden = false;
+    preview.scrollIntoView({ block: "nearest" });
+    importMsg.say(`“${file.name}” is fine: ${plural(result.count, "question")} ready to import. Nothing is added yet.`);
+  } catch (error) {
+    const found = error instanceof ApiError && error.status === 400 ? error.details.problems : null;
+    if (found) {
+      importMsg.fail(`“${file.name}” cannot be imported. ${error.hint || "Nothing was imported."}`, problemList(found));
+    } else {
+      importMsg.fail(error.message);
+    }
+    byId("import-alert").scrollIntoView({ block: "nearest" });
+  }
+}
+
+export function questionImport() {
+  importForm.hidden = exam.has_attempts;
+  if (exam.has_attempts) {
+    byId("import-hint").textContent = "Importing is off: students have taken this exam, so no questions can be added.";
+  }
+  fileInput.addEventListener("change", () => check(fileInput.files[0]));
+  importForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!fileInput.files[0]) {
+      importMsg.fail("Choose a CSV, JSON or GIFT file first.");
+      fileInput.focus();
+      return;
+    }
+    check(fileInput.files[0]);
+  });
+  byId("import-cancel").addEventListener("click", () => {
+    resetPreview();
+    fileInput.value = "";
+    importMsg.say("Import cancelled; nothing was added.");
+    fileInput.focus();
+  });
+  importConfirm.addEventListener("click", () => {
+    if (!checkedFile) return;
+    busy(importConfirm, "Importing…", async () => {
+      const result = await upload(`/api/exams/${examId}/import?dry_run=0`, checkedFile);
+      resetPreview();
+      fileInput.value = "";
+      await reload();
+      renderQuestions();
+      importMsg.say(`Imported ${plural(result.count, "question")}. The exam now has `
+        + `${plural(exam.question_list.length, "question")}.`);
+      byId("questions-title").focus();
+    }).catch((error) => importMsg.fail(error.message));
+  });
+
+  const exportMsg = messenger("export-status", "export-alert");
+  byId("export-button").addEventListener("click", (event) => {
+    busy(event.currentTarget, "Preparing…", async () => {
+      const name = await download(`/api/exams/${examId}/export`, `exam-${examId}-questions.json`);
+      exportMsg.say(`Downloaded ${name}.`);
+    }).catch((error) => exportMsg.fail(error.message));
+  });
+}

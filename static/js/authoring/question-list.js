@@ -1,0 +1,144 @@
+// The edit page's Questions: the list (edit, move, delete) and the form that adds or edits one.
+import { api } from "../session.js";
+import { append, byId, confirmInline, el, messenger } from "./dom.js";
+import { exam, examId, reload, replaceExam } from "./edited-exam.js";
+import { num, plural } from "./format.js";
+import { questionForm } from "./question-form.js";
+import { forget, watch } from "./unsaved.js";
+
+const list = byId("question-list");
+const msg = messenger("questions-status", "questions-alert");
+const addButton = byId("add-question");
+let editor = null; // the open question form, if any: { form, questionId }
+
+export const TYPE_NAMES = { single: "Single answer", multi: "Multiple answers" };
+
+export function renderQuestions({ focus } = {}) {
+  const questions = exam.question_list;
+  byId("question-count").textContent = `(${questions.length})`;
+  byId("no-questions").hidden = questions.length > 0;
+  list.replaceChildren(...questions.map((q, index) => questionItem(q, index, questions.length)));
+  addButton.hidden = exam.has_attempts;
+  if (focus) list.querySelector(focus)?.focus();
+}
+
+function questionItem(q, index, count) {
+  const number = index + 1;
+  const titleId = `q-${q.id}-title`;
+  const item = el("li", { class: "question", "data-question-id": q.id, "aria-labelledby": titleId });
+  const head = el("div", { class: "question-head" },
+    el("h3", { id: titleId }, `Question ${number}`),
+    el("span", { class: "meta" }, `${TYPE_NAMES[q.type] || q.type} · ${plural(num(q.points), "point")}`));
+  const options = el("ul", { class: "option-list", "aria-label": `Options of question ${number}` },
+    q.options.map((o) => el("li", { class: o.correct ? "correct" : "" },
+      el("span", { class: "mark", "aria-hidden": "true" }, o.correct ? "✓" : "·"),
+      el("span", {}, o.text),
+      o.correct ? el("span", { class: "visually-hidden" }, " (correct)") : null,
+      o.weight !== null && o.weight !== undefined ? el("span", { class: "meta" }, ` weight ${num(o.weight)}%`) : null)));
+  const actions = el("div", { class: "actions" });
+  const button = (text, label, handler, extra = {}) => {
+    const b = el("button", { type: "button", class: "secondary small", "aria-label": label, ...extra }, text);
+    b.addEventListener("click", () => handler(b));
+    actions.append(b);
+    return b;
+  };
+  button("Edit", `Edit question ${number}`, () => openEditor(q, number), { "data-action": "edit" });
+  if (!exam.has_attempts) {
+    button("Move up", `Move up: question ${number}`, () => move(q.id, -1), { disabled: index === 0, "data-action": "up" });
+    button("Move down", `Move down: question ${number}`, () => move(q.id, 1),
+      { disabled: index === count - 1, "data-action": "down" });
+    button("Delete", `Delete question ${number}`, (b) => removeQuestion(q, number, item, b), { "data-action": "delete" });
+  }
+  append(item, [head, el("p", { class: "question-text" }, q.text), options,
+    q.explanation ? el("p", { class: "hint" }, `Explanation: ${q.explanation}`) : null, actions]);
+  return item;
+}
+
+function closeEditor({ restoreFocus = true } = {}) {
+  if (!editor) return;
+  const { form, questionId } = editor;
+  form.remove();
+  forget(form);
+  editor = null;
+  const item = list.querySelector(`[data-question-id="${questionId}"]`);
+  if (item) item.hidden = false;
+  addButton.hidden = exam.has_attempts;
+  if (restoreFocus) {
+    (item?.querySelector('[data-action="edit"]') || (addButton.hidden ? byId("questions-title") : addButton)).focus();
+  }
+}
+
+function openEditor(question, number) {
+  closeEditor({ restoreFocus: false });
+  msg.clear();
+  const form = questionForm({
+    question, number, locked: exam.has_attempts,
+    onCancel: () => closeEditor(),
+    onSave: async (body) => {
+      if (question) {
+        await api(`/api/exams/${examId}/questions/${question.id}`, { method: "PUT", body });
+      } else {
+        await api(`/api/exams/${examId}/questions`, { method: "POST", body });
+      }
+      await reload();
+      closeEditor({ restoreFocus: false });
+      const n = question ? number : exam.question_list.length;
+      renderQuestions({ focus: `li:nth-child(${n}) [data-action="edit"]` });
+      msg.say(question ? `Question ${n} saved.` : `Question ${n} added.`);
+    },
+  });
+  editor = { form, questionId: question?.id ?? null };
+  // Discarding an open editor's changes closes it: what was saved is still in the list.
+  watch(form, () => closeEditor({ restoreFocus: false }));
+  if (question) {
+    const item = list.querySelector(`[data-question-id="${question.id}"]`);
+    item.hidden = true;
+    item.after(form);
+  } else {
+    byId("question-editor-host").append(form);
+    addButton.hidden = true;
+  }
+  form.querySelector("h3").focus();
+}
+
+async function move(questionId, step) {
+  const order = exam.question_list.map((q) => q.id);
+  const from = order.indexOf(questionId);
+  const to = from + step;
+  if (to < 0 || to >= order.length) return;
+  [order[from], order[to]] = [order[to], order[from]];
+  try {
+    closeEditor({ restoreFocus: false });
+    replaceExam(await api(`/api/exams/${examId}/questions/order`, { method: "PUT", body: { order } }));
+    const moved = exam.question_list.findIndex((q) => q.id === questionId) + 1;
+    // Keep focus on the same move button; at the top or bottom (where it is disabled), on the other one.
+    const atEdge = moved === 1 || moved === exam.question_list.length;
+    const same = step < 0 ? "up" : "down";
+    const other = step < 0 ? "down" : "up";
+    renderQuestions({ focus: `li:nth-child(${moved}) [data-action="${atEdge ? other : same}"]` });
+    msg.say(`Moved to position ${moved} of ${exam.question_list.length}.`);
+  } catch (error) {
+    msg.fail(error.message);
+  }
+}
+
+async function removeQuestion(q, number, item, button) {
+  button.disabled = true;
+  const yes = await confirmInline(item, { question: `Delete question ${number}?`, confirm: "Delete question" });
+  button.disabled = false;
+  if (!yes) { button.focus(); return; }
+  try {
+    await api(`/api/exams/${examId}/questions/${q.id}`, { method: "DELETE" });
+    await reload();
+    renderQuestions();
+    msg.say(`Question ${number} deleted. ${plural(exam.question_list.length, "question")} left.`);
+    byId("questions-title").focus();
+  } catch (error) {
+    msg.fail(error.message);
+  }
+}
+
+export function questionList() {
+  addButton.addEventListener("click", () => openEditor(null, exam.question_list.length + 1));
+  renderQuestions();
+}
