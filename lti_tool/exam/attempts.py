@@ -5,6 +5,7 @@ import logging
 import random
 from datetime import timedelta
 
+from blinker import Namespace
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -15,6 +16,13 @@ from lti_tool.errors import AppError, NotFound
 from lti_tool.exam import gradebook, grading, notices, proctors, publishing, timer
 from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, check_legal, transition
 from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Option, Question
+
+# The proctoring side's say in a start (proctor/prechecks.py): `starting` may refuse it (the pre-exam check's
+# record is wrong, or the camera's consent is missing), `started` keeps the check with the new attempt, in the
+# start's own transaction. The exam never imports proctoring.
+_signals = Namespace()
+starting = _signals.signal("attempt-starting")
+started = _signals.signal("attempt-started")
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +46,9 @@ class SaveRefused(AppError):
 
 # --- starting -----------------------------------------------------------------------------------
 
-def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, now=None):
-    """The student's open attempt, or a new one if the exam is open and attempts remain."""
+def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, check=None, now=None):
+    """The student's open attempt, or a new one if the exam is open and attempts remain; `check` is what the
+    pre-exam check recorded (None from clients that ran none), for the proctoring side to judge and keep."""
     now = now or utcnow()
     current = latest(exam.id, user_id)
     if current is not None:
@@ -59,6 +68,7 @@ def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, n
     if used >= exam.attempts_allowed:
         raise AttemptRefused(
             f"You have used {'your attempt' if used == 1 else f'all {used} attempts'} at this exam.")
+    starting.send(exam, user_id=user_id, check=check, now=now)
     attempt = _new_attempt(exam, user_id, used + 1, resource_link_id, now)
     try:
         with db.session.begin_nested():
@@ -66,6 +76,7 @@ def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, n
     except IntegrityError:
         # The same student started in two tabs at once: the other tab's attempt is theirs.
         return latest(exam.id, user_id)
+    started.send(attempt, check=check, origin=origin, now=now)
     audit.record("attempt.started", "attempt", attempt.id, actor_user_id=user_id, course_id=exam.course_id,
                  data={"exam_id": exam.id, "number": attempt.number, "deadline": attempt.deadline.isoformat()},
                  origin=origin)

@@ -294,8 +294,10 @@ def accept_copy_offer():
 def start_attempt(exam_id):
     exam = _my_exam(exam_id)
     services.require_link_exam(exam, g.launch.resource_link_id)
+    body = request.get_json(silent=True)
     attempt = attempts.start_or_resume(exam, g.launch.user_id, resource_link_id=g.launch.resource_link_id,
-                                       origin=_origin(), grace_seconds=_grace())
+                                       origin=_origin(), grace_seconds=_grace(),
+                                       check=body.get("check") if isinstance(body, dict) else None)
     return attempt_state(attempt)
 
 

@@ -47,3 +47,16 @@ class Presence(db.Model):
     state: Mapped[str] = mapped_column(String(10))
     last_seen_at = mapped_column(UTCDateTime, nullable=False)
     changed_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class PreExamCheck(db.Model):
+    """What the pre-exam check saw before the attempt's clock started (proctor/prechecks.py): each step's
+    outcome and detail, and when the check began and ended (the attempt's start) in server time."""
+
+    __tablename__ = "pre_exam_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), unique=True)
+    steps: Mapped[list] = mapped_column(JSON, default=list)
+    began_at = mapped_column(UTCDateTime, nullable=False)
+    ended_at = mapped_column(UTCDateTime, nullable=False)

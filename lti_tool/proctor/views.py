@@ -7,7 +7,7 @@ from lti_tool.exam import proctors
 from lti_tool.exam import services as exam_services
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
-from lti_tool.proctor import access_changes, actions, events, review
+from lti_tool.proctor import access_changes, actions, events, prechecks, review
 from lti_tool.proctor.camera import snapshots
 from lti_tool.proctor.dashboard_socket import DashboardSocket
 from lti_tool.proctor.student_socket import StudentSocket
@@ -68,7 +68,17 @@ def attempt_timeline(exam_id, attempt_id):
     # The camera's and the screen's stills (every flagged one, the others thinned out), by time with the events.
     return {"attempt_id": attempt.id, "status": attempt.status,
             "events": [{**events.as_dict(e), "actor_name": names.get(e.actor_user_id)} for e in timeline],
-            "stills": snapshots.for_timeline(attempt.id)}
+            "stills": snapshots.for_timeline(attempt.id),
+            "pre_exam_check": prechecks.as_dict(prechecks.of(attempt.id))}
+
+
+@bp.get("/api/exams/<int:exam_id>/check")
+@access.require_launch(ToolRole.STUDENT)
+def pre_exam_check(exam_id):
+    """What the pre-exam check has the student do before the clock starts (proctor/prechecks.py)."""
+    exam = exam_services.get_exam(g.launch.course_id, exam_id)
+    exam_services.require_link_exam(exam, g.launch.resource_link_id)
+    return prechecks.needs(exam, g.launch.user_id, current_app.config)
 
 
 @bp.get("/api/exams/<int:exam_id>/violation-counts")

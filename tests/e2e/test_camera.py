@@ -122,9 +122,18 @@ def camera_exam(page, live_server, **settings):
     return maker, exam_id, title
 
 
-def start_as_student(page, live_server, title, reload=True):
+def open_check(page, live_server, title, reload=True):
+    """The student presses Start in the lobby: the pre-exam check, and no attempt yet."""
     launch(page, live_server, "student", "Student", link=title, reload=reload)
     tool_frame(page).get_by_role("button", name="Start the exam").click()
+    check = tool_frame(page).get_by_role("region", name="Pre-exam check")
+    expect(check).to_be_visible(timeout=15000)
+    return check
+
+
+def start_exam(page, check):
+    """“Start the exam” at the end of the check: the attempt's page, its proctoring connected; the attempt's id."""
+    check.get_by_role("button", name="Start the exam").click()
     expect(tool_frame(page).locator("#proctoring-status")).to_have_text("Proctoring connected", timeout=15000)
     return attempt_id_of(page)
 
@@ -141,12 +150,14 @@ def wait_for(condition, what, timeout):
     return result
 
 
-def agree(page):
-    frame = tool_frame(page)
-    consent = frame.get_by_role("region", name="This exam uses your camera")
-    expect(consent).to_be_visible(timeout=15000)
-    consent.get_by_role("button", name="I agree: turn on my camera").click()
-    expect(frame.get_by_label("Paris")).to_be_visible()
+def agree(page, live_server, title):
+    """Through the pre-exam check: the notice agreed to, the camera working, the exam started; its attempt id."""
+    check = open_check(page, live_server, title)
+    check.get_by_role("button", name="I agree: turn on my camera").click()
+    expect(check.locator("#check-camera")).to_contain_text("Passed")
+    attempt_id = start_exam(page, check)
+    expect(tool_frame(page).get_by_label("Paris")).to_be_visible()
+    return attempt_id
 
 
 def face_checks_done(page):
@@ -158,20 +169,20 @@ def test_consent_comes_first_then_stills_reach_the_server_and_one_face_raises_no
                                                                                      live_server):
     page = open_page(one_face_browser)
     maker, exam_id, title = camera_exam(page, live_server)
-    attempt_id = start_as_student(page, live_server, title)
+    check = open_check(page, live_server, title)
     frame = tool_frame(page)
 
-    consent = frame.get_by_role("region", name="This exam uses your camera")
-    expect(consent).to_be_visible()
+    consent = check.locator("#check-consent")
     expect(consent).to_contain_text("a still picture from your camera every 5 seconds")
     expect(consent).to_contain_text("cannot be taken without the camera")
-    expect(frame.get_by_label("Paris")).to_be_hidden()  # no questions before the student decides
+    expect(check.get_by_role("button", name="Start the exam")).to_be_disabled()  # nothing before the student decides
     screenshot(page, "camera-consent")
     page.wait_for_timeout(1500)
-    assert snapshots_of(maker, exam_id, attempt_id) == []  # and no camera either
-    assert frame.locator("#camera-preview").evaluate("video => video.srcObject") is None
+    assert frame.locator("#check-preview").evaluate("video => video.srcObject") is None  # and no camera either
 
-    agree(page)
+    consent.get_by_role("button", name="I agree: turn on my camera").click()
+    expect(check.locator("#check-camera")).to_contain_text("Passed")
+    attempt_id = start_exam(page, check)
     expect(frame.locator("#camera-status")).to_have_text("Camera on: a picture every 5 s")
     [first] = wait_for(lambda: snapshots_of(maker, exam_id, attempt_id), "a still", 20)
     assert (first["width"], first["flag"]) == (320, None)
@@ -219,8 +230,7 @@ def flagged_by_face_check(open_page, browser, live_server, kind):
     maker, exam_id, title = camera_exam(page, live_server, policy="optional")
     proctor = ProctorClient(live_server["tool"], maker.token, exam_id)
     try:
-        attempt_id = start_as_student(page, live_server, title)
-        agree(page)
+        attempt_id = agree(page, live_server, title)
         flag = proctor.event("violation", kind, timeout=FLAG_WAIT)
         assert flag["attempt_id"] == attempt_id and "several readings in a row" in flag["text"]
         evidence = wait_for(lambda: [s for s in snapshots_of(maker, exam_id, attempt_id) if s["flag"] == kind],
@@ -259,26 +269,29 @@ def test_a_frame_that_may_not_use_the_camera_offers_a_new_window(open_page, brow
     # the frame's first URL (here the LMS page's own), so the tool gets no camera. Read at each navigation.
     page.goto(live_server["demo"])
     page.locator("#tool-frame").evaluate("frame => frame.setAttribute('allow', 'camera')")
-    attempt_id = start_as_student(page, live_server, title, reload=False)
+    check = open_check(page, live_server, title, reload=False)
     frame = tool_frame(page)
-    problem = frame.get_by_role("region", name="Your course page does not let this exam use the camera")
-    expect(problem).to_be_visible(timeout=15000)
-    expect(frame.get_by_role("region", name="This exam uses your camera")).to_be_hidden()  # asked nothing yet
-    expect(frame.get_by_label("Paris")).to_be_hidden()
+    problem = check.locator("#check-frame")
+    expect(problem).to_contain_text("Needs action: Your course page does not let this exam use the camera.")
+    check.get_by_role("button", name="I agree: turn on my camera").click()
+    expect(check.locator("#check-camera")).to_contain_text("The course page's frame blocks the camera.")
+    expect(check.get_by_role("button", name="Start the exam")).to_be_disabled()
     screenshot(page, "camera-frame-blocked")
     with page.expect_popup() as opened:
         problem.get_by_role("button", name="Continue in a new window").click()
     window = opened.value
     expect(frame.get_by_role("heading", name="Your exam goes on in the new window")).to_be_visible()
-    # The new window is the same attempt, signed in by the token it carried, and may ask for the camera.
-    assert f"id={attempt_id}" in window.url
-    expect(window.get_by_role("region", name="This exam uses your camera")).to_be_visible(timeout=15000)
-    window.get_by_role("button", name="I agree: turn on my camera").click()
-    expect(window.get_by_label("Paris")).to_be_visible()
+    # The new window runs the check again, signed in by the token it carried, and may use the camera; the
+    # clock starts there, at its own Start.
+    assert f"exam={exam_id}" in window.url
+    in_window = window.get_by_role("region", name="Pre-exam check")
+    expect(in_window.locator("#check-frame")).to_contain_text("Passed", timeout=15000)
+    expect(in_window.locator("#check-consent")).to_contain_text("Passed: You agreed to the camera notice.")
+    expect(in_window.locator("#check-camera")).to_contain_text("Passed")
+    in_window.get_by_role("button", name="Start the exam").click()
+    expect(window.get_by_label("Paris")).to_be_visible(timeout=15000)
+    attempt_id = int(re.search(r"[?&]id=(\d+)", window.url)[1])
     wait_for(lambda: snapshots_of(maker, exam_id, attempt_id), "a still from the new window", 20)
-    timeline = maker.call("GET", f"/api/exams/{exam_id}/attempts/{attempt_id}/timeline")["events"]
-    [missing] = [e for e in timeline if e["kind"] == "violation"]
-    assert missing["detail"] == "camera_unavailable" and "frame does not allow the camera" in missing["text"]
 
 
 def report_main_thread_cost(page, clip):
@@ -320,13 +333,16 @@ def test_the_test_maker_sets_the_camera_and_deletes_an_attempts_pictures(open_pa
         "policy": "optional", "face_checks": False, "snapshot_interval_seconds": 5, "snapshot_width": 320,
         "retention_days": 7, "screen_share": True}
 
-    attempt_id = start_as_student(page, live_server, title)
-    consent = tool_frame(page).get_by_role("region", name="This exam uses your camera")
+    check = open_check(page, live_server, title)
+    consent = check.locator("#check-consent")
     expect(consent).to_contain_text("deleted 7 days after they are taken")
     expect(consent).to_contain_text("share your entire screen")
     consent.get_by_role("button", name="I agree: turn on my camera").click()
-    # Optional: the student may go on without sharing the screen, and the proctors are told.
-    tool_frame(page).get_by_role("button", name="Continue without sharing the screen").click()
+    expect(check.locator("#check-camera")).to_contain_text("Passed")
+    # Optional: the student may start without sharing the screen (the proctors are told), and is not asked again.
+    expect(check.locator("#check-screen")).to_contain_text("you can start anyway")
+    attempt_id = start_exam(page, check)
+    expect(tool_frame(page).locator("#screen-gate")).to_be_hidden()
     expect(tool_frame(page).get_by_label("Paris")).to_be_visible()
     wait_for(lambda: snapshots_of(maker, exam_id, attempt_id), "a still", 20)
 
@@ -390,8 +406,7 @@ def test_agora_mode_publishes_with_the_dual_stream_renews_its_token_and_the_grid
     page.context.route("**/agora-rtc-sdk-ng/AgoraRTC_N-production.js",
                        lambda route: route.fulfill(body=FAKE_AGORA, content_type="text/javascript"))
     maker, exam_id, title = camera_exam(page, agora_server, face_checks=False)
-    attempt_id = start_as_student(page, agora_server, title)
-    agree(page)
+    attempt_id = agree(page, agora_server, title)
     frame = tool_frame(page)
     expect(frame.locator("#camera-status")).to_have_text("Camera on: live video")
     tool = page.frame(name="tool-frame")
@@ -469,29 +484,34 @@ def test_the_entire_screen_is_shared_a_tab_is_refused_and_stopping_is_a_violatio
     maker, exam_id, title = camera_exam(page, live_server, face_checks=False, screen_share=True)
     proctor = ProctorClient(live_server["tool"], maker.token, exam_id)
     try:
-        attempt_id = start_as_student(page, live_server, title)
+        check = open_check(page, live_server, title)
         frame = tool_frame(page)
-        consent = frame.get_by_role("region", name="This exam uses your camera")
-        expect(consent).to_contain_text("share your entire screen with the proctors", timeout=15000)
+        consent = check.locator("#check-consent")
+        expect(consent).to_contain_text("share your entire screen with the proctors")
         consent.get_by_role("button", name="I agree: turn on my camera").click()
-        gate = frame.get_by_role("region", name="Share your entire screen")
-        expect(gate).to_be_visible()
-        expect(frame.get_by_label("Paris")).to_be_hidden()  # required: the questions wait for the share
+        row = check.locator("#check-screen")
+        expect(row).to_contain_text("Needs action: Not shared yet.")
+        start = check.get_by_role("button", name="Start the exam")
+        expect(check.locator("#check-camera")).to_contain_text("Passed")
+        expect(start).to_be_disabled()  # required: the start waits for the share
         screenshot(page, "screen-share-ask")
 
         tool = page.frame(name="tool-frame")
         tool.evaluate("window.__screen.surface = 'browser'")
         # Pressed from the keyboard: a mouse click on this button was lost in some runs (cause not found).
-        gate.get_by_role("button", name="Share my entire screen").press("Enter")
-        refused = frame.get_by_role("region", name="Share the entire screen, not a window or a tab")
-        expect(refused).to_be_visible()
-        expect(refused.get_by_role("heading")).to_be_focused()
+        row.get_by_role("button", name="Share my entire screen").press("Enter")
+        expect(row).to_contain_text("A window or a tab was shared, not the entire screen.")
+        expect(row).to_contain_text("choose “Entire screen”")
         assert tool.evaluate("window.__screen.tracks[0].readyState") == "ended"  # the tab's share was stopped
-        expect(frame.get_by_label("Paris")).to_be_hidden()
+        expect(start).to_be_disabled()
 
         tool.evaluate("window.__screen.surface = null")
-        refused.get_by_role("button", name="Share my entire screen").press("Enter")
+        row.get_by_role("button", name="Share my entire screen").press("Enter")
+        expect(row).to_contain_text("Passed: Your entire screen is shared.")
+        attempt_id = start_exam(page, check)
         expect(frame.get_by_label("Paris")).to_be_visible()
+        # The exam kept the check's share: the browser was not asked a third time.
+        assert tool.evaluate("window.__screen.tracks.length") == 2
         assert tool.evaluate("window.__screen.tracks[1].getSettings().displaySurface") == "monitor"
         stills = wait_for(lambda: [s for s in snapshots_of(maker, exam_id, attempt_id) if s["kind"] == "screen"],
                           "a screen still", 20)
@@ -548,34 +568,30 @@ def test_a_frame_without_display_capture_offers_a_new_window_for_the_screen(open
     page.goto(live_server["demo"])
     page.locator("#tool-frame").evaluate(
         "frame => frame.setAttribute('allow', 'camera *; microphone *; fullscreen *')")
-    start_as_student(page, live_server, title, reload=False)
-    frame = tool_frame(page)
-    problem = frame.get_by_role("region", name="Your course page does not let this exam share your screen")
-    expect(problem).to_be_visible(timeout=15000)
+    check = open_check(page, live_server, title, reload=False)
+    problem = check.locator("#check-frame")
+    expect(problem).to_contain_text("Your course page does not let this exam use screen sharing.")
     expect(problem.get_by_role("button", name="Continue in a new window")).to_be_visible()
-    expect(frame.get_by_role("region", name="This exam uses your camera")).to_be_hidden()
-    # Only the way out: no full screen prompt beside it, which could not help in this frame.
-    expect(frame.locator("#fullscreen-gate")).to_be_hidden()
-    expect(frame.get_by_role("button", name="Enter full screen")).to_have_count(0)
-    expect(frame.get_by_label("Paris")).to_be_hidden()
+    check.get_by_role("button", name="I agree: turn on my camera").click()
+    check.locator("#check-screen").get_by_role("button", name="Share my entire screen").click()
+    expect(check.locator("#check-screen")).to_contain_text("The course page's frame blocks screen sharing.")
+    expect(check.get_by_role("button", name="Start the exam")).to_be_disabled()
 
 
 def test_a_denied_camera_says_so_and_what_to_do(open_page, browser, live_server):
     page = open_page(browser)
     page.context.add_init_script(DENY_CAMERA)
     maker, exam_id, title = camera_exam(page, live_server, face_checks=False)
-    attempt_id = start_as_student(page, live_server, title)
-    agree_button = tool_frame(page).get_by_role("button", name="I agree: turn on my camera")
-    expect(agree_button).to_be_visible(timeout=15000)
-    agree_button.click()
-    frame = tool_frame(page)
-    problem = frame.get_by_role("region", name="The camera is blocked")
-    expect(problem).to_be_visible()
+    check = open_check(page, live_server, title)
+    check.get_by_role("button", name="I agree: turn on my camera").click()
+    problem = check.locator("#check-camera")
+    expect(problem).to_contain_text("Needs action: The browser blocked the camera.")
     expect(problem).to_contain_text("Allow the camera for this site")
-    expect(problem).to_contain_text("cannot be taken without the camera")
     expect(problem.get_by_role("button", name="Try the camera again")).to_be_visible()
-    expect(frame.get_by_label("Paris")).to_be_hidden()
+    expect(check).to_contain_text("Still to do before you can start: Your camera works.")
+    expect(check.get_by_role("button", name="Start the exam")).to_be_disabled()
     screenshot(page, "camera-denied")
-    timeline = maker.call("GET", f"/api/exams/{exam_id}/attempts/{attempt_id}/timeline")["events"]
-    [blocked] = [e for e in timeline if e["detail"] == "camera_unavailable"]
-    assert "the browser blocked the camera" in blocked["text"]
+    # All before the clock: no attempt exists.
+    standing = page.frame(name="tool-frame").evaluate(
+        "async () => (await (await import('/static/js/session.js')).api('/api/exams/current')).standing")
+    assert standing["open_attempt_id"] is None

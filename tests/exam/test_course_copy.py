@@ -66,6 +66,8 @@ def old(client, lti, platform):
     assert term.call("POST", f"/api/exams/{exam['id']}/publish", maker).status_code == 200
     platform.place_link(OLD, "quiz", {"exam_id": str(exam["id"])})
     student = term.token("old-student")
+    # The camera is required: the notice is agreed to (in the pre-exam check) before the attempt starts.
+    assert term.call("POST", f"/api/exams/{exam['id']}/camera/consent", student).status_code == 200
     assert term.call("POST", f"/api/exams/{exam['id']}/attempts", student).status_code == 200
     term.exam = term.call("GET", f"/api/exams/{exam['id']}", maker).json
     term.maker = maker
@@ -122,6 +124,7 @@ def test_a_teacher_of_both_courses_copies_the_exam_into_the_new_term(client, lti
     assert new.call("POST", f"/api/exams/{copy['id']}/attempts", student).status_code == 409
     assert new.call("POST", f"/api/exams/{copy['id']}/publish", maker).status_code == 200
     assert new.call("GET", "/api/exams/current", student).json["exam"]["id"] == copy["id"]
+    assert new.call("POST", f"/api/exams/{copy['id']}/camera/consent", student).status_code == 200
     assert new.call("POST", f"/api/exams/{copy['id']}/attempts", student).status_code == 200
 
 

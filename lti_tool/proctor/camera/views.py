@@ -9,6 +9,7 @@ from lti_tool.exam import services as exam_services
 from lti_tool.exam.lifecycle import Status
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
+from lti_tool.proctor import prechecks
 from lti_tool.proctor.actions import attempt_of
 from lti_tool.proctor.camera import consent, providers, retention, snapshots
 from lti_tool.proctor.camera import settings as camera_settings
@@ -88,6 +89,15 @@ def give_consent(attempt_id):
     consent.accept(attempt.exam, attempt.user_id, page["consent"]["text"], origin=_origin())
     return providers.for_student(attempt.exam, attempt, current_app.config,
                                  may_publish=Status(attempt.status) is Status.IN_PROGRESS)
+
+
+@bp.post("/api/exams/<int:exam_id>/camera/consent")
+@access.require_launch(ToolRole.STUDENT)
+def give_consent_before_start(exam_id):
+    """Consent given in the pre-exam check, before any attempt (and its clock) exists."""
+    exam = exam_services.get_exam(g.launch.course_id, exam_id)
+    exam_services.require_link_exam(exam, g.launch.resource_link_id)
+    return prechecks.accept_consent(exam, g.launch.user_id, current_app.config, origin=_origin())
 
 
 @bp.post("/api/attempts/<int:attempt_id>/camera/token")

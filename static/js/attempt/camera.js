@@ -63,6 +63,11 @@ const REPORTS = {
   unreachable: "the camera settings could not be loaded",
 };
 
+/** `stream` if its video still runs, else null. */
+function live(stream) {
+  return stream?.getVideoTracks()[0]?.readyState === "live" ? stream : null;
+}
+
 export class ExamCamera {
   /**
    * @param {object} options
@@ -70,9 +75,13 @@ export class ExamCamera {
    * @param {(kind: string, detail?: string) => void} options.report  a violation for the proctors
    * @param {(open: boolean) => void} options.onGate  whether the questions may show (camera and screen)
    * @param {() => void} options.onHandOff  the exam went on in a new window: this page should stand down
+   * @param {{camera: MediaStream?, screen: MediaStream?, declined: boolean, withoutScreen: boolean}?} options.adopt
+   *   what the pre-exam check opened or the student chose there (check/pre-exam-check.js), not asked again
    */
-  constructor({ attemptId, report, onGate, onHandOff }) {
+  constructor({ attemptId, report, onGate, onHandOff, adopt }) {
     this.attemptId = attemptId;
+    this.adopted = { camera: live(adopt?.camera), screen: live(adopt?.screen), declined: Boolean(adopt?.declined),
+      withoutScreen: Boolean(adopt?.withoutScreen) };
     this.report = report;
     // The questions show when both the camera's gate and the screen's are open.
     this.gates = { camera: false, screen: true };
@@ -117,6 +126,10 @@ export class ExamCamera {
       this.problem("screen_frame");
       return;
     }
+    if (!this.page.consent.given && this.adopted.declined && this.page.policy === "optional") {
+      this.goWithout("declined"); // the student chose so in the pre-exam check: not asked again
+      return;
+    }
     if (!this.page.consent.given) {
       if (!(await askConsent({ text: this.page.consent.text, policy: this.page.policy }))) {
         if (this.page.policy === "optional") this.goWithout("declined");
@@ -135,11 +148,12 @@ export class ExamCamera {
 
   async turnOn() {
     try {
-      this.stream = await openCamera();
+      this.stream = this.adopted.camera ?? (await openCamera());
     } catch (error) {
       this.problem(error instanceof CameraProblem ? error.kind : "failed");
       return;
     }
+    this.adopted.camera = null;
     if (this.stopped) {
       this.stopTracks();
       return;
@@ -156,7 +170,8 @@ export class ExamCamera {
         attemptId: this.attemptId, policy: this.page.policy, snapshot: this.page.snapshot, report: this.report,
         onGate: (open) => this.gate("screen", open),
       });
-      this.screen.start();
+      this.screen.start(this.adopted.screen, { without: this.adopted.withoutScreen });
+      this.adopted.screen = null;
     }
     this.snapshots = new SnapshotSender({
       attemptId: this.attemptId, video, settings: this.page.snapshot, onRefused: () => this.stopSending(),

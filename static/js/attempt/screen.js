@@ -54,10 +54,13 @@ export class ExamScreen {
     $("screen-without").addEventListener("click", () => this.goWithout());
   }
 
-  /** Ask for the first share. */
-  start() {
+  /** Ask for the first share; or keep `adopted`, the entire screen the pre-exam check shared; or go `without`,
+   * as the student chose in the check (optional policy). */
+  start(adopted = null, { without = false } = {}) {
     this.onGate(false);
-    this.ask("first");
+    if (adopted) this.use(adopted);
+    else if (without) this.goWithout({ focus: false });
+    else this.ask("first");
   }
 
   ask(kind) {
@@ -72,12 +75,18 @@ export class ExamScreen {
   }
 
   async share() {
+    let stream;
     try {
-      this.stream = await openScreen();
+      stream = await openScreen();
     } catch (error) {
       this.ask(error instanceof ScreenProblem ? error.kind : "failed");
       return;
     }
+    await this.use(stream);
+  }
+
+  async use(stream) {
+    this.stream = stream;
     if (this.stopped) {
       this.stopTracks();
       return;
@@ -101,11 +110,11 @@ export class ExamScreen {
   }
 
   /** Optional policy: the student goes on without sharing, and the proctors are told. */
-  goWithout() {
+  goWithout({ focus = true } = {}) {
     $("screen-gate").hidden = true;
     this.report("screen_share_stopped", "The student continues without sharing their screen.");
     this.onGate(true);
-    $("question-heading").focus();
+    if (focus) $("question-heading").focus();
   }
 
   stopTracks() {

@@ -21,10 +21,12 @@ export class FaceChecks {
    * @param {HTMLVideoElement} options.video  the camera, playing
    * @param {(kind: string, count: number) => void} options.onFlag  "no_face" or "multiple_faces", once an episode
    * @param {(message: string) => void} options.onUnavailable  the checks cannot run in this browser
+   * @param {(count: number) => void} [options.onReading]  each count after the warm-up (the pre-exam check's)
    */
-  constructor({ video, onFlag, onUnavailable }) {
+  constructor({ video, onFlag, onUnavailable, onReading }) {
     this.video = video;
     this.onFlag = onFlag;
+    this.onReading = onReading;
     this.onUnavailable = onUnavailable;
     this.worker = null;
     this.timer = null;
@@ -98,6 +100,7 @@ export class FaceChecks {
       this.warmup -= 1;
       return;
     }
+    this.onReading?.(count);
     const state = stateOf(count);
     this.streak = state === this.candidate ? this.streak + 1 : 1;
     this.candidate = state;

@@ -65,8 +65,13 @@ export function studentPanel({ examId, room, send }) {
     if (!row?.attemptId) return;
     const attemptId = row.attemptId;
     try {
-      const { events, stills } = await api(`/api/exams/${examId}/attempts/${attemptId}/timeline`);
+      const { events, stills, pre_exam_check: check } = await api(
+        `/api/exams/${examId}/attempts/${attemptId}/timeline`);
       if (current()?.attemptId !== attemptId) return;
+      // What the pre-exam check saw before the clock started (proctor/prechecks.py), when the page ran one.
+      byId("timeline-check").textContent = check
+        ? `${check.summary} (began ${timeOfDay(check.began_at)}, the clock started ${timeOfDay(check.ended_at)}).` : "";
+      byId("timeline-check").hidden = !check;
       const lines = [...events.map((event) => [Date.parse(event.at), el("li", {},
         el("time", { datetime: event.at }, timeOfDay(event.at)), " ",
         el("span", { class: `event-${event.kind}` }, eventText(event)),

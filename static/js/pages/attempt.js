@@ -14,6 +14,7 @@ import { Proctoring } from "../attempt/proctoring.js";
 import { showPreviewBanner } from "../attempt/preview.js";
 import { HttpError, NetworkError, isConnectionProblem, request } from "../attempt/request.js";
 import { SaveQueue } from "../attempt/save-queue.js";
+import { PreExamCheck } from "../check/pre-exam-check.js";
 import { reviewPromise } from "../review-timing.js";
 
 const $ = (id) => document.getElementById(id);
@@ -24,7 +25,11 @@ const FINISH_POLL_MS = 2000; // time is up: until the server has ended the attem
 const LOW_TIME_MS = 5 * 60 * 1000;
 const FINAL = new Set(["submitted", "timed_out", "terminated"]);
 
-const attemptId = Number(new URLSearchParams(location.search).get("id"));
+const params = new URLSearchParams(location.search);
+// `?exam=N`: no attempt yet; the pre-exam check (static/js/check/) runs first and starts it.
+let attemptId = Number(params.get("id"));
+const examId = Number(params.get("exam"));
+let opened = null; // what the pre-exam check opened (camera, screen) for the exam to keep
 const clock = new ServerClock();
 const milestones = new Milestones([10, 5, 1]);
 const countdown = new Countdown(clock, { onTick, onZero });
@@ -148,6 +153,7 @@ function startProctoring(state) {
   }
   camera = new ExamCamera({
     attemptId,
+    adopt: opened,
     report: (kind, detail) => proctoring.report(kind, detail),
     // Full screen is asked for once the camera is settled: where the frame sends the student to a new
     // window, a full screen prompt beside that offer could not help.
@@ -709,10 +715,24 @@ function main() {
   } catch {
     return; // no launch: session.js says to open the exam from the LMS
   }
-  if (!Number.isInteger(attemptId) || attemptId <= 0) {
+  if (Number.isInteger(attemptId) && attemptId > 0) {
+    openAttempt();
+  } else if (Number.isInteger(examId) && examId > 0) {
+    new PreExamCheck({ examId, onStarted: started, onHandOff: handOff }).start();
+  } else {
     $("load-status").textContent = "No exam attempt was named. Open the exam from the lobby.";
-    return;
   }
+}
+
+/** The pre-exam check started the attempt: from here on the page is the attempt's (a reload resumes it). */
+function started(attempt, openedByCheck) {
+  attemptId = attempt.id;
+  opened = openedByCheck;
+  history.replaceState(null, "", `${location.pathname}?id=${attemptId}${location.hash}`);
+  openAttempt();
+}
+
+function openAttempt() {
   queue = new SaveQueue({
     store: tabStore,
     storageKey: `proctor-lti:unsent-answers:${attemptId}`,

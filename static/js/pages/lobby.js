@@ -74,6 +74,11 @@ function offerStart(exam, resuming) {
     button.disabled = true;
     $("lobby-message").hidden = true;
     status.textContent = resuming ? "Opening your exam…" : "Starting your exam…";
+    if (!resuming) {
+      // A new attempt starts after the pre-exam check, on the exam's own page (static/js/check/).
+      navigate(`/exam/attempt?exam=${exam.id}`);
+      return;
+    }
     try {
       const attempt = await api(`/api/exams/${exam.id}/attempts`, { method: "POST" });
       navigate(`/exam/attempt?id=${attempt.id}`);
@@ -111,7 +116,8 @@ async function main() {
     status.textContent = "You have an exam in progress. Continue where you left off: your answers are saved.";
     offerStart(exam, true);
   } else if (standing.can_start) {
-    status.textContent = `“${exam.title}” is open. The clock starts when you press “Start the exam”.`;
+    status.textContent = `“${exam.title}” is open. Press “Start the exam” for a short pre-exam check; the clock `
+      + "starts only when you press “Start the exam” again at its end.";
     offerStart(exam, false);
   } else {
     status.textContent = standing.message || "You cannot start this exam now.";

@@ -46,6 +46,13 @@ def camera_on(course, exam, **settings):
     return response.json
 
 
+def consent_and_start(course, exam, token):
+    """The pre-exam check's order: the camera notice agreed to, then the attempt (an exam whose camera is
+    required starts only after it)."""
+    assert call(course, "POST", f"/api/exams/{exam['id']}/camera/consent", token).status_code == 200
+    return start(course, exam, token)
+
+
 def snapshot(course, attempt, token, data=None, flag=None, kind=None):
     query = "&".join(f"{name}={value}" for name, value in (("flag", flag), ("kind", kind)) if value)
     path = f"/api/attempts/{attempt['id']}/snapshots" + (f"?{query}" if query else "")
@@ -96,7 +103,7 @@ def test_settings_default_to_no_camera_and_only_the_test_maker_changes_them(cour
 
 def test_no_camera_use_before_consent_and_the_consent_is_kept_with_its_text(course):
     exam = course.exam(questions=1)
-    camera_on(course, exam)
+    camera_on(course, exam, policy="optional")  # a required camera's exam does not start before the consent
     student = course.student()
     attempt = start(course, exam, student)
     page = call(course, "GET", f"/api/attempts/{attempt['id']}/camera", student).json
@@ -112,7 +119,7 @@ def test_no_camera_use_before_consent_and_the_consent_is_kept_with_its_text(cour
 
 def test_a_student_publishes_only_on_their_own_uid_and_channel_while_the_attempt_is_open(course, agora_app):
     exam = course.exam(questions=1)
-    camera_on(course, exam)
+    camera_on(course, exam, policy="optional")
     student = course.student()
     attempt = start(course, exam, student)
     assert call(course, "POST", f"/api/attempts/{attempt['id']}/camera/token", student).status_code == 403
@@ -152,7 +159,7 @@ def test_a_snapshot_must_be_a_real_image_and_is_kept_without_metadata(course, ap
     exam = course.exam(questions=1)
     camera_on(course, exam, snapshot_width=320)
     student = course.student()
-    attempt = start(course, exam, student)
+    attempt = consent_and_start(course, exam, student)
     call(course, "POST", f"/api/attempts/{attempt['id']}/camera/consent", student)
     for bad in (b"not a picture", b"\xff\xd8\xff\xe0 truncated jpeg", b"GIF89a" + b"\x00" * 30,
                 b"x" * (app.config["SNAPSHOT_MAX_BYTES"] + 1), b""):
@@ -173,8 +180,8 @@ def test_a_snapshot_must_be_a_real_image_and_is_kept_without_metadata(course, ap
 
 
 def test_the_dashboard_hears_of_each_snapshot(room):
-    camera_on(room.course, room.exam)
     token, attempt = room.student()
+    camera_on(room.course, room.exam)  # after the start: the attempt's own consent is for this case
     call(room.course, "POST", f"/api/attempts/{attempt['id']}/camera/consent", token)
     dashboard = room.dashboard()
     dashboard.next("roster")
@@ -188,7 +195,7 @@ def test_evidence_is_deleted_when_its_retention_ends_and_on_request(course, app,
     exam = course.exam(questions=1)
     camera_on(course, exam, retention_days=30)
     students = [course.student(f"s{n}") for n in range(2)]
-    attempts = [start(course, exam, token) for token in students]
+    attempts = [consent_and_start(course, exam, token) for token in students]
     for token, attempt in zip(students, attempts, strict=True):
         call(course, "POST", f"/api/attempts/{attempt['id']}/camera/consent", token)
         assert snapshot(course, attempt, token).status_code == 201
@@ -242,7 +249,7 @@ def test_screen_sharing_is_a_setting_the_consent_names_and_the_page_is_told_of(c
     assert call(course, "GET", f"/api/exams/{exam['id']}/camera/settings").json["screen_share"] is False
     assert camera_on(course, exam, screen_share=True)["screen_share"] is True
     student = course.student()
-    attempt = start(course, exam, student)
+    attempt = consent_and_start(course, exam, student)
     page = call(course, "GET", f"/api/attempts/{attempt['id']}/camera", student).json
     assert page["screen_share"] is True
     assert "share your entire screen" in page["consent"]["text"]
@@ -255,7 +262,7 @@ def test_screen_stills_are_kept_apart_from_the_cameras_and_only_when_the_exam_sh
     exam = course.exam(questions=1)
     camera_on(course, exam)
     student = course.student()
-    attempt = start(course, exam, student)
+    attempt = consent_and_start(course, exam, student)
     call(course, "POST", f"/api/attempts/{attempt['id']}/camera/consent", student)
     refused = snapshot(course, attempt, student, kind="screen")
     assert refused.status_code == 400 and "does not share the screen" in refused.json["error"]["message"]
@@ -277,7 +284,7 @@ def test_the_timeline_shows_flagged_stills_and_at_most_one_other_of_each_kind_a_
     exam = course.exam(questions=1)
     camera_on(course, exam, screen_share=True)
     student = course.student()
-    attempt = start(course, exam, student)
+    attempt = consent_and_start(course, exam, student)
     call(course, "POST", f"/api/attempts/{attempt['id']}/camera/consent", student)
     begin = utcnow() - timedelta(hours=2)
     rows = [Snapshot(exam_id=exam["id"], attempt_id=attempt["id"], taken_at=begin + timedelta(seconds=10 * n),
@@ -298,8 +305,8 @@ def test_the_timeline_shows_flagged_stills_and_at_most_one_other_of_each_kind_a_
 
 
 def test_a_stopped_screen_share_is_a_violation_the_dashboard_hears_of(room):
-    camera_on(room.course, room.exam, screen_share=True)
     token, attempt = room.student()
+    camera_on(room.course, room.exam, screen_share=True)
     dashboard = room.dashboard()
     dashboard.next("roster")
     page = room.student_page(token, attempt)
