@@ -197,8 +197,8 @@ function questionItem(q, index, count) {
   };
   button("Edit", `Edit question ${number}`, () => openEditor(q, number), { "data-action": "edit" });
   if (!exam.has_attempts) {
-    button("Move up", `Move question ${number} up`, () => move(q.id, -1), { disabled: index === 0, "data-action": "up" });
-    button("Move down", `Move question ${number} down`, () => move(q.id, 1),
+    button("Move up", `Move up: question ${number}`, () => move(q.id, -1), { disabled: index === 0, "data-action": "up" });
+    button("Move down", `Move down: question ${number}`, () => move(q.id, 1),
       { disabled: index === count - 1, "data-action": "down" });
     button("Delete", `Delete question ${number}`, (b) => removeQuestion(q, number, item, b), { "data-action": "delete" });
   }

@@ -1,0 +1,215 @@
+"""axe-core on every page of every role, inside the demo LMS's cross-site frame as Chromium renders it, in the
+states that matter (a dialog or a menu open, a warning shown, the exam paused): no violation of any impact. One
+server, browser and exam for the whole sweep; the demo LMS's own pages are not the tool and are not checked."""
+
+import re
+import uuid
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+
+from lti_tool.demo import roster
+from tests.e2e.axe import describe, violations
+from tests.e2e.conftest import screenshot
+from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
+
+pytestmark = pytest.mark.browser
+
+QUESTIONS = [
+    {"type": "single", "text": "Which city is the capital of France?", "points": 1,
+     "explanation": "Paris has been the capital since 508.",
+     "options": [{"text": "Paris", "correct": True}, {"text": "Lyon", "correct": False}]},
+    {"type": "multi", "text": "Which of these numbers are prime?", "points": 2,
+     "options": [{"text": "Two", "correct": True}, {"text": "Three", "correct": True},
+                 {"text": "Nine", "correct": False}]},
+]
+
+# The pages a launch token opens by their address, in the LMS frame: a name, the role whose launch opens it, the
+# path ({exam} is the sweep's exam), a text shown once the page has loaded, and what to do there before checking.
+PAGES = {
+    "exam list": ("test maker", "/exam/manage", "{title}", None),
+    "exam list, a card's menu open": ("test maker", "/exam/manage", "{title}",
+                                       lambda f, c: f.get_by_role("button", name=f"More actions for {c.title}").click()),
+    "edit page": ("test maker", "/exam/edit?id={exam}", "Edit “{title}”", None),
+    "marks": ("test maker", "/exam/marks?id={exam}", "Marks: “{title}”", None),
+    "course team": ("test maker", "/course/team", roster.PROCTOR.name, None),
+    "live room": ("proctor", "/proctor/?id={exam}", roster.FIRST_STUDENT.name, None),
+}
+# The tool's pages outside any LMS: opened in a tab of their own.
+OWN_TAB = {
+    "landing page": ("/", "Exams open from your course page"),
+    "a page opened without a launch": ("/exam/lobby", "Open this exam from your course in the LMS"),
+}
+
+
+@pytest.fixture(scope="module")
+def lms(browser):
+    """One tab of the demo LMS for the sweep."""
+    context = browser.new_context(viewport={"width": 1000, "height": 1100})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def course(lms, live_server):
+    """An exam of its own course link: two questions, the camera on (snapshots), results shown after submitting,
+    two attempts, the course's proctor listed; and each role's launch token from that link."""
+    title = f"Accessible quiz {uuid.uuid4().hex[:6]}"
+    maker = add_exam_to_course(lms, live_server, title)
+    exam_id = next(e["id"] for e in maker.call("GET", "/api/exams")["exams"] if e["title"] == title)
+    maker.call("PATCH", f"/api/exams/{exam_id}", json={"attempts_allowed": 2, "review_when": "immediately",
+                                                        "instructions": "Answer both questions."})
+    for question in QUESTIONS:
+        maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=question)
+    maker.call("PUT", f"/api/exams/{exam_id}/camera/settings", json={
+        "policy": "required", "face_checks": False, "snapshot_interval_seconds": 5, "snapshot_width": 320})
+    maker.call("POST", f"/api/exams/{exam_id}/publish")
+    maker.call("POST", "/api/course/roster/refresh")
+    maker.call("PUT", f"/api/exams/{exam_id}/proctors", json={"emails": [roster.PROCTOR.email]})
+    tokens = {role: launch(lms, live_server, role, name, link=title)
+              for role, name in (("test maker", "Test Maker"), ("proctor", "Proctor"))}
+    return SimpleNamespace(title=title, exam=exam_id, maker=maker, tokens=tokens)
+
+
+class Sweep:
+    """Runs axe at each state of a walk and fails once at the end with every violation of every state."""
+
+    def __init__(self, page):
+        self.page = page
+        self.found = {}
+
+    def check(self, state, frame=None):
+        found = violations(frame or self.page.frame(name="tool-frame"))
+        if found:
+            self.found[state] = found
+
+    def assert_clean(self):
+        assert not self.found, "axe found violations:\n" + "\n\n".join(
+            f"== {state}\n{describe(found)}" for state, found in self.found.items())
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_page_in_the_lms_frame(lms, live_server, course, name):
+    role, path, ready, action = PAGES[name]
+    tool = lms.frame(name="tool-frame")
+    tool.goto(f"{live_server['tool']}{path.format(exam=course.exam)}#token={course.tokens[role]}")
+    frame = tool_frame(lms)
+    expect(frame.get_by_text(ready.format(title=course.title)).first).to_be_visible(timeout=15000)
+    if action:
+        action(frame, course)
+    sweep = Sweep(lms)
+    sweep.check(name)
+    sweep.assert_clean()
+
+
+@pytest.mark.parametrize("name", OWN_TAB)
+def test_a_page_outside_the_lms(browser, live_server, name):
+    path, ready = OWN_TAB[name]
+    page = browser.new_page()
+    try:
+        page.goto(live_server["tool"] + path)
+        expect(page.get_by_text(ready).first).to_be_visible()
+        sweep = Sweep(page)
+        sweep.check(name, page.main_frame)
+        sweep.assert_clean()
+    finally:
+        page.close()
+
+
+def test_the_deep_link_picker(lms, live_server):
+    lms.goto(live_server["demo"])
+    lms.get_by_role("link", name=re.compile("^Add the tool")).click()
+    expect(tool_frame(lms).get_by_label("Exam title")).to_be_visible(timeout=15000)
+    sweep = Sweep(lms)
+    sweep.check("deep-link picker")
+    sweep.assert_clean()
+
+
+def test_a_students_pages_from_the_lobby_to_the_review(lms, live_server, course):
+    sweep = Sweep(lms)
+    launch(lms, live_server, "student", "Student", link=course.title)
+    frame = tool_frame(lms)
+    start = frame.get_by_role("button", name="Start the exam")
+    expect(start).to_be_visible()
+    sweep.check("lobby before the first attempt")
+    start.click()
+    agree = frame.get_by_role("button", name="I agree: turn on my camera")
+    expect(agree).to_be_visible(timeout=15000)
+    sweep.check("the camera's consent")
+    agree.click()
+    frame.get_by_label("Paris").check()
+    expect(frame.locator("#save-state")).to_have_text("Saved")
+    frame.get_by_role("button", name="Flag for review", exact=True).click()
+    sweep.check("exam page, a question answered and flagged")
+    frame.get_by_role("button", name="Submit exam…").click()
+    dialog = frame.get_by_role("dialog", name="Submit your exam?")
+    expect(dialog).to_be_visible()
+    sweep.check("the submit confirmation")
+    dialog.get_by_role("button", name="Submit now").click()
+    expect(frame.get_by_role("heading", name="Your exam has been submitted")).to_be_visible(timeout=15000)
+    sweep.check("end screen")
+    frame.get_by_role("button", name="See your results").click()
+    expect(frame.locator('[data-mark="percent"]')).to_be_visible(timeout=15000)
+    sweep.check("review page")
+    frame.get_by_role("button", name="Back to the exam lobby").click()
+    expect(frame.get_by_role("button", name="See your results")).to_be_visible(timeout=15000)
+    sweep.check("lobby with a finished attempt")
+    sweep.assert_clean()
+
+
+def test_the_live_room_with_a_student_warned_paused_and_ended(lms, browser, live_server, course):
+    """The student (a tab of her own, camera on) in attempt 2 at most; the proctor in the sweep's tab."""
+    student = browser.new_context(viewport={"width": 1000, "height": 1100}).new_page()
+    try:
+        sweep = Sweep(lms)
+        launch(student, live_server, "student", "Student", link=course.title)
+        exam = tool_frame(student)
+        exam.get_by_role("button", name="Start the exam").click()
+        # The consent is asked once per student and exam: not again for a second attempt.
+        agree = exam.get_by_role("button", name="I agree: turn on my camera")
+        expect(exam.get_by_label("Paris").or_(agree).filter(visible=True)).to_be_visible(timeout=15000)
+        if agree.is_visible():
+            agree.click()
+        expect(exam.get_by_label("Paris")).to_be_visible()
+
+        tool = lms.frame(name="tool-frame")
+        tool.goto(f"{live_server['tool']}/proctor/?id={course.exam}#token={course.tokens['proctor']}")
+        room = tool_frame(lms)
+        tile = room.get_by_role("button", name=re.compile(f"^{roster.FIRST_STUDENT.name}: camera picture"))
+        expect(tile).to_be_visible(timeout=15000)
+        tool.wait_for_function("[...document.querySelectorAll('.camera-tile img')]"
+                               ".some((img) => img.complete && img.naturalWidth > 0)")
+        sweep.check("live room, a student online with her camera")
+        tile.click()
+        zoom = room.get_by_role("dialog", name=f"Camera: {roster.FIRST_STUDENT.name}")
+        expect(zoom.get_by_role("list").get_by_role("button").first).to_be_visible(timeout=15000)
+        sweep.check("a camera zoomed")
+        zoom.get_by_role("button", name="Close").click()
+
+        room.get_by_role("button", name=roster.FIRST_STUDENT.name, exact=True).click()
+        panel = room.get_by_role("dialog", name=roster.FIRST_STUDENT.name)
+        expect(panel.locator("#timeline li").first).to_be_visible(timeout=15000)
+        sweep.check("a student's panel")
+        panel.get_by_role("button", name="Send warning").click()
+        warning = exam.get_by_role("dialog", name="Warning from your proctor")
+        expect(warning).to_be_visible(timeout=15000)
+        sweep.check("the student's page, warned", student.frame(name="tool-frame"))
+        warning.get_by_role("button", name="I understand").click()
+        panel.get_by_role("button", name="Pause the clock").click()
+        expect(exam.get_by_role("heading", name=re.compile("^Your exam is paused"))).to_be_visible(timeout=15000)
+        sweep.check("the student's page, paused", student.frame(name="tool-frame"))
+        panel.get_by_role("button", name="Resume").click()
+        expect(exam.get_by_role("heading", name=re.compile("^Your exam is paused"))).to_be_hidden(timeout=15000)
+        panel.get_by_label("Reason (required)").fill("A phone on the desk")
+        panel.get_by_role("button", name="End the attempt…").click()
+        expect(panel.get_by_role("button", name="Keep it running")).to_be_visible()
+        sweep.check("ending an attempt, the confirmation")
+        panel.get_by_role("button", name="End the attempt", exact=True).click()
+        expect(exam.get_by_role("heading", name=re.compile("ended"))).to_be_visible(timeout=15000)
+        sweep.check("the student's page, ended by the proctor", student.frame(name="tool-frame"))
+        sweep.assert_clean()
+    finally:
+        screenshot(student, "accessibility-live-room-student")
+        screenshot(lms, "accessibility-live-room")
+        student.context.close()
