@@ -2,7 +2,7 @@
 // 50 as the table). Snapshot mode: each student's latest still, replaced when the socket says a new one was
 // taken; a still the face check flagged is marked in words and with a red frame. Agora mode: each student's
 // live small stream (live-feeds.js). A tile is a button: it opens the zoom (camera-zoom.js). Its name is its
-// text, "Name: camera picture 10:21:03 ⚠ No face", so what a speech user reads off it is what opens it.
+// text, "Name: camera picture 10:21:03 ⚠ No face" ("camera picture" unseen), so what a speech user reads off it is what opens it.
 import { el } from "../authoring/dom.js";
 import { api } from "../session.js";
 import { LiveFeeds } from "./live-feeds.js";
@@ -22,7 +22,7 @@ export function cameraTiles({ examId, section, grid, note, onZoom }) {
     const flag = el("span", { class: "tile-flag" });
     const time = el("span", { class: "tile-time meta" });
     const button = el("button", { type: "button", class: "camera-tile", "aria-haspopup": "dialog",
-      onclick: () => onZoom(row.userId, button) }, el("span", { class: "tile-text" }, el("span", { class: "tile-name" }, name, what), time, flag),
+      onclick: () => onZoom(row.userId, button) }, el("span", { class: "tile-text" }, el("span", { class: "tile-name" }, name, ":", what), time, flag),
       picture);
     return { item: el("li", {}, button), button, picture, name, what, flag, time, shown: null, url: null,
       loading: null };
@@ -54,7 +54,7 @@ export function cameraTiles({ examId, section, grid, note, onZoom }) {
 
   function sayWhat(tile) {
     // Without a picture the tile's own words follow ("No picture yet", "Not started").
-    tile.what.textContent = mode === "agora" ? ": live camera " : tile.shown ? ": camera picture " : ": ";
+    tile.what.textContent = mode === "agora" ? "live camera" : tile.shown ? "camera picture" : "";
   }
 
   function describe(tile, row) {
