@@ -213,3 +213,44 @@ def test_the_live_room_with_a_student_warned_paused_and_ended(lms, browser, live
         screenshot(student, "accessibility-live-room-student")
         screenshot(lms, "accessibility-live-room")
         student.context.close()
+
+
+# Runs in the tool's frame: the contrast (WCAG's formula) of the focused element's outline and of each form field's
+# border against the first opaque background behind it.
+CONTRASTS = """() => {
+    const rgb = (colour) => colour.match(/[\\d.]+/g).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b].map((c) => c / 255)
+        .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+        .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const ratio = (a, b) => { const [x, y] = [luminance(rgb(a)), luminance(rgb(b))].sort((p, q) => q - p);
+                              return (x + 0.05) / (y + 0.05); };
+    const behind = (element) => {
+        for (let e = element.parentElement; e; e = e.parentElement) {
+            const colour = getComputedStyle(e).backgroundColor;
+            if (rgb(colour)[3] !== 0) return colour;
+        }
+        return "rgb(255, 255, 255)";
+    };
+    const focused = document.activeElement;
+    const fields = [...document.querySelectorAll("input:not([type=checkbox]):not([type=radio]), select, textarea")]
+        .filter((e) => e.checkVisibility());
+    return {
+        focus: ratio(getComputedStyle(focused).outlineColor, behind(focused)),
+        focusStyle: getComputedStyle(focused).outlineStyle,
+        fields: fields.map((e) => [e.id || e.name, ratio(getComputedStyle(e).borderTopColor, behind(e))]),
+    };
+}"""
+
+
+@pytest.mark.parametrize("name", ["exam list", "edit page", "live room"])
+def test_the_focus_ring_and_field_borders_stand_out_three_to_one(lms, live_server, course, name):
+    role, path, ready, _ = PAGES[name]
+    tool = lms.frame(name="tool-frame")
+    tool.goto(f"{live_server['tool']}{path.format(exam=course.exam)}#token={course.tokens[role]}")
+    expect(tool_frame(lms).get_by_text(ready.format(title=course.title)).first).to_be_visible(timeout=15000)
+    tool.locator("body").focus()
+    lms.keyboard.press("Tab")
+    lms.keyboard.press("Tab")
+    seen = tool.evaluate(CONTRASTS)
+    assert seen["focusStyle"] == "solid" and seen["focus"] >= 3, seen
+    assert seen["fields"] and all(contrast >= 3 for _, contrast in seen["fields"]), seen["fields"]
