@@ -30,7 +30,8 @@ QUESTIONS = [
 PAGES = {
     "exam list": ("test maker", "/exam/manage", "{title}", None),
     "exam list, a card's menu open": ("test maker", "/exam/manage", "{title}",
-                                       lambda f, c: f.get_by_role("button", name=f"More actions for {c.title}").click()),
+                                       lambda f, c: f.get_by_role("button", name=f"More actions for {c.title}")
+                                       .click()),
     "edit page": ("test maker", "/exam/edit?id={exam}", "Edit “{title}”", None),
     "marks": ("test maker", "/exam/marks?id={exam}", "Marks: “{title}”", None),
     "course team": ("test maker", "/course/team", roster.PROCTOR.name, None),
