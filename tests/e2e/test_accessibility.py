@@ -16,10 +16,11 @@ from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
 
 pytestmark = pytest.mark.browser
 
+# Texts people write, some in Arabic: each must show in its own direction (dir="auto"), whatever the page's.
 QUESTIONS = [
-    {"type": "single", "text": "Which city is the capital of France?", "points": 1,
-     "explanation": "Paris has been the capital since 508.",
-     "options": [{"text": "Paris", "correct": True}, {"text": "Lyon", "correct": False}]},
+    {"type": "single", "text": "ما هي عاصمة فرنسا؟ Which city is the capital of France?", "points": 1,
+     "explanation": "باريس هي العاصمة منذ سنة 508.",
+     "options": [{"text": "Paris", "correct": True}, {"text": "ليون", "correct": False}]},
     {"type": "multi", "text": "Which of these numbers are prime?", "points": 2,
      "options": [{"text": "Two", "correct": True}, {"text": "Three", "correct": True},
                  {"text": "Nine", "correct": False}]},
@@ -56,11 +57,11 @@ def lms(browser):
 def course(lms, live_server):
     """An exam of its own course link: two questions, the camera on (snapshots), results shown after submitting,
     two attempts, the course's proctor listed; and each role's launch token from that link."""
-    title = f"Accessible quiz {uuid.uuid4().hex[:6]}"
+    title = f"Accessible quiz {uuid.uuid4().hex[:6]} اختبار"
     maker = add_exam_to_course(lms, live_server, title)
     exam_id = next(e["id"] for e in maker.call("GET", "/api/exams")["exams"] if e["title"] == title)
     maker.call("PATCH", f"/api/exams/{exam_id}", json={"attempts_allowed": 2, "review_when": "immediately",
-                                                        "instructions": "Answer both questions."})
+                                                        "instructions": "أجب عن السؤالين."})
     for question in QUESTIONS:
         maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=question)
     maker.call("PUT", f"/api/exams/{exam_id}/camera/settings", json={
@@ -73,21 +74,43 @@ def course(lms, live_server):
     return SimpleNamespace(title=title, exam=exam_id, maker=maker, tokens=tokens)
 
 
+# Runs in the tool's frame: the elements showing Arabic (the sweep's texts people wrote) that do not take their
+# direction from their own text, and how many elements show Arabic.
+UNMARKED_TEXTS = """() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const shown = [];
+    while (walker.nextNode()) {
+        const holder = walker.currentNode.parentElement;
+        if (/[\u0600-\u06ff]/.test(walker.currentNode.data) && holder.checkVisibility()) shown.push(holder);
+    }
+    return { shown: shown.length,
+             unmarked: shown.filter((e) => !e.closest('[dir="auto"], bdi')).map((e) => e.outerHTML.slice(0, 160)) };
+}"""
+
+
 class Sweep:
-    """Runs axe at each state of a walk and fails once at the end with every violation of every state."""
+    """Runs axe at each state of a walk (and, where asked, checks the direction of the texts people wrote), and
+    fails once at the end with every violation of every state."""
 
     def __init__(self, page):
         self.page = page
         self.found = {}
+        self.unmarked = {}
 
-    def check(self, state, frame=None):
-        found = violations(frame or self.page.frame(name="tool-frame"))
+    def check(self, state, frame=None, user_texts=False):
+        frame = frame or self.page.frame(name="tool-frame")
+        found = violations(frame)
         if found:
             self.found[state] = found
+        if user_texts:
+            texts = frame.evaluate(UNMARKED_TEXTS)
+            if texts["unmarked"] or not texts["shown"]:
+                self.unmarked[state] = texts
 
     def assert_clean(self):
         assert not self.found, "axe found violations:\n" + "\n\n".join(
             f"== {state}\n{describe(found)}" for state, found in self.found.items())
+        assert not self.unmarked, f"texts people wrote without dir=auto (or none shown): {self.unmarked}"
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -133,7 +156,7 @@ def test_a_students_pages_from_the_lobby_to_the_review(lms, live_server, course)
     frame = tool_frame(lms)
     start = frame.get_by_role("button", name="Start the exam")
     expect(start).to_be_visible()
-    sweep.check("lobby before the first attempt")
+    sweep.check("lobby before the first attempt", user_texts=True)
     start.click()
     agree = frame.get_by_role("button", name="I agree: turn on my camera")
     expect(agree).to_be_visible(timeout=15000)
@@ -142,7 +165,7 @@ def test_a_students_pages_from_the_lobby_to_the_review(lms, live_server, course)
     frame.get_by_label("Paris").check()
     expect(frame.locator("#save-state")).to_have_text("Saved")
     frame.get_by_role("button", name="Flag for review", exact=True).click()
-    sweep.check("exam page, a question answered and flagged")
+    sweep.check("exam page, a question answered and flagged", user_texts=True)
     frame.get_by_role("button", name="Submit exam…").click()
     dialog = frame.get_by_role("dialog", name="Submit your exam?")
     expect(dialog).to_be_visible()
@@ -152,10 +175,10 @@ def test_a_students_pages_from_the_lobby_to_the_review(lms, live_server, course)
     sweep.check("end screen")
     frame.get_by_role("button", name="See your results").click()
     expect(frame.locator('[data-mark="percent"]')).to_be_visible(timeout=15000)
-    sweep.check("review page")
+    sweep.check("review page", user_texts=True)
     frame.get_by_role("button", name="Back to the exam lobby").click()
     expect(frame.get_by_role("button", name="See your results")).to_be_visible(timeout=15000)
-    sweep.check("lobby with a finished attempt")
+    sweep.check("lobby with a finished attempt", user_texts=True)
     sweep.assert_clean()
 
 
@@ -181,7 +204,7 @@ def test_the_live_room_with_a_student_warned_paused_and_ended(lms, browser, live
         expect(tile).to_be_visible(timeout=15000)
         tool.wait_for_function("[...document.querySelectorAll('.camera-tile img')]"
                                ".some((img) => img.complete && img.naturalWidth > 0)")
-        sweep.check("live room, a student online with her camera")
+        sweep.check("live room, a student online with her camera", user_texts=True)
         tile.click()
         zoom = room.get_by_role("dialog", name=f"Camera: {roster.FIRST_STUDENT.name}")
         expect(zoom.get_by_role("list").get_by_role("button").first).to_be_visible(timeout=15000)
@@ -192,10 +215,12 @@ def test_the_live_room_with_a_student_warned_paused_and_ended(lms, browser, live
         panel = room.get_by_role("dialog", name=roster.FIRST_STUDENT.name)
         expect(panel.locator("#timeline li").first).to_be_visible(timeout=15000)
         sweep.check("a student's panel")
+        panel.get_by_label("Warning", exact=True).select_option(label="Write your own…")
+        panel.get_by_label("Your warning").fill("أبقِ وجهك أمام الكاميرا.")
         panel.get_by_role("button", name="Send warning").click()
         warning = exam.get_by_role("dialog", name="Warning from your proctor")
         expect(warning).to_be_visible(timeout=15000)
-        sweep.check("the student's page, warned", student.frame(name="tool-frame"))
+        sweep.check("the student's page, warned", student.frame(name="tool-frame"), user_texts=True)
         warning.get_by_role("button", name="I understand").click()
         panel.get_by_role("button", name="Pause the clock").click()
         expect(exam.get_by_role("heading", name=re.compile("^Your exam is paused"))).to_be_visible(timeout=15000)

@@ -22,7 +22,7 @@ export function cameraTiles({ examId, section, grid, note, onZoom }) {
     const flag = el("span", { class: "tile-flag" });
     const time = el("span", { class: "tile-time meta" });
     const button = el("button", { type: "button", class: "camera-tile", "aria-haspopup": "dialog",
-      onclick: () => onZoom(row.userId, button) }, el("span", { class: "tile-text" }, el("span", { class: "tile-name" }, name, ":", what), time, flag),
+      onclick: () => onZoom(row.userId, button) }, el("span", { class: "tile-text" }, el("span", { class: "tile-name" }, el("bdi", {}, name), ":", what), time, flag),
       picture);
     return { item: el("li", {}, button), button, picture, name, what, flag, time, shown: null, url: null,
       loading: null };

@@ -459,6 +459,7 @@ function renderQuestion() {
       input.name = `question-${question.id}`;
       input.value = String(option.id);
       const text = document.createElement("span");
+      text.dir = "auto";
       text.textContent = option.text;
       label.append(input, text);
       return label;

@@ -111,7 +111,9 @@ async function main() {
     status.textContent = "You have an exam in progress. Continue where you left off: your answers are saved.";
     offerStart(exam, true);
   } else if (standing.can_start) {
-    status.textContent = `“${exam.title}” is open. The clock starts when you press “Start the exam”.`;
+    const title = document.createElement("bdi");
+    title.textContent = exam.title;
+    status.replaceChildren("“", title, "” is open. The clock starts when you press “Start the exam”.");
     offerStart(exam, false);
   } else {
     status.textContent = standing.message || "You cannot start this exam now.";
