@@ -38,6 +38,7 @@ PAGES = {
     "course team": ("test maker", "/course/team", roster.PROCTOR.name, None),
     "live room": ("proctor", "/proctor/?id={exam}", roster.FIRST_STUDENT.name, None),
 }
+REFLOWED = {"exam list", "edit page", "live room"}
 # The tool's pages outside any LMS: opened in a tab of their own.
 OWN_TAB = {
     "landing page": ("/", "Exams open from your course page"),
@@ -88,6 +89,33 @@ UNMARKED_TEXTS = """() => {
 }"""
 
 
+# Runs in the tool's frame: whether the page scrolls sideways, and the controls cut off at its sides (those in a
+# container that scrolls sideways itself, as wide tables do, are reachable by scrolling it).
+REFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const inScroller = (e) => {
+        for (let p = e.parentElement; p; p = p.parentElement) {
+            if (["auto", "scroll"].includes(getComputedStyle(p).overflowX)) return true;
+        }
+        return false;
+    };
+    const cut = [...document.querySelectorAll("button, input, select, textarea, a[href], [tabindex='0']")]
+        .filter((e) => e.checkVisibility() && !inScroller(e))
+        // Wholly off to the left is how a skip link waits for focus.
+        .filter((e) => { const r = e.getBoundingClientRect(); return r.right > 0 && (r.left < 0 || r.right > width + 1); })
+        .map((e) => e.outerHTML.slice(0, 120));
+    const wide = document.documentElement.scrollWidth;
+    // The innermost elements reaching past the right edge: what makes the page scroll sideways.
+    const past = [...document.body.querySelectorAll("*")]
+        .filter((e) => e.checkVisibility() && !inScroller(e) && e.getBoundingClientRect().right > width + 1);
+    const widest = past.filter((e) => !past.some((other) => other !== e && e.contains(other)))
+        .map((e) => e.outerHTML.slice(0, 120));
+    return { width, sideways: wide > width ? { wide, widest } : null, cut };
+}"""
+# The LMS frame 320 CSS px wide (WCAG 1.4.10), and 640 as a 1280 px window at 200 % zoom lays it out.
+REFLOW_WIDTHS = (320, 640)
+
+
 class Sweep:
     """Runs axe at each state of a walk (and, where asked, checks the direction of the texts people wrote), and
     fails once at the end with every violation of every state."""
@@ -96,8 +124,9 @@ class Sweep:
         self.page = page
         self.found = {}
         self.unmarked = {}
+        self.cramped = {}
 
-    def check(self, state, frame=None, user_texts=False):
+    def check(self, state, frame=None, user_texts=False, reflow=False):
         frame = frame or self.page.frame(name="tool-frame")
         found = violations(frame)
         if found:
@@ -106,11 +135,21 @@ class Sweep:
             texts = frame.evaluate(UNMARKED_TEXTS)
             if texts["unmarked"] or not texts["shown"]:
                 self.unmarked[state] = texts
+        if reflow:
+            lms_frame = frame.frame_element()
+            for width in REFLOW_WIDTHS:
+                lms_frame.evaluate("(element, width) => { element.style.width = `${width}px`; }", width)
+                frame.wait_for_function("(width) => innerWidth <= width && innerWidth > width - 10", arg=width)
+                seen = frame.evaluate(REFLOW)
+                if seen["sideways"] or seen["cut"]:
+                    self.cramped[f"{state} at {width} px"] = seen
+            lms_frame.evaluate("(element) => { element.style.width = ''; }")
 
     def assert_clean(self):
         assert not self.found, "axe found violations:\n" + "\n\n".join(
             f"== {state}\n{describe(found)}" for state, found in self.found.items())
         assert not self.unmarked, f"texts people wrote without dir=auto (or none shown): {self.unmarked}"
+        assert not self.cramped, f"pages that do not reflow (frame width, page width, controls cut off): {self.cramped}"
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -123,7 +162,7 @@ def test_a_page_in_the_lms_frame(lms, live_server, course, name):
     if action:
         action(frame, course)
     sweep = Sweep(lms)
-    sweep.check(name)
+    sweep.check(name, reflow=name in REFLOWED)
     sweep.assert_clean()
 
 
@@ -156,7 +195,7 @@ def test_a_students_pages_from_the_lobby_to_the_review(lms, live_server, course)
     frame = tool_frame(lms)
     start = frame.get_by_role("button", name="Start the exam")
     expect(start).to_be_visible()
-    sweep.check("lobby before the first attempt", user_texts=True)
+    sweep.check("lobby before the first attempt", user_texts=True, reflow=True)
     start.click()
     agree = frame.get_by_role("button", name="I agree: turn on my camera")
     expect(agree).to_be_visible(timeout=15000)
@@ -165,7 +204,7 @@ def test_a_students_pages_from_the_lobby_to_the_review(lms, live_server, course)
     frame.get_by_label("Paris").check()
     expect(frame.locator("#save-state")).to_have_text("Saved")
     frame.get_by_role("button", name="Flag for review", exact=True).click()
-    sweep.check("exam page, a question answered and flagged", user_texts=True)
+    sweep.check("exam page, a question answered and flagged", user_texts=True, reflow=True)
     frame.get_by_role("button", name="Submit exam…").click()
     dialog = frame.get_by_role("dialog", name="Submit your exam?")
     expect(dialog).to_be_visible()
@@ -175,7 +214,7 @@ def test_a_students_pages_from_the_lobby_to_the_review(lms, live_server, course)
     sweep.check("end screen")
     frame.get_by_role("button", name="See your results").click()
     expect(frame.locator('[data-mark="percent"]')).to_be_visible(timeout=15000)
-    sweep.check("review page", user_texts=True)
+    sweep.check("review page", user_texts=True, reflow=True)
     frame.get_by_role("button", name="Back to the exam lobby").click()
     expect(frame.get_by_role("button", name="See your results")).to_be_visible(timeout=15000)
     sweep.check("lobby with a finished attempt", user_texts=True)
@@ -204,7 +243,7 @@ def test_the_live_room_with_a_student_warned_paused_and_ended(lms, browser, live
         expect(tile).to_be_visible(timeout=15000)
         tool.wait_for_function("[...document.querySelectorAll('.camera-tile img')]"
                                ".some((img) => img.complete && img.naturalWidth > 0)")
-        sweep.check("live room, a student online with her camera", user_texts=True)
+        sweep.check("live room, a student online with her camera", user_texts=True, reflow=True)
         tile.click()
         zoom = room.get_by_role("dialog", name=f"Camera: {roster.FIRST_STUDENT.name}")
         expect(zoom.get_by_role("list").get_by_role("button").first).to_be_visible(timeout=15000)
@@ -214,7 +253,7 @@ def test_the_live_room_with_a_student_warned_paused_and_ended(lms, browser, live
         room.get_by_role("button", name=roster.FIRST_STUDENT.name, exact=True).click()
         panel = room.get_by_role("dialog", name=roster.FIRST_STUDENT.name)
         expect(panel.locator("#timeline li").first).to_be_visible(timeout=15000)
-        sweep.check("a student's panel")
+        sweep.check("a student's panel", reflow=True)
         panel.get_by_label("Warning", exact=True).select_option(label="Write your own…")
         panel.get_by_label("Your warning").fill("أبقِ وجهك أمام الكاميرا.")
         panel.get_by_role("button", name="Send warning").click()
