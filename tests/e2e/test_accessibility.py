@@ -102,7 +102,10 @@ REFLOW = """() => {
     const cut = [...document.querySelectorAll("button, input, select, textarea, a[href], [tabindex='0']")]
         .filter((e) => e.checkVisibility() && !inScroller(e))
         // Wholly off to the left is how a skip link waits for focus.
-        .filter((e) => { const r = e.getBoundingClientRect(); return r.right > 0 && (r.left < 0 || r.right > width + 1); })
+        .filter((e) => {
+            const r = e.getBoundingClientRect();
+            return r.right > 0 && (r.left < 0 || r.right > width + 1);
+        })
         .map((e) => e.outerHTML.slice(0, 120));
     const wide = document.documentElement.scrollWidth;
     // The innermost elements reaching past the right edge: what makes the page scroll sideways.
