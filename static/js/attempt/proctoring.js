@@ -101,7 +101,10 @@ export class Proctoring {
     notice.className = "notice announcement-text";
     const heading = document.createElement("strong");
     heading.textContent = `Announcement from the proctor, ${time}: `;
-    notice.append(heading, text);
+    const words = document.createElement("span");
+    words.dir = "auto";
+    words.textContent = text;
+    notice.append(heading, words);
     $("announcement").replaceChildren(notice);
   }
 }

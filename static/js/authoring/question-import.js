@@ -33,9 +33,9 @@ async function check(file) {
     checkedFile = file;
     byId("preview-list").replaceChildren(...result.questions.map((q) => el("li", {},
       el("p", {}, el("span", { class: "meta" }, `Line ${q.line} · ${TYPE_NAMES[q.type] || q.type} · `
-        + `${plural(num(q.points), "point")}: `), q.text),
+        + `${plural(num(q.points), "point")}: `), el("bdi", {}, q.text)),
       el("ul", { class: "option-list" }, q.options.map((o) => el("li", { class: o.correct ? "correct" : "" },
-        el("span", { class: "mark", "aria-hidden": "true" }, o.correct ? "✓" : "·"), el("span", {}, o.text),
+        el("span", { class: "mark", "aria-hidden": "true" }, o.correct ? "✓" : "·"), el("span", { dir: "auto" }, o.text),
         o.correct ? el("span", { class: "visually-hidden" }, " (correct)") : null))))));
     byId("preview-title").textContent = `Preview: ${plural(result.count, "question")} in “${file.name}”`;
     importConfirm.textContent = `Import ${plural(result.count, "question")}`;

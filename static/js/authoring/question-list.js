@@ -32,7 +32,7 @@ function questionItem(q, index, count) {
   const options = el("ul", { class: "option-list", "aria-label": `Options of question ${number}` },
     q.options.map((o) => el("li", { class: o.correct ? "correct" : "" },
       el("span", { class: "mark", "aria-hidden": "true" }, o.correct ? "✓" : "·"),
-      el("span", {}, o.text),
+      el("span", { dir: "auto" }, o.text),
       o.correct ? el("span", { class: "visually-hidden" }, " (correct)") : null,
       o.weight !== null && o.weight !== undefined ? el("span", { class: "meta" }, ` weight ${num(o.weight)}%`) : null)));
   const actions = el("div", { class: "actions" });
@@ -49,8 +49,8 @@ function questionItem(q, index, count) {
       { disabled: index === count - 1, "data-action": "down" });
     button("Delete", `Delete question ${number}`, (b) => removeQuestion(q, number, item, b), { "data-action": "delete" });
   }
-  append(item, [head, el("p", { class: "question-text" }, q.text), options,
-    q.explanation ? el("p", { class: "hint" }, `Explanation: ${q.explanation}`) : null, actions]);
+  append(item, [head, el("p", { class: "question-text", dir: "auto" }, q.text), options,
+    q.explanation ? el("p", { class: "hint" }, "Explanation: ", el("bdi", {}, q.explanation)) : null, actions]);
   return item;
 }
 

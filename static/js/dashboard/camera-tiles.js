@@ -1,7 +1,8 @@
 // The camera grid of the dashboard: a tile per student on the page in view (the same sort, filter and page of
 // 50 as the table). Snapshot mode: each student's latest still, replaced when the socket says a new one was
 // taken; a still the face check flagged is marked in words and with a red frame. Agora mode: each student's
-// live small stream (live-feeds.js). A tile is a button: it opens the zoom (camera-zoom.js).
+// live small stream (live-feeds.js). A tile is a button: it opens the zoom (camera-zoom.js). Its name is its
+// text, "Name: camera picture 10:21:03 ⚠ No face" ("camera picture" unseen), so what a speech user reads off it is what opens it.
 import { el } from "../authoring/dom.js";
 import { api } from "../session.js";
 import { LiveFeeds } from "./live-feeds.js";
@@ -16,12 +17,15 @@ export function cameraTiles({ examId, section, grid, note, onZoom }) {
 
   function newTile(row) {
     const picture = el("div", { class: "tile-picture" });
-    const caption = el("span", { class: "tile-name" });
+    const name = document.createTextNode("");
+    const what = el("span", { class: "visually-hidden" });
     const flag = el("span", { class: "tile-flag" });
     const time = el("span", { class: "tile-time meta" });
     const button = el("button", { type: "button", class: "camera-tile", "aria-haspopup": "dialog",
-      onclick: () => onZoom(row.userId, button) }, picture, el("span", { class: "tile-text" }, caption, flag, time));
-    return { item: el("li", {}, button), button, picture, caption, flag, time, shown: null, url: null, loading: null };
+      onclick: () => onZoom(row.userId, button) }, el("span", { class: "tile-text" }, el("span", { class: "tile-name" }, el("bdi", {}, name), ":", what), time, flag),
+      picture);
+    return { item: el("li", {}, button), button, picture, name, what, flag, time, shown: null, url: null,
+      loading: null };
   }
 
   /** Put still `snapshot` in the tile (fetching it once), with its flag and time. */
@@ -45,14 +49,18 @@ export function cameraTiles({ examId, section, grid, note, onZoom }) {
     tile.button.classList.toggle("flagged", Boolean(snapshot.flag));
     tile.flag.textContent = snapshot.flag ? `⚠ ${FLAG_WORDS[snapshot.flag] ?? snapshot.flag}` : "";
     tile.time.textContent = timeOfDay(snapshot.taken_at);
+    sayWhat(tile);
+  }
+
+  function sayWhat(tile) {
+    // Without a picture the tile's own words follow ("No picture yet", "Not started").
+    tile.what.textContent = mode === "agora" ? "live camera" : tile.shown ? "camera picture" : "";
   }
 
   function describe(tile, row) {
     const name = row.name || "(name not known yet)";
-    if (tile.caption.textContent !== name) tile.caption.textContent = name;
-    const flag = tile.flag.textContent ? `, ${tile.flag.textContent.replace("⚠ ", "flagged: ")}` : "";
-    const what = mode === "agora" ? "live camera" : tile.shown ? `camera picture ${tile.time.textContent}` : "no picture yet";
-    tile.button.setAttribute("aria-label", `${name}: ${what}${flag}. Open larger`);
+    if (tile.name.data !== name) tile.name.data = name;
+    sayWhat(tile);
   }
 
   return {

@@ -15,7 +15,7 @@ function setClass(node, name) {
 }
 
 function newRow(row, onOpen) {
-  const open = el("button", { type: "button", class: "link student-name", "aria-haspopup": "dialog",
+  const open = el("button", { type: "button", class: "link student-name", dir: "auto", "aria-haspopup": "dialog",
     onclick: () => onOpen(row.userId) });
   const cells = {
     open,

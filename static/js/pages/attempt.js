@@ -465,6 +465,7 @@ function renderQuestion() {
       input.name = `question-${question.id}`;
       input.value = String(option.id);
       const text = document.createElement("span");
+      text.dir = "auto";
       text.textContent = option.text;
       label.append(input, text);
       return label;
@@ -576,13 +577,15 @@ function showEnded(state, { moveFocus }) {
   const result = state.result || {};
   const [title, message, verb] = ENDINGS[state.status] || ENDINGS.timed_out;
   $("ended-title").textContent = title;
-  let detail = message;
+  let detail = [message];
   if (state.status === "timed_out" && result.reason === "exam closed") {
-    detail = "The exam was closed; your saved answers were submitted automatically and will be graded.";
+    detail = ["The exam was closed; your saved answers were submitted automatically and will be graded."];
   } else if (state.status === "terminated" && result.reason) {
-    detail = `Reason given: ${result.reason}. ${message}`;
+    const reason = document.createElement("bdi");
+    reason.textContent = result.reason;
+    detail = ["Reason given: ", reason, `. ${message}`];
   }
-  $("ended-message").textContent = detail;
+  $("ended-message").replaceChildren(...detail);
   $("ended-time").textContent = result.finished_at ? `${verb} ${formatMoment(result.finished_at)}.` : "";
   const score = $("ended-score");
   score.hidden = typeof result.score !== "number";

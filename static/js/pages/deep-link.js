@@ -28,7 +28,7 @@ function renderExams(exams) {
     button.type = "button";
     button.className = "secondary";
     button.textContent = "Add this exam";
-    button.setAttribute("aria-label", `Add the exam ${exam.title}`);
+    button.setAttribute("aria-label", `Add this exam: ${exam.title}`);
     button.addEventListener("click", () => choose({ exam_id: exam.id }));
     item.append(name, button);
     list.append(item);

@@ -116,8 +116,10 @@ async function main() {
     status.textContent = "You have an exam in progress. Continue where you left off: your answers are saved.";
     offerStart(exam, true);
   } else if (standing.can_start) {
-    status.textContent = `“${exam.title}” is open. Press “Start the exam” for a short pre-exam check; the clock `
-      + "starts only when you press “Start the exam” again at its end.";
+    const title = document.createElement("bdi");
+    title.textContent = exam.title;
+    status.replaceChildren("“", title, "” is open. Press “Start the exam” for a short pre-exam check; the clock "
+      + "starts only when you press “Start the exam” again at its end.");
     offerStart(exam, false);
   } else {
     status.textContent = standing.message || "You cannot start this exam now.";

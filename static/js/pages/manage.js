@@ -21,7 +21,7 @@ async function refresh() {
 function card(exam) {
   const isBound = bound && bound.id === exam.id;
   const titleId = `exam-${exam.id}-title`;
-  const heading = el("h3", { id: titleId }, exam.title, stateBadge(exam),
+  const heading = el("h3", { id: titleId }, el("bdi", {}, exam.title), stateBadge(exam),
     isBound ? el("span", { class: "badge badge-accent" }, "This link") : null,
     exam.closed ? el("span", { class: "badge" }, "Closed") : null);
   const facts = [

@@ -159,7 +159,7 @@ function renderQuestions(stats) {
   }
   body.replaceChildren(...stats.map((q, index) => el("tr", {},
     el("th", { scope: "row" }, String(index + 1)),
-    el("td", { class: "question-cell" }, q.text),
+    el("td", { class: "question-cell", dir: "auto" }, q.text),
     el("td", { class: "num" }, String(q.answered)),
     el("td", { class: "num" }, q.percent_correct === null ? "—" : `${num(q.percent_correct)}%`),
     el("td", {}, q.most_chosen_wrong?.text
@@ -224,7 +224,7 @@ async function loadAudit() {
         el("time", { datetime: entry.at }, when(entry.at)),
         el("strong", {}, entry.action.replace(/[._]/g, " ")),
         el("span", { class: "meta" }, `by ${actorName(entry)} · ${entry.target} · from ${entry.origin || "?"}`)),
-      entry.data && Object.keys(entry.data).length ? el("div", { class: "meta audit-data" }, dataText(entry.data)) : null)));
+      entry.data && Object.keys(entry.data).length ? el("div", { class: "meta audit-data", dir: "auto" }, dataText(entry.data)) : null)));
     const scope = attemptId ? auditFilter.selectedOptions[0].textContent : "the whole exam";
     auditMsg.say(entries.length ? `${plural(entries.length, "entry", "entries")} for ${scope}, newest first.`
       : `Nothing recorded yet for ${scope}.`);
