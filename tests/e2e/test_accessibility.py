@@ -34,11 +34,16 @@ PAGES = {
                                        lambda f, c: f.get_by_role("button", name=f"More actions for {c.title}")
                                        .click()),
     "edit page": ("test maker", "/exam/edit?id={exam}", "Edit “{title}”", None),
+    **{f"edit page, {section}": ("test maker", "/exam/edit?id={exam}", "Edit “{title}”",
+                                 lambda f, c, tab=tab: f.locator(f"#tab-{tab}").click())
+       for section, tab in [("questions", "questions"), ("camera and proctoring", "proctoring"),
+                            ("people and extra time", "people"), ("close the exam", "close")]},
     "marks": ("test maker", "/exam/marks?id={exam}", "Marks: “{title}”", None),
     "course team": ("test maker", "/course/team", roster.PROCTOR.name, None),
     "live room": ("proctor", "/proctor/?id={exam}", roster.FIRST_STUDENT.name, None),
 }
-REFLOWED = {"exam list", "edit page", "live room"}
+REFLOWED = {"exam list", "edit page", "edit page, questions", "edit page, camera and proctoring",
+            "edit page, people and extra time", "live room"}
 # The tool's pages outside any LMS: opened in a tab of their own.
 OWN_TAB = {
     "landing page": ("/", "Exams open from your course page"),
@@ -200,10 +205,13 @@ def test_a_students_pages_from_the_lobby_to_the_review(lms, live_server, course)
     expect(start).to_be_visible()
     sweep.check("lobby before the first attempt", user_texts=True, reflow=True)
     start.click()
-    agree = frame.get_by_role("button", name="I agree: turn on my camera")
-    expect(agree).to_be_visible(timeout=15000)
-    sweep.check("the camera's consent")
-    agree.click()
+    check = frame.get_by_role("region", name="Pre-exam check")
+    expect(check).to_be_visible(timeout=15000)
+    sweep.check("the pre-exam check", reflow=True)
+    check.get_by_role("button", name="I agree: turn on my camera").click()
+    expect(check.locator("#check-camera")).to_contain_text("Passed")
+    sweep.check("the pre-exam check, passed")
+    check.get_by_role("button", name="Start the exam").click()
     frame.get_by_label("Paris").check()
     expect(frame.locator("#save-state")).to_have_text("Saved")
     frame.get_by_role("button", name="Flag for review", exact=True).click()
@@ -232,12 +240,17 @@ def test_the_live_room_with_a_student_warned_paused_and_ended(lms, browser, live
         launch(student, live_server, "student", "Student", link=course.title)
         exam = tool_frame(student)
         exam.get_by_role("button", name="Start the exam").click()
-        # The consent is asked once per student and exam: not again for a second attempt.
-        agree = exam.get_by_role("button", name="I agree: turn on my camera")
-        expect(exam.get_by_label("Paris").or_(agree).filter(visible=True)).to_be_visible(timeout=15000)
+        check = exam.get_by_role("region", name="Pre-exam check")
+        expect(check).to_be_visible(timeout=15000)
+        # The camera notice is agreed to once per student and exam: not asked again for a second attempt.
+        agree = check.get_by_role("button", name="I agree: turn on my camera")
+        passed = check.locator("#check-camera").filter(has_text="Passed")
+        expect(agree.or_(passed).filter(visible=True).first).to_be_visible(timeout=15000)
         if agree.is_visible():
             agree.click()
-        expect(exam.get_by_label("Paris")).to_be_visible()
+        expect(passed).to_be_visible(timeout=15000)
+        check.get_by_role("button", name="Start the exam").click()
+        expect(exam.get_by_label("Paris")).to_be_visible(timeout=15000)
 
         tool = lms.frame(name="tool-frame")
         tool.goto(f"{live_server['tool']}/proctor/?id={course.exam}#token={course.tokens['proctor']}")
