@@ -281,6 +281,8 @@ def test_a_frame_that_may_not_use_the_camera_offers_a_new_window(open_page, brow
         problem.get_by_role("button", name="Continue in a new window").click()
     window = opened.value
     expect(frame.get_by_role("heading", name="Your exam goes on in the new window")).to_be_visible()
+    expect(frame.locator("#handed-off-message")).to_have_text(
+        "Go through the pre-exam check there; you can close this page. The clock has not started.")
     # The new window runs the check again, signed in by the token it carried, and may use the camera; the
     # clock starts there, at its own Start.
     assert f"exam={exam_id}" in window.url

@@ -1,4 +1,5 @@
 // The edit page's extra time for one student (an accommodation), for attempts started from then on.
+import { isolate } from "../isolate.js";
 import { api, ApiError } from "../session.js";
 import { busy, byId, el, messenger } from "./dom.js";
 import { examId, numberOrRaw } from "./edited-exam.js";
@@ -32,7 +33,7 @@ async function loadStudents() {
     return;
   }
   select.replaceChildren(el("option", { value: "" }, "Choose a student…"),
-    ...students.map((s) => el("option", { value: s.user_id }, s.email ? `${s.name} (${s.email})` : s.name)));
+    ...students.map((s) => el("option", { value: s.user_id }, s.email ? `${isolate(s.name)} (${s.email})` : isolate(s.name))));
 }
 
 export async function extraTime() {
@@ -52,7 +53,7 @@ export async function extraTime() {
         extra_minutes: numberOrRaw(f.extra_minutes.value, 0), time_multiplier: numberOrRaw(f.time_multiplier.value, 1),
       } });
       saved(form);
-      msg.say(`Saved for ${student?.name || "the student"}: ${plural(answer.extra_minutes, "extra minute")}`
+      msg.say(`Saved for ${student ? isolate(student.name) : "the student"}: ${plural(answer.extra_minutes, "extra minute")}`
         + ` and ${num(answer.time_multiplier)}× the duration, for attempts started from now on.`);
     }).catch((error) => {
       const shown = errors.show(error instanceof ApiError ? error.details.fields || {} : {});

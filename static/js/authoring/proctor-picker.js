@@ -1,5 +1,6 @@
 // The exam's proctors, picked from the course's roster: a search (name, email or login name) whose results are
 // boxes to tick, and the listed people as ticked boxes (untick to take someone off). Saved by user id.
+import { isolate } from "../isolate.js";
 import { append, byId, el } from "./dom.js";
 import { plural } from "./format.js";
 import { api } from "../session.js";
@@ -8,8 +9,14 @@ import { api } from "../session.js";
 const SEARCH_DELAY_MS = 250;
 const ROLE_NAMES = { student: "student", test_maker: "test maker", proctor: "proctor" };
 
+/** The person in a sentence. */
 function describe(person) {
-  return person.email ? `${person.name} (${person.email})` : person.name;
+  return person.email ? `${isolate(person.name)} (${person.email})` : isolate(person.name);
+}
+
+/** The person in a checkbox's label. */
+function labelParts(person) {
+  return [el("bdi", {}, person.name), person.email ? ` (${person.email})` : ""];
 }
 
 export function proctorPicker(examId) {
@@ -28,7 +35,7 @@ export function proctorPicker(examId) {
     const id = `${prefix}-${person.user_id}`;
     const input = el("input", { type: "checkbox", id, value: String(person.user_id), checked: chosen.has(person.user_id),
                                 onchange: () => toggle(person, input.checked) });
-    return el("li", { class: "check" }, input, el("label", { for: id, text: describe(person) + (extra || "") }));
+    return el("li", { class: "check" }, input, el("label", { for: id }, ...labelParts(person), extra || ""));
   }
 
   function toggle(person, on) {

@@ -1,6 +1,7 @@
 // The room's news line: a polite live region that says what just happened (a violation, a warning
 // acknowledged, an attempt started, paused or ended, a page gone offline), a burst said as one message.
 import { statusText } from "../authoring/format.js";
+import { isolate } from "../isolate.js";
 import { PRESENCE, eventText, timeOfDay } from "./wording.js";
 
 const GATHER_MS = 1500;
@@ -10,7 +11,7 @@ const PROCTOR_ACTIONS = new Set(["warning", "pause", "resume", "extend", "termin
 
 /** The words for one piece of news from Room.onChange, or null for what is not worth saying. */
 function newsText(item) {
-  const name = item.row?.name || "A student";
+  const name = item.row?.name ? isolate(item.row.name) : "A student";
   if (item.event) {
     if (PROCTOR_ACTIONS.has(item.event.kind)) return null;
     return item.row ? `${name}: ${eventText(item.event, 60)}` : eventText(item.event, 60);

@@ -1,4 +1,5 @@
 // How the dashboard puts the room into words: violation types, presence, time left and each kind of event.
+import { isolate } from "../isolate.js";
 
 const VIOLATIONS = {
   tab_hidden: "Left the exam tab",
@@ -44,7 +45,7 @@ export function timeOfDay(iso) {
 
 function quoted(text, max) {
   if (!text) return "";
-  return `: “${text.length > max ? `${text.slice(0, max - 1)}…` : text}”`;
+  return `: “${isolate(text.length > max ? `${text.slice(0, max - 1)}…` : text)}”`;
 }
 
 /** One event as a sentence fragment ("Warned: “Eyes on…”"); `max` shortens quoted texts for table cells. */

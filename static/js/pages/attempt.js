@@ -610,6 +610,10 @@ function handOff() {
   proctoring?.stop();
   fullscreen?.stop();
   $("attempt-ui").hidden = true;
+  if (!attemptId) {
+    $("handed-off-message").textContent = "Go through the pre-exam check there; you can close this page. "
+      + "The clock has not started.";
+  }
   $("handed-off").hidden = false;
   $("handed-off-title").focus();
 }

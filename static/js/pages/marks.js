@@ -118,7 +118,7 @@ function deletePicturesControl(row) {
 
 const table = sortableTable(byId("students-table"), [
   { key: "name", label: "Name", sort: (r) => (r.name || "").toLowerCase(),
-    cell: (r) => el("span", {}, r.name || "(no name)",
+    cell: (r) => el("span", {}, r.name ? el("bdi", {}, r.name) : "(no name)",
       r.email ? el("span", { class: "meta email", title: r.email }, r.email) : null) },
   { key: "grade", label: "Grade", numeric: true, sort: (r) => r.grade?.score ?? null, cell: gradeText },
   { key: "percent", label: "Percent", numeric: true, sort: (r) => r.grade?.percent ?? null,

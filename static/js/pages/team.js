@@ -24,7 +24,7 @@ function row(person) {
   const box = el("input", { type: "checkbox", id, checked: person.proctor_only, "aria-label": `Proctor only: ${person.name}`,
                             onchange: () => save(person, box) });
   return el("tr", { "data-user-id": person.user_id },
-    el("th", { scope: "row" }, who, person.email ? el("span", { class: "email", text: person.email }) : null),
+    el("th", { scope: "row" }, el("bdi", {}, who), person.email ? el("span", { class: "email", text: person.email }) : null),
     el("td", { text: lmsRoleNames(person.lti_roles) }),
     el("td", { "data-field": "roles", text: roleNames(person.roles) || "No longer in the course" }),
     el("td", {}, el("div", { class: "check" }, box,
