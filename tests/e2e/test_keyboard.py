@@ -43,15 +43,20 @@ def tab_to(page, target, key="Tab"):
 
 def test_a_student_takes_the_whole_exam_with_the_keyboard(live_server, page):
     title = f"Keyboard quiz {uuid.uuid4().hex[:6]}"
-    make_exam(page, live_server, title, QUESTIONS[:2])
+    make_exam(page, live_server, title, QUESTIONS[:2], require_fullscreen=True)
     launch(page, live_server, "student", "Student", link=title)
     frame = tool_frame(page)
 
-    # The steps before the clock, in order (a check before the exam would be one more).
-    before_the_exam = [frame.get_by_role("button", name="Start the exam")]
-    for step in before_the_exam:
-        tab_to(page, step)
-        page.keyboard.press("Enter")
+    # The lobby's Start, then the pre-exam check: full screen (this exam requires it), and the check's Start.
+    tab_to(page, frame.get_by_role("button", name="Start the exam"))
+    page.keyboard.press("Enter")
+    check = frame.get_by_role("region", name="Pre-exam check")
+    expect(check).to_be_visible(timeout=15000)
+    tab_to(page, check.get_by_role("button", name="Enter full screen"))
+    page.keyboard.press("Enter")
+    expect(check.locator("#check-fullscreen")).to_contain_text("Passed: The page is in full screen.")
+    tab_to(page, check.get_by_role("button", name="Start the exam"))
+    page.keyboard.press("Enter")
 
     heading = frame.locator("#question-heading")
     expect(heading).to_have_text("Question 1 of 2", timeout=15000)
