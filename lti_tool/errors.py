@@ -7,6 +7,7 @@ from flask import current_app, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from lti_tool.db import UNAVAILABLE, first_line
+from lti_tool.request_log import request_id
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +118,15 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc):
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        reference = request_id()
+        log.exception("unexpected error on %s %s (request %s)", request.method, _route(), reference)
         return render_error(
             500, "internal_error", "Something went wrong",
             "The tool hit an unexpected error. Nothing you did caused it; please try again.",
+            details={"reference": reference},
         )
+
+
+def _route():
+    """The URL rule, not the path: a path may hold ids and a query string may hold what nobody should log."""
+    return request.url_rule.rule if request.url_rule else request.path
