@@ -91,7 +91,7 @@ def init_app(app):
     @app.errorhandler(AppError)
     def handle_app_error(exc):
         check = getattr(exc, "check", None)
-        log.info("refused %s %s [%s%s]: %s", request.method, request.path, exc.code,
+        log.info("refused %s %s [%s%s]: %s", request.method, _route(), exc.code,
                  f":{check}" if check else "", exc.message)
         return render_error(exc.http_status, exc.code, exc.title, exc.message, exc.hint, check, exc.details())
 
@@ -106,7 +106,7 @@ def init_app(app):
 
     def handle_database_unavailable(exc):
         # Expected while the database restarts: one line per request, not a traceback; a 503 the pages retry.
-        log.warning("database unavailable on %s %s: %s", request.method, request.path, first_line(exc))
+        log.warning("database unavailable on %s %s: %s", request.method, _route(), first_line(exc))
         body, status = render_error(
             503, "database_unavailable", "Please try again in a moment",
             "The tool cannot reach its database right now, so nothing was changed. Please try again in a moment.",

@@ -51,16 +51,22 @@ def init_app(app):
     app.after_request(_finish)
 
 
+# Kept in the WSGI environ, which is the request's own: `g` belongs to the app context, which a test (or a CLI
+# command) may hold across several requests.
+ID_KEY = "lti_tool.request_id"
+STARTED_KEY = "lti_tool.request_started"
+
+
 def request_id():
     """This request's id: the proxy's when it sent a sane one, else a new one."""
-    if "request_id" not in g:
+    if ID_KEY not in request.environ:
         given = request.headers.get(HEADER, "")
-        g.request_id = given if SANE_ID.fullmatch(given) else uuid.uuid4().hex
-    return g.request_id
+        request.environ[ID_KEY] = given if SANE_ID.fullmatch(given) else uuid.uuid4().hex
+    return request.environ[ID_KEY]
 
 
 def _start():
-    g.request_started = time.perf_counter()
+    request.environ[STARTED_KEY] = time.perf_counter()
 
 
 def _finish(response):
@@ -71,7 +77,7 @@ def _finish(response):
             "kind": "http", "request_id": request_id(), "method": request.method,
             "route": request.url_rule.rule if request.url_rule else None,
             "status": response.status_code,
-            "duration_ms": _elapsed_ms(g.get("request_started")),
+            "duration_ms": _elapsed_ms(request.environ.get(STARTED_KEY)),
             **_who(g.get("launch")),
         }
         log.info("%s %s %s", request.method, fields["route"], response.status_code, extra={"fields": fields})
