@@ -67,7 +67,8 @@ def render_error(status, code, title, message, hint=None, check=None, details=No
         if check:
             body["error"]["check"] = check
         return body, status
-    page = render_template("error.html", title=title, message=message, hint=hint, code=code, check=check)
+    page = render_template("error.html", title=title, message=message, hint=hint, code=code, check=check,
+                           reference=(details or {}).get("reference"))
     return page, status
 
 

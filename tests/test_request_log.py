@@ -4,7 +4,9 @@ them otherwise; errors named by their request id."""
 import io
 import json
 import logging
+import shutil
 import threading
+import urllib.request
 
 import pytest
 
@@ -12,6 +14,7 @@ from lti_tool import request_log
 from lti_tool.config import ConfigError, load
 from lti_tool.identity import access
 from tests.lti_platform import INSTRUCTOR
+from tests.servers import WAIT, gunicorn
 
 
 class LogLines:
@@ -123,9 +126,27 @@ def test_text_mode_writes_no_request_lines_and_still_names_the_request_of_an_err
     response = client.get("/boom/7", headers={"X-Request-Id": "req-500-b"})
     assert response.status_code == 500 and response.headers["X-Request-Id"] == "req-500-b"
     assert "(request req-500-b)" in caplog.text
+    assert "<code>req-500-b</code>" in response.get_data(as_text=True)  # the page names it too
     assert [r for r in caplog.records if r.name == "lti_tool.requests"] == []
 
 
 def test_log_format_is_text_or_json(app):
     with pytest.raises(ConfigError, match="LOG_FORMAT must be one of text, json"):
         load(app, {"APP_ENV": "test", "LOG_FORMAT": "xml"})
+
+
+def test_under_gunicorn_json_mode_writes_one_line_per_request_and_no_access_log(sqlite_template, tmp_path):
+    database = tmp_path / "tool.sqlite3"
+    shutil.copy(sqlite_template, database)
+    env = {"APP_ENV": "test", "LOG_FORMAT": "json", "LOG_LEVEL": "INFO", "DATABASE_URL": f"sqlite:///{database}"}
+    log_path = tmp_path / "gunicorn.log"
+    with gunicorn("wsgi:app", env, log_path) as port:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz?probe=1",
+                                         headers={"X-Request-Id": "gunicorn-probe-1"})
+        with urllib.request.urlopen(request, timeout=WAIT) as response:
+            assert response.headers["X-Request-Id"] == "gunicorn-probe-1"
+    lines = [line for line in log_path.read_text().splitlines() if "gunicorn-probe-1" in line]
+    assert len(lines) == 1, log_path.read_text()  # gunicorn's access log would be a second
+    line = json.loads(lines[0])
+    assert (line["route"], line["status"], line["kind"]) == ("/healthz", 200, "http")
+    assert "probe=1" not in log_path.read_text()
