@@ -9,6 +9,8 @@ import threading
 import urllib.request
 
 import pytest
+from cryptography.fernet import Fernet
+from flask import Flask
 
 from lti_tool import request_log
 from lti_tool.config import ConfigError, load
@@ -130,9 +132,27 @@ def test_text_mode_writes_no_request_lines_and_still_names_the_request_of_an_err
     assert [r for r in caplog.records if r.name == "lti_tool.requests"] == []
 
 
-def test_log_format_is_text_or_json(app):
+@pytest.fixture
+def bare(tmp_path):
+    """A Flask app for config.load alone."""
+    return Flask(__name__, instance_path=str(tmp_path))
+
+
+def test_log_format_is_text_or_json(bare):
     with pytest.raises(ConfigError, match="LOG_FORMAT must be one of text, json"):
-        load(app, {"APP_ENV": "test", "LOG_FORMAT": "xml"})
+        load(bare, {"APP_ENV": "test", "LOG_FORMAT": "xml"})
+
+
+def test_log_format_is_text_in_development_and_test_and_json_in_production(bare, monkeypatch):
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("KEY_ENCRYPTION_KEYS", Fernet.generate_key().decode())
+    for env_name, expected in (("development", "text"), ("test", "text"), ("production", "json")):
+        load(bare, {"APP_ENV": env_name, "TOOL_BASE_URL": "https://tool.example.edu", "DEMO_ENABLED": False})
+        assert bare.config["LOG_FORMAT"] == expected, env_name
+    monkeypatch.setenv("LOG_FORMAT", "text")
+    load(bare, {"APP_ENV": "production", "TOOL_BASE_URL": "https://tool.example.edu"})
+    assert bare.config["LOG_FORMAT"] == "text"
 
 
 def test_under_gunicorn_json_mode_writes_one_line_per_request_and_no_access_log(sqlite_template, tmp_path):
