@@ -57,15 +57,11 @@ class Readiness:
                                                socket_timeout=PROBE_TIMEOUT_SECONDS)
 
     def checks(self):
-        database = self._database()
-        return {
-            "database": database["database"],
-            "migrations": database["migrations"],
-            "redis": self._redis_check(),
-            "background": self._background(),
-        }
+        database, migrations = self._database_and_migrations()
+        return {"database": database, "migrations": migrations, "redis": self._redis_check(),
+                "background": self._background()}
 
-    def _database(self):
+    def _database_and_migrations(self):
         try:
             with self._probe_engine().connect() as conn:
                 if conn.dialect.name == "postgresql":
@@ -74,9 +70,10 @@ class Readiness:
                 conn.execute(sa.text("SELECT 1"))
                 revisions = _revisions(conn)
         except sa.exc.SQLAlchemyError as exc:
-            failed = _failed(f"unreachable ({type(getattr(exc, 'orig', None) or exc).__name__})")
-            return {"database": failed, "migrations": _failed("unknown: the database is unreachable")}
-        return {"database": _ok(), "migrations": self._migrations(revisions)}
+            # The class only: a driver's message names the host and port.
+            failed = _failed(f"no answer ({type(getattr(exc, 'orig', None) or exc).__name__})")
+            return failed, _failed("unknown: the database did not answer")
+        return _ok(), self._migrations(revisions)
 
     def _migrations(self, revisions):
         if revisions is None:
@@ -89,8 +86,13 @@ class Readiness:
         if self._engine is None:
             url = sa.engine.make_url(self.app.config["SQLALCHEMY_DATABASE_URI"])
             if url.get_backend_name() == "postgresql":
-                self._engine = sa.create_engine(url, pool_size=1, max_overflow=1, pool_timeout=PROBE_TIMEOUT_SECONDS,
-                                                pool_pre_ping=False, connect_args={"connect_timeout": 1})
+                # connect_timeout bounds connecting; tcp_user_timeout a network that stopped carrying what was sent
+                # (statement_timeout, set per probe, is the server's and cannot cut that).
+                timeout_ms = int(PROBE_TIMEOUT_SECONDS * 1000)
+                self._engine = sa.create_engine(
+                    url, pool_size=1, max_overflow=1, pool_timeout=PROBE_TIMEOUT_SECONDS,
+                    connect_args={"connect_timeout": max(1, int(PROBE_TIMEOUT_SECONDS)),
+                                  "tcp_user_timeout": timeout_ms})
             else:
                 with self.app.app_context():
                     self._engine = db.engine

@@ -21,7 +21,9 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per record: time, level, logger, message, the request id inside a request, the record's
-    `fields` (extra={"fields": {...}}) and the traceback of an exception."""
+    `fields` (extra={"fields": {...}}) and the traceback of an exception. Times in UTC."""
+
+    converter = time.gmtime
 
     def format(self, record):
         line = {
@@ -36,9 +38,6 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)
-
-
-JsonFormatter.converter = time.gmtime
 
 
 def init_app(app):

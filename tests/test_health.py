@@ -11,7 +11,8 @@ from alembic.script import ScriptDirectory
 
 from lti_tool import background, create_app
 from lti_tool.db import db
-from tests.conftest import MIGRATIONS
+from lti_tool.health import PROBE_TIMEOUT_SECONDS
+from tests.conftest import MIGRATIONS, _config
 
 CLOSED_PORT = 1
 SECRET = "s3cret-Pa55word"
@@ -59,10 +60,27 @@ def test_an_unreachable_database_is_named_without_its_address_or_password(sqlite
     url = f"postgresql://proctor:{SECRET}@127.0.0.1:{CLOSED_PORT}/proctor"
     response = sqlite_app(DATABASE_URL=url).test_client().get("/readyz")
     assert _failing(response) == {"database", "migrations"}
-    assert response.json["checks"]["database"]["detail"].startswith("unreachable")
+    assert response.json["checks"]["database"]["detail"] == "no answer (OperationalError)"
     body = response.get_data(as_text=True)
     for secret in (SECRET, url, "proctor:", f":{CLOSED_PORT}"):
         assert secret not in body
+
+
+def test_a_database_that_does_not_answer_in_time_is_named_within_the_probe_timeout(postgres_url):
+    app = create_app(_config(postgres_url))
+    locker = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    try:
+        with locker.connect() as conn:
+            conn.execute(sa.text("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE"))  # held until rollback
+            started = time.monotonic()
+            response = app.test_client().get("/readyz")
+            elapsed = time.monotonic() - started
+            conn.rollback()
+    finally:
+        locker.dispose()
+    assert _failing(response) == {"database", "migrations"}
+    assert response.json["checks"]["database"]["detail"] == "no answer (QueryCanceled)"
+    assert elapsed < 3 * PROBE_TIMEOUT_SECONDS
 
 
 def test_a_database_behind_the_migrations_head_is_named(app, client):
