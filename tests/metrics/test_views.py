@@ -7,7 +7,12 @@ PUBLIC = {"REMOTE_ADDR": "8.8.8.8"}
 
 
 def values(response):
-    return {sample.name: sample.value for family in text_string_to_metric_families(response.get_data(as_text=True))
+    return parse(response.get_data(as_text=True))
+
+
+def parse(text):
+    """The unlabelled samples of a Prometheus text page, by name."""
+    return {sample.name: sample.value for family in text_string_to_metric_families(text)
             for sample in family.samples if not sample.labels}
 
 
