@@ -37,7 +37,9 @@ gevent.config.track_greenlet_tree = False
 
 # Every worker writes its metrics to files in this directory and /metrics sums them (lti_tool/metrics). It starts
 # empty at each start, so no earlier run's workers are counted; set before any worker imports prometheus_client.
-METRICS_DIR = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="proctor-metrics-")))
+if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="proctor-metrics-")
+METRICS_DIR = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 METRICS_DIR.mkdir(parents=True, exist_ok=True)
 for stale in METRICS_DIR.glob("*.db"):
     stale.unlink()

@@ -3,12 +3,15 @@
 import subprocess
 import sys
 from pathlib import Path
+from urllib.request import urlopen
 
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
+from prometheus_client.parser import text_string_to_metric_families
 
 from lti_tool.metrics.views import _process_metrics
 from tests.metrics.test_views import parse
+from tests.servers import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = """
@@ -51,3 +54,15 @@ def test_the_metrics_page_serves_the_sums_when_the_directory_is_set(tmp_path, mo
     run_worker(tmp_path, 4)
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     assert parse(_process_metrics().decode())["proctor_lti_bus_reconnects_total"] == 4
+
+
+def test_gunicorn_workers_serve_the_sum_of_every_workers_requests(app, database_url, tmp_path):
+    metrics_dir = tmp_path / "metrics"
+    env = {"APP_ENV": "test", "DATABASE_URL": database_url, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+    with gunicorn("wsgi:app", env, tmp_path / "server.log", workers=2) as port:
+        for _ in range(20):  # a new connection each: the two workers take turns as the kernel hands them out
+            assert urlopen(f"http://127.0.0.1:{port}/healthz").status == 200
+        scraped = urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()
+    healthz = [sample.value for family in text_string_to_metric_families(scraped) for sample in family.samples
+               if sample.name == "proctor_lti_http_requests_total" and sample.labels["route"] == "/healthz"]
+    assert healthz == [20]
