@@ -2,6 +2,7 @@ from prometheus_client import REGISTRY
 
 from tests.exam.conftest import course  # noqa: F401 (fixtures the metrics tests drive the tool with)
 from tests.proctor.conftest import room, server  # noqa: F401
+from tests.realtime.conftest import channel_prefix, redis_bus  # noqa: F401
 
 
 def sample(name, **labels):
