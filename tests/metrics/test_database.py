@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
 from lti_tool.db import db, utcnow
 from lti_tool.exam.models import Attempt, GradeOutbox
@@ -45,3 +46,14 @@ def test_the_sweeper_lag_is_how_long_an_overdue_attempt_has_stayed_open(course):
 
 def test_the_pool_in_use_is_reported_for_the_answering_process(course):
     assert scrape(course)["proctor_lti_db_pool_checked_out_connections"] >= 0
+
+
+def test_without_the_database_the_workers_own_metrics_are_still_served(client, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("SELECT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "execute", unreachable)
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "proctor_lti_http_requests_total" in text and "proctor_lti_grade_outbox_pending" not in text
