@@ -3,6 +3,8 @@
 import gc
 import os
 import signal
+import tempfile
+from pathlib import Path
 
 import gevent
 
@@ -36,6 +38,15 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # that about 3 KB per socket (bench/README.md, section 3).
 gevent.config.track_greenlet_tree = False
 
+# Every worker writes its metrics to files in this directory and /metrics sums them (lti_tool/metrics). It starts
+# empty at each start, so no earlier run's workers are counted; set before any worker imports prometheus_client.
+if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="proctor-metrics-")
+METRICS_DIR = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+METRICS_DIR.mkdir(parents=True, exist_ok=True)
+for stale in METRICS_DIR.glob("*.db"):
+    stale.unlink()
+
 
 def post_worker_init(worker):
     worker.limit_request_heads(REQUEST_HEAD_TIMEOUT, PENDING_HEADS_PER_ADDRESS)
@@ -58,6 +69,14 @@ def post_worker_init(worker):
         gevent.spawn(_close_sockets, worker)
 
     signal.signal(signal.SIGTERM, handle_exit)
+
+
+def child_exit(server, worker):
+    # Only here, in the master: imported at the top, prometheus_client's locks would reach the workers unpatched.
+    from prometheus_client import multiprocess
+
+    # A dead worker's open sockets no longer count (the gauge is "livesum"); its counters stay in the sums.
+    multiprocess.mark_process_dead(worker.pid, str(METRICS_DIR))
 
 
 def worker_int(worker):

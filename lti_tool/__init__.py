@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lti_tool import config as app_config
-from lti_tool import db, errors, health, plain_text, realtime, request_log, security_headers, static_files
+from lti_tool import db, errors, health, metrics, plain_text, realtime, request_log, security_headers, static_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +30,7 @@ def create_app(config=None):
     _import_models()
     db.init_app(app)
     errors.init_app(app)
+    metrics.init_app(app)
     plain_text.init_app(app)
     realtime.init_app(app)
     static_files.init_app(app)

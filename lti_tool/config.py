@@ -41,6 +41,7 @@ ENV_VARS = {
     "SNAPSHOT_MAX_BYTES": int,
     "KEY_ENCRYPTION_KEYS": words,
     "FRAME_ANCESTORS": words,
+    "METRICS_TOKEN": str,
 }
 
 DEFAULTS = {
@@ -61,6 +62,8 @@ DEFAULTS = {
     # The address gunicorn listens on (configs/gunicorn.conf.py reads it too, with the same default).
     "BIND": "127.0.0.1:5000",
     "PROXY_FIX_HOPS": 0,
+    # A bearer token for /metrics; unset: /metrics answers loopback and private addresses only.
+    "METRICS_TOKEN": None,
     # Platforms on plain http (the demo and the test platform); never in production.
     "ALLOW_INSECURE_PLATFORMS": False,
     "TOOL_KEY_BITS": 2048,

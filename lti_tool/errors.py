@@ -53,7 +53,7 @@ class NotFound(AppError):
 
 
 def wants_json():
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") or request.path == "/metrics":
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]

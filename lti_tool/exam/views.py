@@ -9,6 +9,7 @@ from lti_tool.exam import attempts, copies, marks, outbox, preview, proctors, pu
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
+from lti_tool.metrics.registry import ANSWER_SAVE_SECONDS
 
 bp = Blueprint("exam", __name__)
 MAKER = ToolRole.TEST_MAKER
@@ -328,6 +329,7 @@ def review_attempt(attempt_id):
 
 
 @bp.put("/api/attempts/<int:attempt_id>/answers/<int:question_id>")
+@ANSWER_SAVE_SECONDS.time()
 @access.require_launch(STUDENT, MAKER)
 def save_answer(attempt_id, question_id):
     body = _body()

@@ -26,6 +26,7 @@ from lti_tool.launch import (
     validation,
 )
 from lti_tool.launch.errors import StateCookieMissing
+from lti_tool.metrics.registry import LAUNCH_SECONDS
 
 bp = Blueprint("launch", __name__)
 
@@ -69,6 +70,7 @@ def oidc_login():
 
 
 @bp.post("/lti/launch")
+@LAUNCH_SECONDS.time()
 def launch():
     try:
         context, landing = _accept_launch(request.form.to_dict())

@@ -7,6 +7,7 @@ from lti_tool.errors import AppError, NotFound
 from lti_tool.exam import attempts
 from lti_tool.exam.lifecycle import OPEN, Status
 from lti_tool.exam.models import Attempt
+from lti_tool.metrics import events as metrics
 from lti_tool.proctor import events
 from lti_tool.realtime import channels, on_commit
 
@@ -133,6 +134,7 @@ def record_violation(exam, attempt, kind, *, client_time, client_id, detail, ori
     # Read before the commit expires it: afterwards it would cost a SELECT.
     event_id = event.id
     db.session.commit()
+    metrics.violation_recorded(kind)
     return event_id
 
 

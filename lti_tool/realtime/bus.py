@@ -11,6 +11,8 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from lti_tool.metrics import events as metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -148,6 +150,7 @@ class RedisBus(Bus):
                 log.exception("bus: the listener failed")
             if self._stop.is_set():
                 return
+            metrics.bus_reconnect()
             delay = self._backoff(self._failures)
             self._failures += 1
             log.warning("bus: resubscribing in %.2fs", delay)

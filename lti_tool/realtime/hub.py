@@ -7,6 +7,7 @@ import logging
 import queue
 import threading
 
+from lti_tool.metrics import events as metrics
 from lti_tool.realtime.bus import encode
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class Connection:
 
     def send(self, message: dict) -> bool:
         """Queue `message` for this socket; False if the socket is closed (or has just been, for being too slow)."""
+        metrics.message_sent(message)
         return self._enqueue(encode(message))
 
     def close(self, code=CLOSE_NORMAL, reason=""):

@@ -13,7 +13,8 @@ from wsproto.events import CloseConnection, TextMessage
 
 from lti_tool.db import UNAVAILABLE, first_line
 from lti_tool.errors import AppError, NotAuthenticated
-from lti_tool.realtime.messages import decode, error_frame
+from lti_tool.metrics import events as metrics
+from lti_tool.realtime.messages import STUDENT, decode, error_frame
 from lti_tool.realtime.rate import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -109,18 +110,21 @@ def serve(ws, schema, handle, queue_size=None):
     is closed too (4401, 4403). Returns the Connection, closed, with its counts and close code."""
     config = current_app.config
     connection = current_app.extensions["hub"].connect(_Transport(ws), queue_size)
+    kind = "student" if schema is STUDENT else "dashboard"
+    metrics.socket_opened(kind)
     try:
-        _receive(ws, connection, schema, handle, config)
+        _receive(ws, connection, schema, handle, config, kind)
     except ConnectionClosed as exc:
         log.info("socket closed: %s %s", exc.reason, exc.message or "")
         connection.closed_by(exc.reason, exc.message or "")
     finally:
         connection.close()
         connection.wait_closed(config["SOCKET_CLOSE_TIMEOUT"])
+        metrics.socket_closed(kind)
     return connection
 
 
-def _receive(ws, connection, schema, handle, config):
+def _receive(ws, connection, schema, handle, config, kind):
     max_bytes = config["SOCK_SERVER_OPTIONS"]["max_message_size"]
     hello_deadline = time.monotonic() + config["SOCKET_HELLO_TIMEOUT"]
     bucket = TokenBucket(config["SOCKET_MESSAGES_PER_SECOND"], config["SOCKET_MESSAGE_BURST"])
@@ -135,6 +139,7 @@ def _receive(ws, connection, schema, handle, config):
             if not bucket.take():
                 raise RateLimited("Too many messages; this one was not taken. Send it again in a moment.")
             message = decode(raw, schema, max_bytes)
+            metrics.message_received(kind, message)
             if not greeted and message["type"] != "hello":
                 raise NotAuthenticated("Send hello with your launch token first.")
             with current_app.app_context():
