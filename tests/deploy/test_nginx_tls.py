@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import ipaddress
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -23,12 +24,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from playwright.sync_api import expect
 
+from lti_tool.demo.roster import STUDENTS
 from tests.conftest import REQUIRE_SERVICES
 from tests.e2e.conftest import launch_chromium, serve
 from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
-from tests.e2e.proctor_client import ProctorClient
 from tests.e2e.test_proctored_student import HIDE_TAB
-from tests.e2e.test_take_exam import QUESTIONS, attempt_id_of
+from tests.e2e.test_take_exam import QUESTIONS
 from tests.servers import free_port
 
 pytestmark = pytest.mark.browser
@@ -36,6 +37,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "deploy" / "nginx" / "proctor-lti.conf"
 NGINX = "/usr/sbin/nginx"
+ADA = STUDENTS[0]  # the demo's student button
 
 
 def _certificates(directory):
@@ -95,8 +97,8 @@ def behind_nginx(tmp_path_factory):
     ca, spki = _certificates(directory)
     https_port, http_port = free_port(), free_port()
     tool = f"https://localhost:{https_port}"
-    # requests (the test maker's API calls) and ssl's default context (the proctor's wss://) trust the CA.
-    os.environ["REQUESTS_CA_BUNDLE"] = os.environ["SSL_CERT_FILE"] = str(ca)
+    # requests (the test maker's API calls) trusts the CA.
+    os.environ["REQUESTS_CA_BUNDLE"] = str(ca)
     servers = serve(tmp_path_factory, TOOL_BASE_URL=tool, PROXY_FIX_HOPS="1")
     live = next(servers)
     upstream_port = int(live["demo"].split(":")[2].split("/")[0])
@@ -116,7 +118,7 @@ def behind_nginx(tmp_path_factory):
         nginx.terminate()
         nginx.wait(timeout=10)
         servers.close()
-        del os.environ["REQUESTS_CA_BUNDLE"], os.environ["SSL_CERT_FILE"]
+        del os.environ["REQUESTS_CA_BUNDLE"]
 
 
 def _wait_for(answered, nginx, directory, timeout=15):
@@ -145,10 +147,11 @@ def test_the_tool_sees_https_and_nginx_serves_the_static_files(behind_nginx):
     assert requests.get(f"{tool}/static/node_modules/katex/package.json", timeout=5).status_code == 404
 
 
-def test_an_exam_and_its_proctor_socket_through_nginx(behind_nginx, playwright):
+def test_an_exam_and_the_proctors_live_room_through_nginx(behind_nginx, playwright):
     browser = launch_chromium(playwright, f"--ignore-certificate-errors-spki-list={behind_nginx['spki']}")
     page = browser.new_context(viewport={"width": 1000, "height": 1100}).new_page()
-    proctor = None
+    sockets = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
     try:
         title = f"Quiz behind nginx {uuid.uuid4().hex[:8]}"
         maker = add_exam_to_course(page, behind_nginx, title)
@@ -156,17 +159,19 @@ def test_an_exam_and_its_proctor_socket_through_nginx(behind_nginx, playwright):
         for question in QUESTIONS[:2]:
             maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=question)
         maker.call("POST", f"/api/exams/{exam_id}/publish")
-        proctor = ProctorClient(behind_nginx["tool"], maker.token, exam_id)
         launch(page, behind_nginx, "student", "Student", link=title)
         frame = tool_frame(page)
         frame.get_by_role("button", name="Start the exam").click()
         expect(frame.locator("#proctoring-status")).to_have_text("Proctoring connected", timeout=15000)
         assert page.frame(name="tool-frame").url.startswith(behind_nginx["tool"])
-        attempt_id = attempt_id_of(page)
-        proctor.next("presence", attempt_id=attempt_id, state="online")
+        assert f"{behind_nginx['tool'].replace('https', 'wss', 1)}/ws/student" in sockets, sockets
+
+        room = browser.new_context(viewport={"width": 1000, "height": 900}).new_page()
+        room.goto(f"{behind_nginx['tool']}/proctor/?id={exam_id}#token={maker.token}")
+        expect(room.locator("#connection")).to_have_text(re.compile("^Live"), timeout=15000)
+        student = room.locator("#room-table tbody tr").filter(has=room.get_by_role("button", name=ADA.name))
+        expect(student.locator('[data-label="Presence"]')).to_have_text("Online", timeout=15000)
         page.frame(name="tool-frame").evaluate(HIDE_TAB)
-        assert proctor.event("violation", "tab_hidden")["attempt_id"] == attempt_id
+        expect(student.locator('[data-label="Violations"]')).to_contain_text("1", timeout=15000)
     finally:
-        if proctor:
-            proctor.close()
         browser.close()
