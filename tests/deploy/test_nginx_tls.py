@@ -104,7 +104,9 @@ def behind_nginx(tmp_path_factory):
     upstream_port = int(live["demo"].split(":")[2].split("/")[0])
     (directory / "site.conf").write_text(_site(directory, https_port, http_port, upstream_port))
     (directory / "nginx.conf").write_text(
-        f"daemon off;\npid {directory}/nginx.pid;\nerror_log {directory}/error.log;\nevents {{}}\n"
+        # Started as root, nginx's workers would run as nobody, who cannot write bodies into this private directory.
+        f"daemon off;\n{'user root;' if os.getuid() == 0 else ''}\npid {directory}/nginx.pid;\n"
+        f"error_log {directory}/error.log;\nevents {{}}\n"
         f"http {{\n include /etc/nginx/mime.types;\n access_log {directory}/access.log;\n"
         + "".join(f" {kind}_temp_path {directory}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi",
                                                                            "uwsgi", "scgi"))
@@ -145,6 +147,16 @@ def test_the_tool_sees_https_and_nginx_serves_the_static_files(behind_nginx):
     assert script.headers["X-Content-Type-Options"] == "nosniff"
     assert requests.get(f"{tool}/static/package.json", timeout=5).status_code == 404
     assert requests.get(f"{tool}/static/node_modules/katex/package.json", timeout=5).status_code == 404
+
+
+def test_a_body_over_the_limit_is_refused_by_the_tool_or_by_nginx(behind_nginx):
+    # A launch's form is read before anything else is checked.
+    launch = f"{behind_nginx['tool']}/lti/launch"
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    over_the_tool = requests.post(launch, data=b"x" * (2 * 1024 * 1024 + 1), headers=headers, timeout=10)
+    assert over_the_tool.status_code == 413 and "too_large" in over_the_tool.text
+    over_nginx = requests.post(launch, data=b"x" * (3 * 1024 * 1024 + 1), headers=headers, timeout=10)
+    assert over_nginx.status_code == 413 and "too_large" not in over_nginx.text
 
 
 def test_an_exam_and_the_proctors_live_room_through_nginx(behind_nginx, playwright):
