@@ -115,7 +115,7 @@ def behind_nginx(tmp_path_factory):
         nginx = subprocess.Popen([NGINX, "-p", str(directory), "-c", str(directory / "nginx.conf")], stderr=stderr)
     try:
         _wait_for(lambda: requests.get(f"{tool}/healthz", timeout=2).ok, nginx, directory)
-        yield {**live, "tool": tool, "spki": spki}
+        yield {**live, "tool": tool, "spki": spki, "http": f"http://localhost:{http_port}"}
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
@@ -147,6 +147,8 @@ def test_the_tool_sees_https_and_nginx_serves_the_static_files(behind_nginx):
     assert script.headers["X-Content-Type-Options"] == "nosniff"
     assert requests.get(f"{tool}/static/package.json", timeout=5).status_code == 404
     assert requests.get(f"{tool}/static/node_modules/katex/package.json", timeout=5).status_code == 404
+    plain = requests.get(f"{behind_nginx['http']}/proctor/", allow_redirects=False, timeout=5)
+    assert plain.status_code == 301 and plain.headers["Location"] == "https://localhost/proctor/"
 
 
 def test_a_body_over_the_limit_is_refused_by_the_tool_or_by_nginx(behind_nginx):
@@ -181,6 +183,7 @@ def test_an_exam_and_the_proctors_live_room_through_nginx(behind_nginx, playwrig
         room = browser.new_context(viewport={"width": 1000, "height": 900}).new_page()
         room.goto(f"{behind_nginx['tool']}/proctor/?id={exam_id}#token={maker.token}")
         expect(room.locator("#connection")).to_have_text(re.compile("^Live"), timeout=15000)
+        assert room.evaluate("performance.getEntriesByType('navigation')[0].nextHopProtocol") == "h2"
         student = room.locator("#room-table tbody tr").filter(has=room.get_by_role("button", name=ADA.name))
         expect(student.locator('[data-label="Presence"]')).to_have_text("Online", timeout=15000)
         page.frame(name="tool-frame").evaluate(HIDE_TAB)
