@@ -97,10 +97,10 @@ def behind_nginx(tmp_path_factory):
     ca, spki = _certificates(directory)
     https_port, http_port = free_port(), free_port()
     tool = f"https://localhost:{https_port}"
-    # requests (the test maker's API calls) trusts the CA.
-    os.environ["REQUESTS_CA_BUNDLE"] = str(ca)
     servers = serve(tmp_path_factory, TOOL_BASE_URL=tool, PROXY_FIX_HOPS="1")
     live = next(servers)
+    # requests (the test maker's API calls) trusts the CA.
+    os.environ["REQUESTS_CA_BUNDLE"] = str(ca)
     upstream_port = int(live["demo"].split(":")[2].split("/")[0])
     (directory / "site.conf").write_text(_site(directory, https_port, http_port, upstream_port))
     (directory / "nginx.conf").write_text(
