@@ -26,7 +26,10 @@ REQUEST_HEAD_TIMEOUT = float(os.environ.get("REQUEST_HEAD_TIMEOUT", "10"))
 # Only heads count: a school behind one address holds thousands of finished connections (websockets, keep-alive).
 PENDING_HEADS_PER_ADDRESS = int(os.environ.get("PENDING_HEADS_PER_ADDRESS", "64"))
 graceful_timeout = 20
-accesslog = "-"
+# In json mode the app logs each request itself, with its route, user and request id (lti_tool/request_log.py);
+# the default follows configs/<APP_ENV>.py's LOG_FORMAT.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("json" if os.environ.get("APP_ENV") == "production" else "text")
+accesslog = None if LOG_FORMAT == "json" else "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Each greenlet would keep the stack it was spawned from, for debugging: three greenlets per socket made

@@ -4,6 +4,8 @@ SECRET_KEY = None
 TOOL_BASE_URL = None
 DEMO_ENABLED = False
 LOG_LEVEL = "INFO"
+# One JSON object per line, and one line per request and per socket session (gunicorn's access log is off then).
+LOG_FORMAT = "json"
 # Behind a TLS-terminating proxy: trust one hop of X-Forwarded-* headers.
 PROXY_FIX_HOPS = 1
 # Browsers reach this host only over https for a year after a visit. Without includeSubDomains: the names under the

@@ -1,13 +1,12 @@
 """Proctor LTI: an LTI 1.3 tool for proctored multiple-choice exams."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lti_tool import config as app_config
-from lti_tool import db, errors, plain_text, realtime, security_headers, static_files
+from lti_tool import db, errors, health, plain_text, realtime, request_log, security_headers, static_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +22,7 @@ def create_app(config=None):
     app_config.load(app, config)
     app.config["MIGRATIONS_DIR"] = ROOT / "migrations"
     Path(app.instance_path).mkdir(exist_ok=True)
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    request_log.init_app(app)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
@@ -35,6 +34,7 @@ def create_app(config=None):
     realtime.init_app(app)
     static_files.init_app(app)
     _register_blueprints(app)
+    health.init_app(app)
     security_headers.init_app(app)
     return app
 
@@ -69,7 +69,3 @@ def _register_blueprints(app):
 
         app.register_blueprint(demo_bp)
         app.cli.add_command(demo_cli)
-
-    @app.get("/healthz")
-    def healthz():
-        return {"status": "ok"}

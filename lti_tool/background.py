@@ -4,6 +4,7 @@ are greenlets (wsgi.py patches first)."""
 
 import logging
 import threading
+import time
 from collections import Counter
 
 from lti_tool.db import db
@@ -51,7 +52,9 @@ def start(app, stop=None):
     stop = stop or threading.Event()
     if not app.config["BACKGROUND_JOBS"]:
         return stop
+    ticks = last_ticks(app)
     for name, interval_key, job in JOBS:
+        ticks[name] = time.monotonic()
         thread = threading.Thread(target=_run, args=(app, name, app.config[interval_key], job, stop),
                                   name=name, daemon=True)
         thread.start()
@@ -69,4 +72,10 @@ def _run(app, name, interval, job, stop):
                 db.session.rollback()
             finally:
                 db.session.remove()
+        last_ticks(app)[name] = time.monotonic()
         stop.wait(interval)
+
+
+def last_ticks(app):
+    """When each job of this process last finished a run (time.monotonic()), by name; /readyz reads it."""
+    return app.extensions.setdefault("background_ticks", {})

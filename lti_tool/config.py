@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet
 
 CONFIGS_DIR = Path(__file__).resolve().parent.parent / "configs"
 ENVIRONMENTS = ("development", "test", "production")
+LOG_FORMATS = ("text", "json")
 
 
 def words(raw):
@@ -28,6 +29,7 @@ ENV_VARS = {
     "DEMO_PLATFORM_URL": str,
     "BIND": str,
     "LOG_LEVEL": str,
+    "LOG_FORMAT": str,
     "PROXY_FIX_HOPS": int,
     "LAUNCH_TOKEN_TTL": int,
     "OUTBOUND_HTTP_TIMEOUT": float,
@@ -105,6 +107,8 @@ DEFAULTS = {
     "FRAME_ANCESTORS_CACHE_SECONDS": 30.0,
     # The Strict-Transport-Security header's value; production only.
     "STRICT_TRANSPORT_SECURITY": None,
+    # "text" for people, "json" (production) for a log collector: one object per line, a line per request.
+    "LOG_FORMAT": "text",
 }
 
 # Values that mean "nobody changed the default" and must never reach production.
@@ -149,6 +153,8 @@ def load(app, overrides=None):
         _derive_local_urls(app.config)
     _check_key_encryption_keys(app.config["KEY_ENCRYPTION_KEYS"])
     _check_origins("FRAME_ANCESTORS", app.config["FRAME_ANCESTORS"])
+    if app.config["LOG_FORMAT"] not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {app.config['LOG_FORMAT']!r}")
 
 
 def _derive_local_urls(config):

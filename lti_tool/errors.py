@@ -7,6 +7,7 @@ from flask import current_app, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from lti_tool.db import UNAVAILABLE, first_line
+from lti_tool.request_log import request_id
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ def render_error(status, code, title, message, hint=None, check=None, details=No
         if check:
             body["error"]["check"] = check
         return body, status
-    page = render_template("error.html", title=title, message=message, hint=hint, code=code, check=check)
+    page = render_template("error.html", title=title, message=message, hint=hint, code=code, check=check,
+                           reference=(details or {}).get("reference"))
     return page, status
 
 
@@ -90,7 +92,7 @@ def init_app(app):
     @app.errorhandler(AppError)
     def handle_app_error(exc):
         check = getattr(exc, "check", None)
-        log.info("refused %s %s [%s%s]: %s", request.method, request.path, exc.code,
+        log.info("refused %s %s [%s%s]: %s", request.method, _route(), exc.code,
                  f":{check}" if check else "", exc.message)
         return render_error(exc.http_status, exc.code, exc.title, exc.message, exc.hint, check, exc.details())
 
@@ -105,7 +107,7 @@ def init_app(app):
 
     def handle_database_unavailable(exc):
         # Expected while the database restarts: one line per request, not a traceback; a 503 the pages retry.
-        log.warning("database unavailable on %s %s: %s", request.method, request.path, first_line(exc))
+        log.warning("database unavailable on %s %s: %s", request.method, _route(), first_line(exc))
         body, status = render_error(
             503, "database_unavailable", "Please try again in a moment",
             "The tool cannot reach its database right now, so nothing was changed. Please try again in a moment.",
@@ -117,8 +119,15 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc):
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        reference = request_id()
+        log.exception("unexpected error on %s %s (request %s)", request.method, _route(), reference)
         return render_error(
             500, "internal_error", "Something went wrong",
             "The tool hit an unexpected error. Nothing you did caused it; please try again.",
+            details={"reference": reference},
         )
+
+
+def _route():
+    """The URL rule, not the path: a path may hold ids and a query string may hold what nobody should log."""
+    return request.url_rule.rule if request.url_rule else request.path

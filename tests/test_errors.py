@@ -25,7 +25,7 @@ def test_a_request_while_the_database_is_down_is_a_503_json_error_to_retry(caplo
     assert response.json["error"]["code"] == "database_unavailable"
     assert "try again" in response.json["error"]["message"]
     assert response.headers["Retry-After"] == "2"
-    assert "database unavailable on PUT /api/attempts/1/answers/1" in caplog.text
+    assert "database unavailable on PUT /api/attempts/<int:attempt_id>/answers/<int:question_id>" in caplog.text
     assert "Traceback" not in caplog.text and "unexpected error" not in caplog.text
 
 

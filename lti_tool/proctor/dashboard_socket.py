@@ -15,6 +15,7 @@ ORIGIN = "proctor dashboard"
 
 
 class DashboardSocket(SocketSession):
+    kind = "dashboard"
     # Any role: proctors.can_proctor decides (a listed invigilator may be launched as Learner).
     roles = tuple(ToolRole)
     live = new_registry()
@@ -40,6 +41,9 @@ class DashboardSocket(SocketSession):
 
     def resync(self):
         self.send(room.snapshot(self._exam()))
+
+    def log_ids(self):
+        return {"exam_id": self.exam_id}
 
     def _from_bus(self, message):
         if message["type"] == "attempt":

@@ -58,7 +58,8 @@ EXPIRIES = Expiries()
 class SocketSession:
     """Subclasses define `roles`, `greet(context, message)` (first hello), `resync()` (state from the
     database after a gap) and an `on_<type>(message)` method per message type after hello; and, where what
-    the socket opened needs more than a role, `check(context)`, raising Forbidden once it is no longer allowed."""
+    the socket opened needs more than a role, `check(context)`, raising Forbidden once it is no longer allowed.
+    `kind` and `log_ids()` (the ids the socket is about) name the session in its closing log line."""
 
     roles = ()
     # Every open session of a kind, so a bus gap or a lost right reaches them all.

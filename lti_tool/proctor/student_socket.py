@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 
 class StudentSocket(SocketSession):
+    kind = "student"
     roles = (ToolRole.STUDENT,)
     live = new_registry()
 
@@ -43,6 +44,9 @@ class StudentSocket(SocketSession):
 
     def resync(self):
         self._send_state(db.session.get(Attempt, self.attempt_id))
+
+    def log_ids(self):
+        return {"attempt_id": self.attempt_id, "exam_id": self.exam_id}
 
     def _send_state(self, attempt):
         self._track(attempt.status, attempt.deadline.isoformat())

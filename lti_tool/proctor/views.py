@@ -1,7 +1,10 @@
 """Proctoring: the two websockets, the dashboard and review pages, and the review API."""
 
+import time
+
 from flask import Blueprint, Response, current_app, g, render_template
 
+from lti_tool import request_log
 from lti_tool.errors import Forbidden
 from lti_tool.exam import proctors
 from lti_tool.exam import services as exam_services
@@ -27,10 +30,14 @@ def _resync_after_bus_gaps(state):
 
 def _run(ws, session, schema, queue_size=None):
     access_changes.watch(current_app._get_current_object())
+    started = time.perf_counter()
+    connection = None
     try:
-        sockets.serve(ws, schema, session.handle, queue_size)
+        connection = sockets.serve(ws, schema, session.handle, queue_size)
     finally:
         session.close()
+        if connection is not None:
+            request_log.socket_closed(session.kind, session.context, started, connection, **session.log_ids())
 
 
 @sockets.sock.route("/ws/student", bp=bp)

@@ -35,6 +35,11 @@ class Connection:
         self._on_closed = on_closed or (lambda connection: None)
         self._lock = threading.Lock()
         self.closed = False
+        # For the session's log line: messages taken from and written to the peer, and how the socket closed.
+        self.received = 0
+        self.sent = 0
+        self.close_code = None
+        self.close_reason = None
         self._writer = threading.Thread(target=self._write, name="socket writer", daemon=True)
         self._writer.start()
 
@@ -45,6 +50,11 @@ class Connection:
     def close(self, code=CLOSE_NORMAL, reason=""):
         """Send what is queued (unless the queue is full: the client is too slow for it), then close."""
         self._finish(_Close(code, reason), discard_pending=False)
+
+    def closed_by(self, code, reason):
+        """Note how the socket closed (the first close counts: ours, or the peer's)."""
+        if self.close_code is None:
+            self.close_code, self.close_reason = code, reason
 
     def wait_closed(self, timeout) -> bool:
         """Wait until the writer is done: the close is sent, or the socket failed; True if it is."""
@@ -94,6 +104,7 @@ class Connection:
                 return
             try:
                 self._transport.send(item)
+                self.sent += 1
             except Exception as exc:
                 # The peer is gone (or the socket was aborted): nothing more can be written.
                 log.info("socket send failed, closing: %r", exc)
@@ -101,6 +112,7 @@ class Connection:
                 return
 
     def _close_transport(self, close):
+        self.closed_by(close.code, close.reason)
         try:
             self._transport.close(close.code, close.reason)
         except Exception as exc:

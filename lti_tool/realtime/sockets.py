@@ -106,16 +106,18 @@ def serve(ws, schema, handle, queue_size=None):
     (messages.STUDENT or messages.PROCTOR), in its own app context as an HTTP request would be.
     A handler replies with connection.send(...), joins rooms through the hub, and refuses by raising
     an AppError: the client gets an error frame, and for NotAuthenticated or Forbidden the socket
-    is closed too (4401, 4403)."""
+    is closed too (4401, 4403). Returns the Connection, closed, with its counts and close code."""
     config = current_app.config
     connection = current_app.extensions["hub"].connect(_Transport(ws), queue_size)
     try:
         _receive(ws, connection, schema, handle, config)
     except ConnectionClosed as exc:
         log.info("socket closed: %s %s", exc.reason, exc.message or "")
+        connection.closed_by(exc.reason, exc.message or "")
     finally:
         connection.close()
         connection.wait_closed(config["SOCKET_CLOSE_TIMEOUT"])
+    return connection
 
 
 def _receive(ws, connection, schema, handle, config):
@@ -128,6 +130,7 @@ def _receive(ws, connection, schema, handle, config):
         if raw is None:
             connection.close(CLOSE_UNAUTHENTICATED, "no hello in time")
             return
+        connection.received += 1
         try:
             if not bucket.take():
                 raise RateLimited("Too many messages; this one was not taken. Send it again in a moment.")

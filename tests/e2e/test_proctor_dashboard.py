@@ -223,7 +223,8 @@ def test_the_proctor_watches_acts_and_reviews_a_live_exam(live_server, page, bro
     expect(cell(frame, KATHERINE, "Violations").locator(".chip")).to_have_text([
         "Left the exam tab ×2, Left the exam tab: 2 times", "Pasted ×1, Pasted: once"])
     expect(cell(frame, KATHERINE, "Last event")).to_contain_text("Pasted")
-    expect(frame.locator("#room-news")).to_contain_text("Katherine Johnson: Pasted")
+    # The name is set apart as its own direction (Unicode's first-strong isolate) inside the news sentence.
+    expect(frame.locator("#room-news")).to_contain_text("\u2068Katherine Johnson\u2069: Pasted")
     screenshot(page, "proctor-dashboard-live")
 
     # Sorting by most violations puts her first (by name she is fourth); filters narrow the room.

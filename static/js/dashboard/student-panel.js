@@ -11,6 +11,7 @@ import { timelineStills } from "./timeline-stills.js";
 import { clockText, eventText, PRESENCE, timeOfDay } from "./wording.js";
 
 const TIMELINE_DELAY_MS = 400;
+const SWAPPING = new Set(["pause-form", "resume-form"]);
 
 export function studentPanel({ examId, room, send }) {
   const dialog = byId("student-panel");
@@ -21,6 +22,7 @@ export function studentPanel({ examId, room, send }) {
   let opener = null;
   let timelineTimer = null;
   let shownViolations = null;
+  let focusFrom = null; // the Pause or Resume form pressed with the keyboard's focus in it
   const stillLines = timelineStills(examId);
 
   const current = () => room.rows.get(userId);
@@ -54,10 +56,28 @@ export function studentPanel({ examId, room, send }) {
     byId("panel-ended").hidden = !row.attemptId || open;
     byId("panel-ended-status").textContent = statusText(row.status);
     byId("panel-actions").hidden = !open;
-    byId("pause-form").hidden = row.status !== "in_progress";
-    byId("resume-form").hidden = row.status !== "paused";
+    swapForms(byId("pause-form"), byId("resume-form"), row.status);
     byId("note-form").hidden = !row.attemptId;
     byId("timeline-section").hidden = !row.attemptId;
+  }
+
+  /** Pause or Resume, whichever the status allows. */
+  function swapForms(pause, resume, status) {
+    pause.hidden = status !== "in_progress";
+    resume.hidden = status !== "paused";
+    followFocus();
+  }
+
+  // Pressing Pause hides it (and Resume the other way round): the focus goes on to the form shown in its place,
+  // whichever comes first, the acknowledgement or the new status. A pressed button is disabled while it sends,
+  // which takes the focus from it, so the form is remembered at the press.
+  function followFocus() {
+    if (!focusFrom?.hidden) return;
+    const shown = [byId("pause-form"), byId("resume-form")].find((form) => !form.hidden);
+    if (shown && (document.activeElement === document.body || focusFrom.contains(document.activeElement))) {
+      shown.querySelector("button").focus();
+    }
+    focusFrom = null;
   }
 
   async function loadTimeline() {
@@ -90,6 +110,7 @@ export function studentPanel({ examId, room, send }) {
   /** Run one command from a form; its ack becomes `done(ack)` words beside the form, a refusal an alert. */
   async function act(name, form, message, done) {
     const button = form.querySelector("button[type=submit]");
+    if (SWAPPING.has(form.id) && form.contains(document.activeElement)) focusFrom = form;
     results[name].say("Sending…");
     button.disabled = true;
     try {
@@ -101,6 +122,7 @@ export function studentPanel({ examId, room, send }) {
       return false;
     } finally {
       button.disabled = false;
+      followFocus();
     }
   }
 
