@@ -107,7 +107,8 @@ def behind_nginx(tmp_path_factory):
         # Started as root, nginx's workers would run as nobody, who cannot write bodies into this private directory.
         f"daemon off;\n{'user root;' if os.getuid() == 0 else ''}\npid {directory}/nginx.pid;\n"
         f"error_log {directory}/error.log;\nevents {{}}\n"
-        f"http {{\n include /etc/nginx/mime.types;\n access_log {directory}/access.log;\n"
+        f"http {{\n include /etc/nginx/mime.types;\n log_format ids '$request_id $uri';\n"
+        f" access_log {directory}/access.log ids;\n"
         + "".join(f" {kind}_temp_path {directory}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi",
                                                                            "uwsgi", "scgi"))
         + f" include {directory}/site.conf;\n}}\n")
@@ -115,7 +116,8 @@ def behind_nginx(tmp_path_factory):
         nginx = subprocess.Popen([NGINX, "-p", str(directory), "-c", str(directory / "nginx.conf")], stderr=stderr)
     try:
         _wait_for(lambda: requests.get(f"{tool}/healthz", timeout=2).ok, nginx, directory)
-        yield {**live, "tool": tool, "spki": spki, "http": f"http://localhost:{http_port}"}
+        yield {**live, "tool": tool, "spki": spki, "http": f"http://localhost:{http_port}",
+               "access_log": directory / "access.log"}
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
@@ -139,6 +141,8 @@ def _wait_for(answered, nginx, directory, timeout=15):
 def test_the_tool_sees_https_and_nginx_serves_the_static_files(behind_nginx):
     tool = behind_nginx["tool"]
     page = requests.get(f"{tool}/healthz", timeout=5)
+    # The tool kept nginx's request id (its access log's first field).
+    assert f"{page.headers['X-Request-Id']} /healthz" in behind_nginx["access_log"].read_text().splitlines()
     # The tool's policy names its own socket origin from the scheme and host ProxyFix gave it.
     assert f"wss://localhost:{tool.rsplit(':', 1)[1]}" in page.headers["Content-Security-Policy"]
     script = requests.get(f"{tool}/static/js/session.js", timeout=5)
