@@ -22,6 +22,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # CI sets this: a service that cannot be reached there is a failure, not a skip.
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
 TOOL_BASE_URL = "https://localhost"
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "migrations")
 
@@ -226,3 +227,18 @@ def pytest_terminal_summary(terminalreporter):
         f"Redis-backed tests: {count('passed', on_redis)} passed, {count('skipped', on_redis)} skipped; "
         f"browser tests: {count('passed', in_browser)} passed, {count('skipped', in_browser)} skipped"
     )
+
+
+# Here, not in tests/e2e: one Playwright for the whole session, shared by every directory whose tests drive Chromium
+# (a second sync Playwright in the same process fails: "using Playwright Sync API inside the asyncio loop").
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright for the session: every browser of the tests is launched from it."""
+    if not shutil.which("chromium") and not os.path.exists(CHROMIUM):
+        if REQUIRE_SERVICES:
+            pytest.fail("Chromium is required but /usr/bin/chromium is not installed")
+        pytest.skip("Chromium absent: /usr/bin/chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright

@@ -1,7 +1,6 @@
 """A real server (gunicorn + gevent, as `scripts/run` starts it) and Debian's Chromium driven by Playwright."""
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -10,12 +9,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import CHROMIUM
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
@@ -80,19 +78,6 @@ def _wait_until_serving(url, server, log_path, timeout=30):
             pass
         time.sleep(0.1)
     pytest.fail(f"gunicorn did not start serving: {log_path.read_text()[-2000:]}")
-
-
-@pytest.fixture(scope="session")
-def playwright():
-    """One Playwright for the session: every browser of the tests is launched from it."""
-    if not shutil.which("chromium") and not os.path.exists(CHROMIUM):
-        if REQUIRE_SERVICES:
-            pytest.fail("Chromium is required but /usr/bin/chromium is not installed")
-        pytest.skip("Chromium absent: /usr/bin/chromium not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        yield playwright
 
 
 def launch_chromium(playwright, *extra_args):
