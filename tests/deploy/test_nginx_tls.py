@@ -27,9 +27,9 @@ from playwright.sync_api import expect
 from lti_tool.demo.roster import STUDENTS
 from tests.conftest import REQUIRE_SERVICES
 from tests.e2e.conftest import launch_chromium, serve
-from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
+from tests.e2e.demo_lms import launch, tool_frame
 from tests.e2e.test_proctored_student import HIDE_TAB
-from tests.e2e.test_take_exam import QUESTIONS
+from tests.e2e.test_take_exam import QUESTIONS, make_exam
 from tests.servers import free_port
 
 pytestmark = pytest.mark.browser
@@ -172,11 +172,7 @@ def test_an_exam_and_the_proctors_live_room_through_nginx(behind_nginx, playwrig
     page.on("websocket", lambda ws: sockets.append(ws.url))
     try:
         title = f"Quiz behind nginx {uuid.uuid4().hex[:8]}"
-        maker = add_exam_to_course(page, behind_nginx, title)
-        exam_id = next(e["id"] for e in maker.call("GET", "/api/exams")["exams"] if e["title"] == title)
-        for question in QUESTIONS[:2]:
-            maker.call("POST", f"/api/exams/{exam_id}/questions", expected=201, json=question)
-        maker.call("POST", f"/api/exams/{exam_id}/publish")
+        maker, exam_id = make_exam(page, behind_nginx, title, QUESTIONS[:2])
         launch(page, behind_nginx, "student", "Student", link=title)
         frame = tool_frame(page)
         frame.get_by_role("button", name="Start the exam").click()
