@@ -257,10 +257,12 @@ class Bench:
              "p50_ms": 1000 * scenario.percentile(latencies, 50), "p99_ms": 1000 * scenario.percentile(latencies, 99),
              "max_ms": 1000 * (latencies[-1] if latencies else float("nan")),
              "ack_p50_ms": 1000 * scenario.percentile(acks, 50), "ack_p99_ms": 1000 * scenario.percentile(acks, 99),
-             "heartbeats_per_s": got["heartbeats"] / a.duration, "presence_msgs": seen["counts"].get("presence", 0),
+             "rate_per_s": len(sent) / a.duration, "heartbeats_per_s": got["heartbeats"] / a.duration,
+             "presence_msgs": seen["counts"].get("presence", 0),
              "errors": {**got["errors"], **seen["errors"]}, "cpu": used, "waited_s": waited}
         print(f"[run] violations {label}, bursts of {burst} (run {run}): {r['sockets']} students, "
-              f"{r['heartbeats_per_s']:.0f} heartbeats/s, {r['sent']} violations sent: acked {r['acked']}, in DB "
+              f"{r['heartbeats_per_s']:.0f} heartbeats/s, {r['sent']} violations sent ({r['rate_per_s']:.0f}/s): "
+              f"acked {r['acked']}, in DB "
               f"{r['in_db']}, on dashboard "
               f"{r['on_dashboard']}, same event id everywhere {r['consistent']} | violation -> dashboard p50 "
               f"{r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, max {r['max_ms']:.0f} ms; -> ack p50 "
@@ -380,7 +382,7 @@ def report(args, results):
 
 
 def violation_summary(args, results, burst):
-    for label in ("one worker", "two workers + Redis"):
+    for label in ("bare floor", "one worker", "two workers + Redis"):
         runs = results.get(("violations", label, burst))
         if not runs:
             continue
@@ -389,11 +391,16 @@ def violation_summary(args, results, burst):
               f"run(s); acked {sum(r['acked'] for r in runs)}, "
               f"in DB {sum(r['in_db'] for r in runs)}, on dashboard {sum(r['on_dashboard'] for r in runs)}, "
               f"consistent {sum(r['consistent'] for r in runs)}; violation -> dashboard p50 {fmt(runs, 'p50_ms')}, "
-              f"p99 {fmt(runs, 'p99_ms')}; -> ack p99 {fmt(runs, 'ack_p99_ms')}; worker CPU "
+              f"p99 {fmt(runs, 'p99_ms')}; -> ack p99 {fmt(runs, 'ack_p99_ms')}; {med(runs, 'rate_per_s')[0]:.0f} "
+              f"violations/s; worker CPU "
               f"{statistics.median(r['cpu']['workers'] / r['cpu']['seconds'] for r in runs):.2f} cores; "
               f"other processes {others(runs):.2f} cores")
     one = results.get(("violations", "one worker", burst))
     two = results.get(("violations", "two workers + Redis", burst))
+    bare = results.get(("violations", "bare floor", burst))
+    if one and bare:
+        print(f"bursts of {burst}: one worker / bare floor p99 {med(one, 'p99_ms')[0] / med(bare, 'p99_ms')[0]:.2f}x "
+              f"(target <= 2x)")
     if one and two:
         print(f"bursts of {burst}: cross-worker p99 - one-worker p99: "
               f"{med(two, 'p99_ms')[0] - med(one, 'p99_ms')[0]:+.1f} ms (target <= +25 ms)")
@@ -445,7 +452,7 @@ def main():
 
         try:
             tool = server("tool")
-            if args.parts & {"memory", "broadcast"}:
+            if args.parts & {"memory", "broadcast", "violations"}:
                 bare = server("bare", app="bare_broadcast_app:app", PYTHONPATH=str(BENCH))
             if "memory" in args.parts:
                 results["memory"] = [bench.memory(bare, "bare floor", args.students),
@@ -466,6 +473,8 @@ def main():
             for run in range(1, args.runs + 1):
                 for burst in args.bursts:
                     if "violations" in args.parts:
+                        results.setdefault(("violations", "bare floor", burst), []).append(
+                            bench.violations(bare, bare, "bare", burst, run))
                         results.setdefault(("violations", "one worker", burst), []).append(
                             bench.violations(tool, tool, "one", burst, run))
                     if "cross" in args.parts:

@@ -5,8 +5,20 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from lti_tool import (
+    body_limits,
+    db,
+    errors,
+    health,
+    i18n,
+    metrics,
+    plain_text,
+    realtime,
+    request_log,
+    security_headers,
+    static_files,
+)
 from lti_tool import config as app_config
-from lti_tool import db, errors, health, metrics, plain_text, realtime, request_log, security_headers, static_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +35,7 @@ def create_app(config=None):
     app.config["MIGRATIONS_DIR"] = ROOT / "migrations"
     Path(app.instance_path).mkdir(exist_ok=True)
     request_log.init_app(app)
+    body_limits.init_app(app)
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
@@ -33,6 +46,7 @@ def create_app(config=None):
     metrics.init_app(app)
     plain_text.init_app(app)
     realtime.init_app(app)
+    i18n.init_app(app)  # before static_files: it compiles the scripts' catalogues that static_files fingerprints
     static_files.init_app(app)
     _register_blueprints(app)
     health.init_app(app)
@@ -43,6 +57,7 @@ def create_app(config=None):
 def _import_models():
     """Every model module, so the metadata (and Alembic) sees every table."""
     from lti_tool import audit  # noqa: F401
+    from lti_tool.content import models as content_models  # noqa: F401
     from lti_tool.demo import models as demo_models  # noqa: F401
     from lti_tool.exam import models as exam_models  # noqa: F401
     from lti_tool.identity import models as identity_models  # noqa: F401
@@ -52,6 +67,7 @@ def _import_models():
 
 
 def _register_blueprints(app):
+    from lti_tool.content.views import bp as content_bp
     from lti_tool.exam.views import bp as exam_bp
     from lti_tool.identity.views import bp as session_bp
     from lti_tool.identity.views import team_bp
@@ -59,9 +75,11 @@ def _register_blueprints(app):
     from lti_tool.launch.cli import cli as lti_cli
     from lti_tool.launch.views import bp as launch_bp
     from lti_tool.proctor.camera.views import bp as camera_bp
+    from lti_tool.proctor.review_views import bp as review_bp
     from lti_tool.proctor.views import bp as proctor_bp
 
-    for blueprint in (landing_bp, launch_bp, session_bp, team_bp, exam_bp, proctor_bp, camera_bp):
+    for blueprint in (landing_bp, launch_bp, session_bp, team_bp, exam_bp, proctor_bp, review_bp, camera_bp,
+                      content_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(lti_cli)
     if app.config["DEMO_ENABLED"]:

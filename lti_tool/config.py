@@ -18,11 +18,23 @@ def words(raw):
     return tuple(raw.replace(",", " ").split())
 
 
+def flag(raw):
+    """A yes/no setting: 1, true, yes or on; 0, false, no or off."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
 # Environment variables the tool reads, with the type each one is parsed to.
 ENV_VARS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "REDIS_URL": str,
+    "REDIS_CLUSTER": flag,
+    "REDIS_SENTINEL": str,
     "AGORA_APP_ID": str,
     "AGORA_APP_CERT": str,
     "TOOL_BASE_URL": str,
@@ -42,12 +54,19 @@ ENV_VARS = {
     "KEY_ENCRYPTION_KEYS": words,
     "FRAME_ANCESTORS": words,
     "METRICS_TOKEN": str,
+    "DEFAULT_LOCALE": str,
 }
 
 DEFAULTS = {
     "TOOL_NAME": "Proctor LTI",
+    # The language of a page when neither the launch nor the browser names one the tool has (lti_tool/i18n/).
+    "DEFAULT_LOCALE": "en",
     "DATABASE_URL": None,
     "REDIS_URL": None,
+    # REDIS_URL names one node of a Redis Cluster (7 or later): the bus uses sharded pub/sub on its masters.
+    "REDIS_CLUSTER": False,
+    # The master's name when REDIS_URL names Redis Sentinels (redis://host:26379,host:26379/0) rather than a Redis.
+    "REDIS_SENTINEL": None,
     "AGORA_APP_ID": None,
     "AGORA_APP_CERT": None,
     # Camera snapshots: kept in the database unless a directory is given (shared by every host).
@@ -156,6 +175,8 @@ def load(app, overrides=None):
         _derive_local_urls(app.config)
     _check_key_encryption_keys(app.config["KEY_ENCRYPTION_KEYS"])
     _check_origins("FRAME_ANCESTORS", app.config["FRAME_ANCESTORS"])
+    if app.config["REDIS_CLUSTER"] and app.config["REDIS_SENTINEL"]:
+        raise ConfigError("Set REDIS_CLUSTER or REDIS_SENTINEL, not both: a Redis Cluster fails over by itself")
     if app.config["LOG_FORMAT"] not in LOG_FORMATS:
         raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {app.config['LOG_FORMAT']!r}")
 

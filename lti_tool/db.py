@@ -1,8 +1,14 @@
 """The SQLAlchemy handle, the column types every domain shares, and migrations."""
 
+import functools
 from datetime import datetime, timezone
 
-from flask_migrate import Migrate
+import click
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import Migrate, upgrade
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy import exc as sa_exc
@@ -73,13 +79,45 @@ class UTCDateTime(TypeDecorator):
 def init_app(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
+    app.cli.add_command(upgrade_schema)
+
+
+@functools.cache
+def known_revisions(migrations_dir):
+    """Every revision of this release's migrations; read once per process (parsing the scripts takes most of a
+    second)."""
+    return frozenset(script.revision for script in ScriptDirectory(migrations_dir).walk_revisions())
+
+
+def migrated_by_a_newer_release(revisions, migrations_dir):
+    """None of the database's revisions is one of this release's (README, Upgrades)."""
+    return bool(revisions) and not set(revisions) & known_revisions(str(migrations_dir))
+
+
+@click.command("upgrade-schema")
+@with_appcontext
+def upgrade_schema():
+    """Migrate the database to this release's head, or leave it when a newer release has migrated it already (a
+    host still on the previous release restarts during a deploy, or a release is rolled back)."""
+    directory = str(current_app.config["MIGRATIONS_DIR"])
+    with db.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    if migrated_by_a_newer_release(current, directory):
+        click.echo(f"The database is at {', '.join(sorted(current))}, newer than this release's migrations: "
+                   "left as it is.")
+        return
+    upgrade(directory=directory)
+
+
+def dialect_insert(model):
+    """INSERT for this database's dialect, which has on_conflict_do_nothing / on_conflict_do_update."""
+    return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(model)
 
 
 def upsert(model, values, *, key, update, only_if=None):
     """INSERT ... ON CONFLICT (key) DO UPDATE SET update [WHERE only_if(existing row, proposed row)]: one
     statement, safe when two writers race. Whether a row was written."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(**values)
+    statement = dialect_insert(model).values(**values)
     result = db.session.execute(statement.on_conflict_do_update(
         index_elements=[getattr(model, name) for name in key], set_=update,
         where=only_if(model.__table__.c, statement.excluded) if only_if else None))

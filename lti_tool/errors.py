@@ -3,7 +3,7 @@
 import logging
 import math
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from lti_tool.db import UNAVAILABLE, first_line
@@ -102,7 +102,8 @@ def init_app(app):
 
     @app.errorhandler(RequestEntityTooLarge)
     def handle_too_large(exc):
-        message = too_large_message(request.content_length, current_app.config["MAX_CONTENT_LENGTH"])
+        # The request's own limit: MAX_CONTENT_LENGTH, or what its route allows (a question file).
+        message = too_large_message(request.content_length, request.max_content_length)
         return render_error(413, "too_large", "Too large", message)
 
     def handle_database_unavailable(exc):

@@ -11,7 +11,8 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 
 from lti_tool import background
-from lti_tool.db import db
+from lti_tool.db import db, migrated_by_a_newer_release
+from lti_tool.realtime.bus import redis_client
 
 # Each probe waits at most this long for the database and for Redis: a probe that hangs tells nothing.
 PROBE_TIMEOUT_SECONDS = 1.0
@@ -53,8 +54,9 @@ class Readiness:
         self._engine = None
         self._redis = None
         if app.config["REDIS_URL"]:
-            self._redis = redis.Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=PROBE_TIMEOUT_SECONDS,
-                                               socket_timeout=PROBE_TIMEOUT_SECONDS)
+            self._redis = redis_client(app.config["REDIS_URL"], app.config["REDIS_SENTINEL"],
+                                       socket_connect_timeout=PROBE_TIMEOUT_SECONDS,
+                                       socket_timeout=PROBE_TIMEOUT_SECONDS)
 
     def checks(self):
         database, migrations = self._database_and_migrations()
@@ -78,6 +80,10 @@ class Readiness:
     def _migrations(self, revisions):
         if revisions is None:
             return _failed("not migrated: no alembic_version table")
+        if migrated_by_a_newer_release(revisions, self.app.config["MIGRATIONS_DIR"]):
+            # The previous release keeps working on the next one's schema for one deploy (README, Upgrades).
+            return _ok(f"at {', '.join(sorted(revisions))}, newer than this release's head "
+                       f"{', '.join(sorted(self.heads))}")
         if revisions != self.heads:
             return _failed(f"at {', '.join(sorted(revisions)) or 'nothing'}, head is {', '.join(sorted(self.heads))}")
         return _ok(", ".join(sorted(revisions)))

@@ -16,15 +16,20 @@ from flask_migrate import upgrade
 from lti_tool import create_app
 from lti_tool.db import db
 from lti_tool.launch import platforms
+from tests import pgbouncer as pgbouncer_launcher
 from tests.lti_platform import CLIENT_ID, DEPLOYMENT_ID, LEARNER, SigningKey, TestPlatform
+from tests.redis_cluster import RedisCluster
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Databases are created and dropped here, always directly (pgbouncer cannot CREATE DATABASE).
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # CI sets this: a service that cannot be reached there is a failure, not a skip.
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"
 TOOL_BASE_URL = "https://localhost"
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "migrations")
+# Under --pgbouncer: the transactions pgbouncer carried to the run's database, for the summary line.
+PGBOUNCER_TRANSACTIONS = pytest.StashKey[int]()
 
 
 def _config(database_url, **extra):
@@ -43,6 +48,31 @@ def _admin_engine():
     return sa.create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
 
 
+def pytest_addoption(parser):
+    parser.addoption("--pgbouncer", action="store_true",
+                     help="the tool reaches PostgreSQL through a throwaway pgbouncer in transaction pooling mode")
+
+
+@pytest.fixture(scope="session")
+def pgbouncer():
+    """A throwaway pgbouncer (transaction pooling) in front of the test PostgreSQL."""
+    if not os.path.exists(pgbouncer_launcher.BINARY):
+        if REQUIRE_SERVICES:
+            pytest.fail(f"pgbouncer is required but {pgbouncer_launcher.BINARY} is not installed")
+        pytest.skip(f"pgbouncer absent: {pgbouncer_launcher.BINARY} not installed")
+    with pgbouncer_launcher.running(POSTGRES_ADMIN_URL) as bouncer:
+        yield bouncer
+
+
+@pytest.fixture(scope="session")
+def postgres_database_url(request):
+    """The URL the tool uses for a database of the test server, by name: direct, or through pgbouncer under
+    --pgbouncer."""
+    if request.config.getoption("pgbouncer"):
+        return request.getfixturevalue("pgbouncer").url
+    return lambda name: POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     """A migrated SQLite file; each test gets a copy."""
@@ -52,7 +82,7 @@ def sqlite_template(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def postgres_url():
+def postgres_url(request):
     """A fresh, migrated PostgreSQL database for this run, dropped at the end."""
     engine = _admin_engine()
     try:
@@ -65,9 +95,11 @@ def postgres_url():
     name = f"proctor_test_{uuid.uuid4().hex[:10]}"
     with engine.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    url = request.getfixturevalue("postgres_database_url")(name)
     _migrate(url)
     yield url
+    if request.config.getoption("pgbouncer"):
+        request.config.stash[PGBOUNCER_TRANSACTIONS] = request.getfixturevalue("pgbouncer").transactions(name)
     with engine.connect() as conn:
         conn.execute(sa.text(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"
@@ -88,6 +120,31 @@ def redis_url():
     finally:
         client.close()
     return REDIS_URL
+
+
+def need_redis_server():
+    """Skip (fail under REQUIRE_SERVICES) a test that starts its own redis-server where there is none."""
+    if not shutil.which("redis-server"):
+        if REQUIRE_SERVICES:
+            pytest.fail("redis-server is required (the test starts its own) but not installed")
+        pytest.skip("redis-server is not installed (the test starts its own)")
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory):
+    """A throwaway 3-master Redis Cluster (tests/redis_cluster.py) for this run, stopped at the end."""
+    need_redis_server()
+    cluster = RedisCluster(tmp_path_factory.mktemp("redis-cluster"))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["redis", "redis-cluster"])
+def bus_env(request):
+    """The environment that gives a server of the tool its bus: the machine's Redis, or the run's Redis Cluster."""
+    if request.param == "redis":
+        return {"REDIS_URL": request.getfixturevalue("redis_url")}
+    return {"REDIS_URL": request.getfixturevalue("redis_cluster").url, "REDIS_CLUSTER": "1"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -200,10 +257,29 @@ def lti(client, registered_platform):
     return LtiLaunch(client, registered_platform)
 
 
+@pytest.fixture(autouse=True)
+def _no_session_state_behind_pgbouncer(request):
+    """Under --pgbouncer: a test on PostgreSQL leaves no server connection carrying session state (a SET, an
+    advisory lock, a prepared statement...), which transaction pooling would hand to another client."""
+    if not (request.config.getoption("pgbouncer") and "postgres" in request.keywords):
+        yield
+        return
+    bouncer = request.getfixturevalue("pgbouncer")
+    database = urlsplit(request.getfixturevalue("postgres_url")).path.lstrip("/")
+    yield
+    dirty = {pid: found for pid, found in bouncer.session_state(database).items() if found}
+    if dirty:
+        bouncer.console(f"RECONNECT {database}")  # so the next test starts clean and only this one fails
+    assert not dirty, f"server connections behind pgbouncer keep session state: {dirty}"
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "redis_url" in getattr(item, "fixturenames", ()):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if {"redis_url", "redis_cluster", "redis_sentinel", "bus_env"} & fixtures:
             item.add_marker("redis")
+        if "postgres_url" in fixtures or "[postgresql" in item.nodeid:
+            item.add_marker("postgres")
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -214,7 +290,7 @@ def pytest_terminal_summary(terminalreporter):
                    if (outcome == "skipped" or report.when == "call") and predicate(report))
 
     def on_postgres(report):
-        return "[postgresql" in report.nodeid
+        return "postgres" in report.keywords
 
     def in_browser(report):
         return "browser" in report.keywords
@@ -222,6 +298,14 @@ def pytest_terminal_summary(terminalreporter):
     def on_redis(report):
         return "redis" in report.keywords
 
+    if terminalreporter.config.getoption("pgbouncer") and not os.path.exists(pgbouncer_launcher.BINARY):
+        terminalreporter.write_line(f"This pass was to go through pgbouncer, but {pgbouncer_launcher.BINARY} is "
+                                    "not installed: nothing went through it.")
+    elif terminalreporter.config.getoption("pgbouncer"):
+        transactions = terminalreporter.config.stash.get(PGBOUNCER_TRANSACTIONS, 0)
+        terminalreporter.write_line(
+            f"This pass reached PostgreSQL through {pgbouncer_launcher.version()} in transaction pooling mode "
+            f"({transactions} transactions carried to the tests' database).")
     terminalreporter.write_line(
         f"PostgreSQL-backed tests: {count('passed', on_postgres)} passed, {count('skipped', on_postgres)} skipped; "
         f"Redis-backed tests: {count('passed', on_redis)} passed, {count('skipped', on_redis)} skipped; "

@@ -152,3 +152,19 @@ def test_readyz_is_cheap(client):
     median_ms = statistics.median(durations) * 1000
     print(f"/readyz median {median_ms:.1f} ms over 20 probes")
     assert median_ms < 50
+
+
+def test_a_database_a_newer_release_migrated_is_ready(app, client):
+    # The previous release keeps serving for one deploy while the next one has migrated (README, Upgrades).
+    script = ScriptDirectory(MIGRATIONS)
+    set_version = sa.text("UPDATE alembic_version SET version_num = :v")
+    db.session.execute(set_version, {"v": "9999_newer"})
+    db.session.commit()
+    try:
+        response = client.get("/readyz")
+    finally:
+        db.session.execute(set_version, {"v": script.get_current_head()})
+        db.session.commit()
+    assert response.status_code == 200, response.json
+    assert response.json["checks"]["migrations"]["detail"] == (
+        f"at 9999_newer, newer than this release's head {script.get_current_head()}")

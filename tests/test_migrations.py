@@ -13,7 +13,7 @@ from flask_migrate import downgrade, upgrade
 
 from lti_tool import create_app
 from lti_tool.db import db
-from tests.conftest import MIGRATIONS, POSTGRES_ADMIN_URL, _admin_engine, _config
+from tests.conftest import MIGRATIONS, _admin_engine, _config
 
 NOW = "2026-01-01 00:00:00+00:00"
 PLATFORM = ("INSERT INTO platforms (id, name, issuer, client_id, auth_login_url, token_url, jwks_url, registered_via,"
@@ -66,7 +66,7 @@ def empty_database_url(request, tmp_path):
     name = f"proctor_steps_{uuid.uuid4().hex[:10]}"
     with engine.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield request.getfixturevalue("postgres_database_url")(name)
     with engine.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     engine.dispose()

@@ -87,6 +87,8 @@ def test_a_launched_request_names_user_and_course_by_id_and_nothing_else(client,
     assert response.status_code == 404
     [line] = [line for line in log_lines.of_kind("http") if line["route"] == "/api/exams/<int:exam_id>"]
     assert (line["user_id"], line["course_id"], line["status"]) == (context.user_id, context.course_id, 404)
+    [launch] = [line for line in log_lines.of_kind("http") if line["route"] == "/lti/launch"]
+    assert (launch["user_id"], launch["course_id"], launch["status"]) == (context.user_id, context.course_id, 200)
     # Nor in any other line of the launch and the request: the launch's own POST (id_token) included.
     for leak in (token, "query-secret", "424242", "ada-lovelace", "Name of ada-lovelace", "@example.edu"):
         assert leak not in log_lines.text

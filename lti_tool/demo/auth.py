@@ -26,13 +26,15 @@ def authorize(params):
     for name in REQUIRED_PARAMS:
         if not params.get(name):
             raise DemoRefused(name, f"The authentication request has no {name}.")
-    sub, target = hints.read_login_hint(params["login_hint"])
+    sub, target, locale = hints.read_login_hint(params["login_hint"])
     if params["lti_message_hint"] != target:
         raise DemoRefused("lti_message_hint", "The lti_message_hint is not the one the login_hint was made for.")
     person = roster.find(sub)
     if person is None:
         raise DemoRefused("login_hint", "The login_hint names nobody in the demo course.")
     claims = _claims(person, target, params["nonce"])
+    if locale:
+        claims[messages.LTI + "launch_presentation"] = {"document_target": "iframe", "locale": locale}
     return AuthResponse(params["redirect_uri"], keys.sign(claims), params["state"], launcher.STORAGE_TARGET)
 
 

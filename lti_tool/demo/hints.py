@@ -17,19 +17,19 @@ def _serializer(purpose):
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"proctor-lti-demo:{purpose}")
 
 
-def login_hint(sub, target):
-    """A signed login_hint naming the demo user and what they launch."""
-    return _serializer("login-hint").dumps({"sub": sub, "target": target})
+def login_hint(sub, target, locale=None):
+    """A signed login_hint naming the demo user, what they launch and, when chosen, their language in the LMS."""
+    return _serializer("login-hint").dumps({"sub": sub, "target": target, "locale": locale})
 
 
 def read_login_hint(value):
-    """The (sub, target) a login_hint names, or a refusal if it was forged or is too old."""
+    """The (sub, target, locale) a login_hint names, or a refusal if it was forged or is too old."""
     try:
         data = _serializer("login-hint").loads(value, max_age=LOGIN_HINT_MAX_AGE)
     except BadSignature as exc:
         raise DemoRefused("login_hint", "The login_hint is not one the demo platform signed, or it is "
                           "more than a day old. Reload the demo course page and launch again.") from exc
-    return data["sub"], data["target"]
+    return data["sub"], data["target"], data.get("locale")
 
 
 def deep_link_data(sub):

@@ -29,16 +29,26 @@ class LinkLaunches:
     buttons: list
 
 
+# The languages the demo's user may pick, as an LMS's language menu lists them: (tag sent, name in itself).
+LANGUAGES = (("en", "English"), ("fr", "Français"), ("es", "Español"), ("de", "Deutsch"),
+             ("pt-BR", "Português (Brasil)"), ("ar", "العربية"), ("ja", "日本語"))
+
+
+def chosen_locale(value):
+    """The language picked on the course page, or None (the launch then names none, as some LMSs do)."""
+    return value if value in dict(LANGUAGES) else None
+
+
 def link_target(link):
     """The lti_message_hint that names a course link."""
     return LINK_TARGET_PREFIX + link.id
 
 
-def login_url(person, target, target_link_uri):
+def login_url(person, target, target_link_uri, locale=None):
     """The tool's login initiation URL for this person and target, as an LMS builds it."""
     params = {
         "iss": endpoints.platform_url(),
-        "login_hint": hints.login_hint(person.sub, target),
+        "login_hint": hints.login_hint(person.sub, target, locale),
         "target_link_uri": target_link_uri,
         "lti_message_hint": target,
         "client_id": endpoints.CLIENT_ID,
@@ -48,12 +58,12 @@ def login_url(person, target, target_link_uri):
     return f"{endpoints.tool_url('login')}?{urlencode(params)}"
 
 
-def course_launches():
-    """For each course link, a launch button per role."""
+def course_launches(locale=None):
+    """For each course link, a launch button per role (launched in `locale`, the LMS user's language, if given)."""
     return [
         LinkLaunches(link, [
             LaunchButton(f"Launch as {role} ({person.name})",
-                         login_url(person, link_target(link), link.url or endpoints.tool_url("launch")))
+                         login_url(person, link_target(link), link.url or endpoints.tool_url("launch"), locale))
             for role, person in ROLE_LABELS
         ])
         for link in links.all_links()

@@ -6,14 +6,15 @@ import random
 from datetime import timedelta
 
 from blinker import Namespace
-from sqlalchemy import select, update
+from flask_babel import gettext, ngettext
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lti_tool import audit
 from lti_tool.db import db, upsert, utcnow
 from lti_tool.errors import AppError, NotFound
-from lti_tool.exam import gradebook, grading, notices, proctors, publishing, timer
+from lti_tool.exam import draws, gradebook, grading, notices, proctors, publishing, timer, versions
 from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, check_legal, transition
 from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Option, Question
 
@@ -56,18 +57,21 @@ def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, c
         if Status(current.status) in OPEN:
             return current
     if proctors.is_listed(exam.id, user_id):
-        raise AttemptRefused("You are listed as a proctor of this exam, so you cannot take it.",
-                             hint="Open its live room instead, or ask the test maker to take you off its proctors.")
+        raise AttemptRefused(gettext("You are listed as a proctor of this exam, so you cannot take it."),
+                             hint=gettext("Open its live room instead, or ask the test maker to take you off its "
+                                          "proctors."))
     if not publishing.is_published(exam):
-        raise AttemptRefused(publishing.NOT_OPEN, hint="Your instructor has not published it yet.")
+        raise AttemptRefused(gettext("This exam is not open yet."),
+                             hint=gettext("Your instructor has not published it yet."))
     if not timer.is_open(exam, now):
         raise AttemptRefused(_closed_reason(exam, now))
-    if not exam.questions:
-        raise AttemptRefused("This exam has no questions yet.", hint="Please tell your instructor.")
+    # Asked, not loaded: a bank of 500 questions would be 500 rows read for a yes.
+    if not db.session.scalar(select(exists().where(Question.exam_id == exam.id))):
+        raise AttemptRefused(gettext("This exam has no questions yet."), hint=gettext("Please tell your instructor."))
     used = current.number if current is not None else 0
     if used >= exam.attempts_allowed:
-        raise AttemptRefused(
-            f"You have used {'your attempt' if used == 1 else f'all {used} attempts'} at this exam.")
+        raise AttemptRefused(ngettext("You have used your attempt at this exam.",
+                                      "You have used all %(num)d attempts at this exam.", used))
     starting.send(exam, user_id=user_id, check=check, now=now)
     attempt = _new_attempt(exam, user_id, used + 1, resource_link_id, now)
     try:
@@ -87,8 +91,8 @@ def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, c
 
 def _closed_reason(exam, now):
     if exam.opens_at is not None and now < exam.opens_at:
-        return f"This exam opens at {exam.opens_at.isoformat(timespec='minutes')} (UTC)."
-    return "This exam is closed."
+        return gettext("This exam opens at %(moment)s (UTC).", moment=exam.opens_at.isoformat(timespec="minutes"))
+    return gettext("This exam is closed.")
 
 
 def _new_attempt(exam, user_id, number, resource_link_id, now):
@@ -102,9 +106,10 @@ def _new_attempt(exam, user_id, number, resource_link_id, now):
 
 
 def new_attempt(exam, user_id, number, resource_link_id, now, deadline, *, is_preview=False):
-    """An attempt row with the exam's questions and options in this attempt's order (shuffled if the exam says)."""
+    """An attempt row with the questions it drew (exam/draws.py), and theirs and their options' order for this
+    attempt (shuffled if the exam says)."""
     shuffler = random.Random()
-    questions = sorted(questions_of_exam(exam.id).values(), key=lambda q: q.position)
+    questions = _questions_for_new_attempt(exam, shuffler)
     if exam.shuffle_questions:
         shuffler.shuffle(questions)
     option_order = {}
@@ -118,6 +123,19 @@ def new_attempt(exam, user_id, number, resource_link_id, now, deadline, *, is_pr
         status=str(Status.IN_PROGRESS), started_at=now, deadline=deadline, check_at=deadline,
         question_order=[q.id for q in questions], option_order=option_order, position=0, is_preview=is_preview,
     )
+
+
+def _questions_for_new_attempt(exam, rng):
+    """The questions a new attempt gets, in the exam's order, with their options. With random draws, a pool's
+    questions are drawn from an outline (id, category) and only the drawn ones are loaded: a bank of 500 questions
+    costs a start one light read, not 500 questions with their options."""
+    if exam.draws:
+        outline = db.session.execute(
+            select(Question.id, Question.category).where(Question.exam_id == exam.id)).all()
+        questions = questions_of_exam(exam.id, [row.id for row in draws.drawn(exam, outline, rng)])
+    else:
+        questions = questions_of_exam(exam.id)
+    return sorted(questions.values(), key=lambda q: q.position)
 
 
 def standing(exam, user_id, *, grace_seconds, student=True, now=None):
@@ -135,7 +153,7 @@ def standing(exam, user_id, *, grace_seconds, student=True, now=None):
         "open_attempt_id": open_attempt.id if open_attempt else None,
         "last_attempt_id": last.id if last is not None else None,
         "can_start": can_start or open_attempt is not None,
-        "message": None if can_start or open_attempt else _why_not_startable(exam, now, student=student),
+        **_why_not_startable(exam, now, student=student, able=can_start or open_attempt is not None),
     }
 
 
@@ -143,14 +161,20 @@ def _startable(exam, now):
     return publishing.is_published(exam) and timer.is_open(exam, now)
 
 
-def _why_not_startable(exam, now, *, student=True):
-    if not student:
-        return NOT_A_STUDENT
-    if not publishing.is_published(exam):
-        return publishing.NOT_OPEN
-    if not timer.is_open(exam, now):
-        return _closed_reason(exam, now)
-    return "You have no attempts left."
+def _why_not_startable(exam, now, *, student, able):
+    """{"reason": a code the lobby words in the student's language, "message": the same in English}, or Nones."""
+    if able:
+        reason, message = None, None
+    elif not student:
+        reason, message = "not_a_student", NOT_A_STUDENT
+    elif not publishing.is_published(exam):
+        reason, message = "not_published", publishing.NOT_OPEN
+    elif not timer.is_open(exam, now):
+        reason = "not_open_yet" if exam.opens_at is not None and now < exam.opens_at else "closed"
+        message = _closed_reason(exam, now)
+    else:
+        reason, message = "no_attempts_left", "You have no attempts left."
+    return {"reason": reason, "message": message}
 
 
 def latest(exam_id, user_id, *, preview=False):
@@ -166,7 +190,7 @@ def attempt_for_student(attempt_id, user_id, course_id, *, grace_seconds, previe
     attempt = db.session.get(Attempt, attempt_id)
     if (attempt is None or attempt.user_id != user_id or attempt.exam.course_id != course_id
             or (previews_only and not attempt.is_preview)):
-        raise NotFound("That attempt does not exist.")
+        raise NotFound(gettext("That attempt does not exist."))
     return finalize_if_overdue(attempt, grace_seconds=grace_seconds, now=now)
 
 
@@ -228,17 +252,17 @@ def _refuse_save(attempt_id, user_id, course_id, grace_seconds, now):
     db.session.rollback()
     attempt = attempt_for_student(attempt_id, user_id, course_id, grace_seconds=grace_seconds, now=now)
     _check_accepts_saves(attempt, grace_seconds, now)
-    raise SaveRefused("This attempt has just ended; the answer was not saved.")
+    raise SaveRefused(gettext("This attempt has just ended; the answer was not saved."))
 
 
 def _check_accepts_saves(attempt, grace_seconds, now):
     status = Status(attempt.status)
     if status is Status.PAUSED:
-        raise SaveRefused("Your exam is paused by the proctor. Your answers are safe; wait to continue.")
+        raise SaveRefused(gettext("Your exam is paused by the proctor. Your answers are safe; wait to continue."))
     if status in FINAL:
-        raise SaveRefused("This attempt has ended; no more answers can be saved.")
+        raise SaveRefused(gettext("This attempt has ended; no more answers can be saved."))
     if not timer.accepts_saves(attempt, now, grace_seconds):
-        raise SaveRefused("Time is up: answers after the deadline are not accepted.")
+        raise SaveRefused(gettext("Time is up: answers after the deadline are not accepted."))
 
 
 def _order_number(seq):
@@ -325,10 +349,10 @@ def _end(open_attempts, to, *, actor_user_id, origin, reason, now):
         exam = attempt.exam
         if exam.id not in questions:
             questions[exam.id] = questions_of_exam(exam.id)
+        ordered = questions_in_order(attempt, questions[exam.id])
         attempt.score, attempt.max_score, attempt.breakdown = grading.grade(
-            questions_in_order(attempt, questions[exam.id]), answers.get(attempt.id, {}),
-            partial_credit=exam.partial_credit,
-        )
+            ordered, answers.get(attempt.id, {}), partial_credit=exam.partial_credit)
+        versions.record(attempt, ordered)
         audit.record("attempt.graded", "attempt", attempt.id, course_id=exam.course_id, origin=origin,
                      data={"score": attempt.score, "max_score": attempt.max_score})
         notices.attempt_changed(attempt)
@@ -346,15 +370,18 @@ def _chosen_options(attempt_ids):
     return chosen
 
 
-def questions_of_exam(exam_id):
-    """{question id: question} with its options loaded, in two queries (not one per question)."""
-    return {q.id: q for q in db.session.scalars(
-        select(Question).options(selectinload(Question.options)).where(Question.exam_id == exam_id))}
+def questions_of_exam(exam_id, ids=None):
+    """{question id: question} of the exam (or of its questions `ids`) with their options loaded, in two queries
+    (not one per question)."""
+    query = select(Question).options(selectinload(Question.options)).where(Question.exam_id == exam_id)
+    if ids is not None:
+        query = query.where(Question.id.in_(ids))
+    return {q.id: q for q in db.session.scalars(query)}
 
 
 def questions_in_order(attempt, questions=None):
     """The attempt's questions with their options, in the attempt's order."""
-    questions = questions if questions is not None else questions_of_exam(attempt.exam_id)
+    questions = questions if questions is not None else questions_of_exam(attempt.exam_id, attempt.question_order)
     return [questions[qid] for qid in attempt.question_order if qid in questions]
 
 

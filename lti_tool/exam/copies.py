@@ -10,11 +10,12 @@ from blinker import Namespace
 from sqlalchemy import select, update
 
 from lti_tool import audit
+from lti_tool.content import images
 from lti_tool.db import db
 from lti_tool.errors import Forbidden, NotFound
 from lti_tool.exam import settings
 from lti_tool.exam.errors import EditRefused
-from lti_tool.exam.models import Exam, ExamProctor, Option, Question
+from lti_tool.exam.models import Draw, Exam, ExamProctor, Option, Question
 from lti_tool.identity.models import Course, Membership, ResourceLink
 from lti_tool.identity.roles import ToolRole
 
@@ -144,7 +145,8 @@ def _copy_in(course, source):
 def _copy(source, course_id, *, title, actor_user_id, copied_from=None):
     copy = Exam(course_id=course_id, created_by=actor_user_id, title=title, copied_from_exam_id=copied_from,
                 **{name: getattr(source, name) for name in settings.FIELDS if name != "title"})
-    copy.questions = [_copy_question(question) for question in source.questions]
+    copy.questions = [copied_question(question, course_id) for question in source.questions]
+    copy.draws = [Draw(category=rule.category, count=rule.count) for rule in source.draws]
     db.session.add(copy)
     db.session.flush()
     db.session.add_all(ExamProctor(exam_id=copy.id, user_id=user_id) for user_id in _proctors_in(source, course_id))
@@ -152,10 +154,16 @@ def _copy(source, course_id, *, title, actor_user_id, copied_from=None):
     return copy
 
 
-def _copy_question(question):
-    return Question(position=question.position, kind=question.kind, text=question.text, points=question.points,
-                    explanation=question.explanation,
-                    options=[Option(position=o.position, text=o.text, is_correct=o.is_correct, weight=o.weight)
+def copied_question(question, course_id, position=None):
+    """A new question with `question`'s content for an exam of `course_id` (at its position, or `position`)."""
+    def text(value):  # formatted text shows pictures of its own course only
+        return images.copied(value, course_id) if value and question.text_format == "html" else value
+
+    return Question(position=question.position if position is None else position, kind=question.kind,
+                    text=text(question.text), points=question.points,
+                    explanation=text(question.explanation), text_format=question.text_format,
+                    category=question.category,
+                    options=[Option(position=o.position, text=text(o.text), is_correct=o.is_correct, weight=o.weight)
                              for o in question.options])
 
 

@@ -9,7 +9,7 @@ BLANK = "_____"
 _ESCAPE = r"\\[~=#{}:]"
 _WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _BAD_WEIGHT = re.compile(r"%[-+\d.,\s]*%")
-_TEXT_FORMAT = re.compile(r"\[(?:html|moodle|plain|markdown)\]")
+_TEXT_FORMAT = re.compile(r"\[(html|moodle|plain|markdown)\]")
 _TRUE_FALSE = {"T", "F", "TRUE", "FALSE"}
 
 
@@ -27,6 +27,7 @@ class Question:
     explanation: str | None
     answers: tuple[Answer, ...]
     weighted: bool
+    format: str  # "html" for a question marked [html]; else "plain" (what [moodle] and [markdown] are read as)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def _blocks(text):
 def _block(line, source, max_answers):
     """One question block read, or refused with the reason."""
     try:
-        source = _without_title(source.strip())
+        source, fmt = _without_title(source.strip())
         opening, closing = _answer_block(source)
         body, explanation = _split_general_feedback(source[opening + 1:closing])
         _refuse_other_kinds(body)
@@ -73,7 +74,7 @@ def _block(line, source, max_answers):
     except _Refused as refusal:
         return Unreadable(line, str(refusal))
     text = _question_text(source[:opening], source[closing + 1:])
-    return Question(line, text, explanation, answers, weighted)
+    return Question(line, text, explanation, answers, weighted, fmt)
 
 
 def _find(source, target, start=0):
@@ -90,14 +91,16 @@ def _unescape(text):
 
 
 def _without_title(source):
-    """The source with its ::Title:: prefix and [format] marker dropped."""
+    """The source without its ::Title:: prefix and [format] marker, and the format the marker names."""
     if source.startswith("::"):
         end = _find(source, "::", 2)
         if end < 0:
             raise _Refused("the title opened with :: is not closed with ::")
         source = source[end + 2:].lstrip()
     marker = _TEXT_FORMAT.match(source)
-    return source[marker.end():] if marker else source
+    if marker is None:
+        return source, "plain"
+    return source[marker.end():], "html" if marker[1] == "html" else "plain"
 
 
 def _answer_block(source):

@@ -3,10 +3,11 @@ histogram, CSV."""
 
 import csv
 import io
-from collections import Counter
+from collections import Counter, defaultdict
 
 from sqlalchemy import select
 
+from lti_tool.content import rich_text
 from lti_tool.db import db
 from lti_tool.exam import gradebook, roster
 from lti_tool.exam.lifecycle import FINAL, Status
@@ -86,16 +87,24 @@ def question_stats(exam):
         select(Attempt).where(Attempt.exam_id == exam.id, Attempt.is_preview.is_(False),
                               Attempt.status.in_([str(s) for s in FINAL]))
     ).all()
+    # Grouped once: with random draws an exam may hold hundreds of questions, each in a few of the attempts.
+    by_question = defaultdict(list)
+    for attempt in finals:
+        for result in attempt.breakdown or []:
+            by_question[result["question_id"]].append(result)
     stats = []
     for question in exam.questions:
-        results = [r for a in finals for r in (a.breakdown or []) if r["question_id"] == question.id]
+        results = by_question[question.id]
         correct = sum(1 for r in results if r["earned"] >= r["points"])
         wrong = Counter(i for r in results for i in r["chosen"] if i not in r["correct"])
         common_wrong = wrong.most_common(1)
-        option_text = {o.id: o.text for o in question.options}
+        option_text = {o.id: rich_text.to_plain(o.text, question.text_format) for o in question.options}
         stats.append({
             "question_id": question.id,
             "text": question.text,
+            "html": rich_text.to_html(question.text, question.text_format),
+            "category": question.category,
+            "seen": len(results),  # the attempts that had it: all of them, unless it was drawn at random
             "answered": sum(1 for r in results if r["chosen"]),
             "percent_correct": round(100 * correct / len(results), 1) if results else None,
             "most_chosen_wrong": common_wrong and {"text": option_text.get(common_wrong[0][0]),

@@ -47,6 +47,7 @@ class Exam(db.Model):
     questions: Mapped[list["Question"]] = relationship(
         back_populates="exam", cascade="all, delete-orphan", order_by="Question.position"
     )
+    draws: Mapped[list["Draw"]] = relationship(cascade="all, delete-orphan", order_by="Draw.category")
 
 
 class Question(db.Model):
@@ -60,11 +61,33 @@ class Question(db.Model):
     text: Mapped[str] = mapped_column(Text)
     points: Mapped[float] = mapped_column(Float, default=1.0)
     explanation: Mapped[str | None] = mapped_column(Text)
+    # Of the text, the options and the explanation together: "plain" or "html" (lti_tool/content/rich_text.py).
+    text_format: Mapped[str] = mapped_column(String(5), default="plain", server_default="plain")
+    # The test maker's grouping ("" for none); a category with a draw rule is a pool (exam/draws.py).
+    category: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Raised by each change of wording once students have taken the exam (exam/versions.py).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     exam: Mapped[Exam] = relationship(back_populates="questions")
     options: Mapped[list["Option"]] = relationship(
         back_populates="question", cascade="all, delete-orphan", order_by="Option.position"
     )
+
+
+class QuestionVersion(db.Model):
+    """A question's wording as it was before an edit made after students took the exam (exam/versions.py)."""
+
+    __tablename__ = "question_versions"
+    __table_args__ = (UniqueConstraint("question_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    text_format: Mapped[str] = mapped_column(String(5))
+    option_texts: Mapped[dict] = mapped_column(JSON)  # {option id: its text then}
+    replaced_at = mapped_column(UTCDateTime, nullable=False)
 
 
 class Option(db.Model):
@@ -79,6 +102,18 @@ class Option(db.Model):
     weight: Mapped[float | None] = mapped_column(Float)
 
     question: Mapped[Question] = relationship(back_populates="options")
+
+
+class Draw(db.Model):
+    """A random slot: each attempt gets `count` questions drawn from the exam's questions of `category`."""
+
+    __tablename__ = "exam_draws"
+    __table_args__ = (UniqueConstraint("exam_id", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(200))
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class Accommodation(db.Model):
@@ -131,6 +166,8 @@ class Attempt(db.Model):
     score: Mapped[float | None] = mapped_column(Float)
     max_score: Mapped[float | None] = mapped_column(Float)
     breakdown: Mapped[list | None] = mapped_column(JSON)
+    # {question id: the version it had when the attempt ended}, for the review (exam/versions.py).
+    question_versions: Mapped[dict | None] = mapped_column(JSON)
     finish_reason: Mapped[str | None] = mapped_column(String(300))
     # A test maker's preview (exam/preview.py): graded for them alone, never queued to the gradebook, never a
     # student's attempt on the marks, the roster or the live room.

@@ -4,7 +4,7 @@ attempt. A test maker's preview (exam/preview.py) works on a draft and is no att
 
 from lti_tool import audit
 from lti_tool.db import db, utcnow
-from lti_tool.exam import services, timer
+from lti_tool.exam import draws, services, timer
 from lti_tool.exam.errors import EditRefused
 
 NOT_OPEN = "This exam is not open yet."
@@ -43,7 +43,7 @@ def problems(exam, now=None):
         found.append("The exam has already closed: set a closing time in the future.")
     if not exam.duration_minutes or exam.duration_minutes <= 0:
         found.append("The duration must be at least one minute.")
-    return found
+    return found + draws.problems(exam)
 
 
 def publish(exam, *, actor_user_id, origin, now=None):

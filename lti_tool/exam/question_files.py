@@ -1,12 +1,14 @@
-"""Question files for bulk import and export: CSV, JSON and Moodle GIFT read into checked questions.
+"""Question files for bulk import and export: CSV, JSON, Moodle GIFT and Moodle XML read into checked questions.
 
-Pure functions. `parse` returns every question or raises QuestionFileInvalid with every problem and its line,
-so the caller imports all or nothing. A question whose fields cannot be read (a wrong JSON type, a points cell
+Pure functions (a file's pictures go to the caller's `pictures`). `read` returns every question, and the questions of
+types this tool does not take as skipped, or raises QuestionFileInvalid with every problem and its line, so the
+caller imports all or nothing. A question whose fields cannot be read (a wrong JSON type, a points cell
 that is not a number) is reported for those fields; the content rules run on every question that reads.
 """
 
 import collections
 import csv
+import dataclasses
 import io
 import itertools
 import json
@@ -16,44 +18,21 @@ import re
 from dataclasses import dataclass
 
 from lti_tool import plain_text
+from lti_tool.content import rich_text
 from lti_tool.errors import AppError
-from lti_tool.exam import gift
+from lti_tool.exam import gift, moodle_xml, qti
+from lti_tool.exam.parsed import ParsedOption, ParsedQuestion, Problem, Skipped
 
-FORMATS = ("csv", "json", "gift")
+FORMATS = ("csv", "json", "gift", "moodle_xml", "qti")
 KINDS = ("single", "multi")
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = 10 * 1024 * 1024  # a bank with its pictures; the import route raises MAX_CONTENT_LENGTH to this
 MAX_QUESTIONS = 500
 MAX_OPTIONS = 26
 MAX_TEXT = 5000
-_EXTENSIONS = {".csv": "csv", ".json": "json", ".gift": "gift", ".txt": "gift"}
+MAX_CATEGORY = 200
+_EXTENSIONS = {".csv": "csv", ".json": "json", ".gift": "gift", ".txt": "gift", ".xml": "moodle_xml", ".zip": "qti"}
 _SUMMARY_LENGTH = 3
 _ENOUGH = MAX_QUESTIONS + 1  # readers stop after this many questions: the file is refused for its size anyway
-
-
-@dataclass(frozen=True)
-class ParsedOption:
-    text: str
-    correct: bool
-    weight: float | None = None  # partial-credit percent for multi-answer questions, -100..100
-
-
-@dataclass(frozen=True)
-class ParsedQuestion:
-    line: int
-    kind: str
-    text: str
-    points: float
-    explanation: str | None
-    options: tuple[ParsedOption, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int  # 1-based line of the file; 0 for the file as a whole
-    message: str
-
-    def __str__(self):
-        return f"line {self.line}: {self.message}" if self.line else self.message
 
 
 class QuestionFileInvalid(AppError):
@@ -83,28 +62,68 @@ def detect_format(filename: str) -> str:
     extension = os.path.splitext(filename.strip().lower())[1]
     if extension not in _EXTENSIONS:
         raise QuestionFileInvalid([Problem(0, f"{_quote(filename)} is not a question file this tool reads; "
-                                              "use .csv, .json or .gift (Moodle GIFT, also as .txt)")])
+                                              "use .csv, .json, .gift (Moodle GIFT, also as .txt), .xml "
+                                              "(Moodle XML or QTI) or .zip (a QTI package)")])
     return _EXTENSIONS[extension]
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    questions: list[ParsedQuestion]
+    skipped: list[Skipped]
 
 
 def parse(data: bytes, fmt: str) -> list[ParsedQuestion]:
     """Every question of the file, checked; or QuestionFileInvalid listing every problem."""
+    return read(data, fmt).questions
+
+
+def read(data: bytes, fmt: str, *, pictures=None) -> ReadFile:
+    """Every question of the file, checked, and those skipped; or QuestionFileInvalid listing every problem.
+    `pictures(name, data)` keeps a picture the file carries and answers its address, or raises ValueError."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown question file format {fmt!r}")
-    questions, problems = _READERS[fmt](_decode(data))
+    skipped = []
+    if fmt == "qti":
+        _check_size(data)
+        questions, problems, skipped = qti.read_package(data, pictures=pictures or _no_pictures, limit=_ENOUGH)
+    elif fmt == "moodle_xml":
+        questions, problems, skipped = moodle_xml.read(_decode(data), pictures=pictures or _no_pictures,
+                                                       limit=_ENOUGH)
+    else:
+        questions, problems = _READERS[fmt](_decode(data))
+    questions = [question and _cleaned(question) for question in questions]
     for question in filter(None, questions):
         problems += question_problems(question)
-    problems += _count_problems(questions, problems)
+    problems += _count_problems(questions, problems, skipped)
     if problems:
         raise QuestionFileInvalid(sorted(problems, key=lambda problem: problem.line))
-    return questions
+    return ReadFile(questions, skipped)
+
+
+def _cleaned(question):
+    """A formatted question with only the HTML it may keep; the rules then check what will be stored."""
+    if question.format != "html":
+        return question
+    options = tuple(dataclasses.replace(option, text=rich_text.clean(option.text)) for option in question.options)
+    explanation = question.explanation and (rich_text.clean(question.explanation) or None)
+    return dataclasses.replace(question, text=rich_text.clean(question.text), explanation=explanation,
+                               options=options)
+
+
+def _no_pictures(name, data):
+    raise ValueError("pictures are not read here")
+
+
+def _check_size(data):
+    if len(data) > MAX_BYTES:
+        raise QuestionFileInvalid([Problem(0, f"the file is larger than {MAX_BYTES // 1024 // 1024} MB; "
+                                              "split it into smaller files")])
 
 
 def _decode(data):
     """The file's text, refusing a file too large or not UTF-8."""
-    if len(data) > MAX_BYTES:
-        raise QuestionFileInvalid([Problem(0, f"the file is larger than {MAX_BYTES // 1024 // 1024} MB; "
-                                              "split it into smaller files")])
+    _check_size(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -114,9 +133,12 @@ def _decode(data):
                                               "upload it again")]) from None
 
 
-def _count_problems(questions, problems):
+def _count_problems(questions, problems, skipped=()):
     """The file holds at least one question and at most MAX_QUESTIONS."""
     if not questions and not problems:
+        if skipped:
+            return [Problem(0, f"the file holds no multiple-choice or true/false questions ({len(skipped)} of other "
+                               "types, which this tool does not take)")]
         return [Problem(0, "the file holds no questions")]
     if len(questions) > MAX_QUESTIONS:
         return [Problem(0, f"the file holds more than {MAX_QUESTIONS} questions; at most {MAX_QUESTIONS} can be "
@@ -133,7 +155,7 @@ def question_problems(question: ParsedQuestion) -> list[Problem]:
 
 def _text_problems(question):
     """The question's text, explanation and points."""
-    if not question.text.strip():
+    if not rich_text.to_plain(question.text, question.format).strip():
         yield "the question has no text"
     if len(question.text) > MAX_TEXT:
         yield f"the question text has {len(question.text)} characters; at most {MAX_TEXT} are allowed"
@@ -141,6 +163,8 @@ def _text_problems(question):
         yield f"the explanation has {len(question.explanation)} characters; at most {MAX_TEXT} are allowed"
     if not (math.isfinite(question.points) and question.points > 0):
         yield f"points must be a number above 0, like 1 or 2.5, not {question.points:g}"
+    if len(question.category) > MAX_CATEGORY:
+        yield f"the category has {len(question.category)} characters; at most {MAX_CATEGORY} are allowed"
 
 
 def _unstorable_problems(question):
@@ -238,7 +262,7 @@ def _number(value):
 
 # JSON
 
-_QUESTION_KEYS = ("type", "text", "points", "explanation", "options")
+_QUESTION_KEYS = ("type", "text", "points", "explanation", "options", "format", "category")
 _OPTION_KEYS = ("text", "correct", "weight")
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
@@ -321,7 +345,8 @@ def _json_question(item, line):
         return None, problems
     explanation = (item.get("explanation") or "").strip() or None
     question = ParsedQuestion(line, item["type"], item.get("text", "").strip(), _number(item.get("points", 1)),
-                              explanation, tuple(option for option, _ in read))
+                              explanation, tuple(option for option, _ in read), item.get("format", "plain"),
+                              (item.get("category") or "").strip())
     return question, problems
 
 
@@ -333,6 +358,8 @@ def _json_wrong_fields(item):
         (isinstance(item.get("text", ""), str), '"text" must be text in double quotes'),
         (_number(item.get("points", 1)) is not None, '"points" must be a number, like 1 or 2.5'),
         (isinstance(item.get("explanation", ""), str | None), '"explanation" must be text in double quotes'),
+        (item.get("format", "plain") in rich_text.FORMATS, '"format" must be "plain" or "html"'),
+        (isinstance(item.get("category") or "", str), '"category" must be text in double quotes'),
         (isinstance(options, list), '"options" must be a list [...] like [{"text": "Paris", "correct": true}]'),
         (not isinstance(options, list) or len(options) <= MAX_OPTIONS,
          f"a question can have at most {MAX_OPTIONS} options; this one has {len(options or ())}"),
@@ -480,7 +507,8 @@ def _read_gift(text):
         else:
             options = tuple(ParsedOption(answer.text, answer.correct, answer.weight) for answer in block.answers)
             kind = "multi" if block.weighted else "single"
-            questions.append(ParsedQuestion(block.line, kind, block.text, 1.0, block.explanation, options))
+            questions.append(ParsedQuestion(block.line, kind, block.text, 1.0, block.explanation, options,
+                                            block.format))
     return questions, problems
 
 
@@ -496,8 +524,12 @@ def to_json(questions: list[dict]) -> str:
 def _json_entry(question):
     """One question as a JSON import object."""
     entry = {"type": question["kind"], "text": question["text"], "points": _plain(question["points"])}
+    if question.get("format", "plain") != "plain":
+        entry["format"] = question["format"]
     if question.get("explanation") is not None:
         entry["explanation"] = question["explanation"]
+    if question.get("category"):
+        entry["category"] = question["category"]
     entry["options"] = [_json_option_entry(option) for option in question["options"]]
     return entry
 

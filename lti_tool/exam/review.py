@@ -5,9 +5,10 @@ what leaves the server: a part the options hide is never in the review, nor in t
 
 from sqlalchemy import select
 
+from lti_tool.content import rich_text
 from lti_tool.db import db
 from lti_tool.errors import AppError
-from lti_tool.exam import attempts, gradebook, timer
+from lti_tool.exam import attempts, gradebook, timer, versions
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.exam.models import Attempt
 
@@ -98,7 +99,7 @@ def _grade(exam, finished, attempt):
 def _questions(attempt, parts):
     results = {item["question_id"]: item for item in attempt.breakdown or []}
     questions = []
-    for number, question in enumerate(attempts.questions_in_order(attempt), start=1):
+    for number, question in enumerate(versions.as_seen(attempt, attempts.questions_in_order(attempt)), start=1):
         result = results.get(question.id)
         if result is None:
             continue
@@ -107,13 +108,15 @@ def _questions(attempt, parts):
         for option_id in attempt.option_order[str(question.id)]:
             if option_id not in by_id:
                 continue
-            option = {"id": option_id, "text": by_id[option_id].text}
+            text = by_id[option_id].text
+            option = {"id": option_id, "text": text, "html": rich_text.to_html(text, question.text_format)}
             if ANSWERS in parts:
                 option["chosen"] = option_id in result["chosen"]
             if RIGHT_ANSWERS in parts:
                 option["correct"] = option_id in result["correct"]
             options.append(option)
         item = {"number": number, "id": question.id, "type": question.kind, "text": question.text,
+                "html": rich_text.to_html(question.text, question.text_format),
                 "points": question.points, "options": options}
         if ANSWERS in parts:
             item["outcome"] = _outcome(result)
@@ -121,6 +124,7 @@ def _questions(attempt, parts):
             item["earned"] = result["earned"]
         if EXPLANATIONS in parts:
             item["explanation"] = question.explanation
+            item["explanation_html"] = rich_text.to_html(question.explanation, question.text_format)
         questions.append(item)
     return questions
 

@@ -8,9 +8,11 @@ from sqlalchemy import exists, func, select
 
 from lti_tool import audit
 from lti_tool.audit import AuditEntry
+from lti_tool.content import images, rich_text
+from lti_tool.content.models import QuestionImage
 from lti_tool.db import db, utcnow
 from lti_tool.errors import Forbidden, NotFound
-from lti_tool.exam import copies, gradebook, question_files, settings
+from lti_tool.exam import copies, gradebook, moodle_xml, qti, question_files, settings, versions
 from lti_tool.exam.errors import EditRefused, InvalidExam
 from lti_tool.exam.models import Accommodation, Attempt, Exam, GradeOutbox, Option, Question
 from lti_tool.identity.models import Membership, ResourceLink, User
@@ -153,7 +155,8 @@ def bind_link_from_custom(link, custom_exam_id):
 
 # --- questions ----------------------------------------------------------------------------------
 
-def _check_editable(exam, what):
+def check_editable(exam, what):
+    """Refuse a change to the exam's questions that would change scoring once students have taken it."""
     if has_attempts(exam.id):
         raise EditRefused(f"{what} would change scoring, and students have already taken this exam. "
                           "Duplicate the exam to make a new version.")
@@ -161,7 +164,8 @@ def _check_editable(exam, what):
 
 def add_questions(exam, parsed, *, actor_user_id, origin, action="questions.added"):
     """Append parsed questions (all or nothing, in the caller's transaction) and commit."""
-    _check_editable(exam, "Adding questions")
+    check_editable(exam, "Adding questions")
+    _check_pictures(exam, parsed)
     start = (db.session.scalar(select(func.max(Question.position)).where(Question.exam_id == exam.id)) or 0) + 1
     for offset, item in enumerate(parsed):
         exam.questions.append(_question_from(item, start + offset))
@@ -174,7 +178,7 @@ def add_questions(exam, parsed, *, actor_user_id, origin, action="questions.adde
 
 def _question_from(item, position):
     return Question(position=position, kind=item.kind, text=item.text, points=item.points,
-                    explanation=item.explanation,
+                    explanation=item.explanation, text_format=item.format, category=item.category,
                     options=[Option(position=i, text=o.text, is_correct=o.correct, weight=o.weight)
                              for i, o in enumerate(item.options, start=1)])
 
@@ -185,7 +189,25 @@ def parse_question_body(body):
         [parsed] = question_files.parse(json.dumps([body]).encode(), "json")
     except question_files.QuestionFileInvalid as exc:
         raise InvalidExam("The question was not saved: " + "; ".join(p.message for p in exc.problems)) from exc
+    undescribed = sum(rich_text.pictures_without_description(text) for text in _texts_of(parsed))
+    if parsed.format == "html" and undescribed:
+        verb = "has" if undescribed == 1 else "have"
+        raise InvalidExam(f"The question was not saved: {undescribed} of its pictures {verb} no description. "
+                          "Describe each picture for students who cannot see it.")
     return parsed
+
+
+def _texts_of(parsed):
+    return [parsed.text, parsed.explanation, *(option.text for option in parsed.options)]
+
+
+def _check_pictures(exam, parsed):
+    """Formatted questions show only pictures of the exam's own course."""
+    shown = {image_id for item in parsed if item.format == "html"
+             for text in _texts_of(item) for image_id in rich_text.image_ids(text)}
+    if shown - images.of_course(exam.course_id, shown):
+        raise InvalidExam("The question was not saved: it shows a picture that is not one of this course's.",
+                          hint="Add the picture to the question again from your computer.")
 
 
 def get_question(exam, question_id):
@@ -197,15 +219,20 @@ def get_question(exam, question_id):
 
 def update_question(exam, question, parsed, *, actor_user_id, origin):
     """Replace a question's content. Once attempts exist only wording may change, not scoring."""
+    _check_pictures(exam, [parsed])
     if has_attempts(exam.id):
         if _scoring_of(question) != _scoring_of_parsed(parsed):
             raise EditRefused("Students have taken this exam: only the wording of questions and options may "
-                              "change now, not the answers, points or number of options.")
+                              "change now, not the answers, points, category or number of options.")
+        if _wording_of(question) != _wording_of_parsed(parsed):
+            versions.keep_wording(question)
         question.text, question.explanation = parsed.text, parsed.explanation
+        question.text_format = parsed.format
         for option, new in zip(question.options, parsed.options, strict=True):
             option.text = new.text
     else:
-        question.kind, question.text = parsed.kind, parsed.text
+        question.kind, question.text, question.text_format = parsed.kind, parsed.text, parsed.format
+        question.category = parsed.category
         question.points, question.explanation = parsed.points, parsed.explanation
         question.options = [Option(position=i, text=o.text, is_correct=o.correct, weight=o.weight)
                             for i, o in enumerate(parsed.options, start=1)]
@@ -215,16 +242,25 @@ def update_question(exam, question, parsed, *, actor_user_id, origin):
     return question
 
 
+# The category is scoring too: it decides which questions later students may draw (exam/draws.py).
 def _scoring_of(question):
-    return (question.kind, question.points, [(o.is_correct, o.weight) for o in question.options])
+    return (question.kind, question.points, question.category, [(o.is_correct, o.weight) for o in question.options])
 
 
 def _scoring_of_parsed(parsed):
-    return (parsed.kind, parsed.points, [(o.correct, o.weight) for o in parsed.options])
+    return (parsed.kind, parsed.points, parsed.category, [(o.correct, o.weight) for o in parsed.options])
+
+
+def _wording_of(question):
+    return (question.text, question.explanation, question.text_format, [o.text for o in question.options])
+
+
+def _wording_of_parsed(parsed):
+    return (parsed.text, parsed.explanation, parsed.format, [o.text for o in parsed.options])
 
 
 def delete_question(exam, question, *, actor_user_id, origin):
-    _check_editable(exam, "Deleting a question")
+    check_editable(exam, "Deleting a question")
     exam.questions.remove(question)
     _renumber(exam.questions)
     audit.record("question.deleted", "question", question.id, actor_user_id=actor_user_id,
@@ -237,7 +273,7 @@ def reorder_questions(exam, order, *, actor_user_id, origin):
     current = {q.id: q for q in exam.questions}
     if not isinstance(order, list) or sorted(order, key=str) != sorted(current, key=str):
         raise InvalidExam("The new order must list every question of the exam exactly once.")
-    _check_editable(exam, "Reordering questions")
+    check_editable(exam, "Reordering questions")
     _renumber([current[qid] for qid in order])
     audit.record("questions.reordered", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
                  data={"order": order}, origin=origin)
@@ -251,12 +287,26 @@ def _renumber(questions):
 
 
 def import_file(exam, data, filename, *, dry_run, actor_user_id, origin):
-    """Parse a CSV, JSON or GIFT file; a dry run only previews. A broken file imports nothing."""
-    parsed = question_files.parse(data, question_files.detect_format(filename))
+    """Read a CSV, JSON, GIFT or Moodle XML file; a dry run only previews. A broken file imports nothing.
+
+    The pictures a file carries are kept in the course's store even by a dry run, so its preview shows them: that
+    adds no question, and the same picture checked again is the same row."""
+    read = question_files.read(data, question_files.detect_format(filename), pictures=_keep_picture(exam.course_id))
     if dry_run:
-        return parsed
-    add_questions(exam, parsed, actor_user_id=actor_user_id, origin=origin, action="questions.imported")
-    return parsed
+        db.session.commit()
+        return read
+    add_questions(exam, read.questions, actor_user_id=actor_user_id, origin=origin, action="questions.imported")
+    return read
+
+
+def _keep_picture(course_id):
+    def keep(name, data):
+        try:
+            return f"/content/images/{images.store(course_id, data).id}"
+        except images.ImageRefused as refused:
+            raise ValueError(refused.message) from None
+
+    return keep
 
 
 def outbox_row(exam, row_id):
@@ -267,19 +317,35 @@ def outbox_row(exam, row_id):
     return row
 
 
-def export_questions(exam):
-    return question_files.to_json([
-        {"kind": q.kind, "text": q.text, "points": q.points, "explanation": q.explanation,
+def export_questions(exam, fmt="json"):
+    """The exam's questions as a JSON file, or a Moodle XML file or QTI 2.1 package with the pictures they show."""
+    questions = [
+        {"kind": q.kind, "text": q.text, "format": q.text_format, "points": q.points, "explanation": q.explanation,
+         "category": q.category,
          "options": [{"text": o.text, "correct": o.is_correct, "weight": o.weight} for o in q.options]}
-        for q in exam.questions])
+        for q in exam.questions]
+    if fmt == "moodle_xml":
+        return moodle_xml.write(questions, _picture_file)
+    if fmt == "qti":
+        return qti.write_package(questions, _picture_file)
+    return question_files.to_json(questions)
+
+
+def _picture_file(image_id):
+    image = db.session.get(QuestionImage, image_id)
+    return f"picture-{image.id}.{image.media_type.split('/')[1]}", image.data
 
 
 def question_json(question, *, with_answers):
     """A question for the authoring API (with answers) or for a student's attempt (without)."""
-    body = {"id": question.id, "type": question.kind, "text": question.text, "points": question.points,
-            "options": [{"id": o.id, "text": o.text} for o in question.options]}
+    fmt = question.text_format
+    body = {"id": question.id, "type": question.kind, "text": question.text, "format": fmt,
+            "html": rich_text.to_html(question.text, fmt), "points": question.points,
+            "options": [{"id": o.id, "text": o.text, "html": rich_text.to_html(o.text, fmt)} for o in question.options]}
     if with_answers:
+        body["category"] = question.category
         body["explanation"] = question.explanation
+        body["explanation_html"] = rich_text.to_html(question.explanation, fmt)
         for option, source in zip(body["options"], question.options, strict=True):
             option.update(correct=source.is_correct, weight=source.weight)
     return body

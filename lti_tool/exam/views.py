@@ -3,10 +3,27 @@ token. Handlers parse input, call one service, and answer."""
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 
+from lti_tool import body_limits
+from lti_tool.content import rich_text
 from lti_tool.db import utcnow
 from lti_tool.errors import AppError
-from lti_tool.exam import attempts, copies, marks, outbox, preview, proctors, publishing, review, services, timer
+from lti_tool.exam import (
+    attempts,
+    copies,
+    draws,
+    marks,
+    outbox,
+    preview,
+    proctors,
+    publishing,
+    question_copies,
+    question_files,
+    review,
+    services,
+    timer,
+)
 from lti_tool.exam.lifecycle import FINAL, Status
+from lti_tool.i18n import localised
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
 from lti_tool.metrics.registry import ANSWER_SAVE_SECONDS
@@ -42,6 +59,7 @@ def _my_exam(exam_id):
 # --- pages --------------------------------------------------------------------------------------
 
 @bp.get("/exam/lobby")
+@localised
 def lobby():
     return render_template("exam/lobby.html")
 
@@ -52,18 +70,20 @@ def manage():
 
 
 @bp.get("/exam/attempt")
+@localised
 def take():
     return render_template("exam/attempt.html")
 
 
 @bp.get("/exam/review")
+@localised
 def review_page():
     return render_template("exam/review.html")
 
 
 @bp.get("/exam/edit")
 def edit():
-    return render_template("exam/edit.html")
+    return render_template("exam/edit.html", import_max_bytes=IMPORT_MAX_BYTES)
 
 
 @bp.get("/exam/marks")
@@ -178,17 +198,58 @@ def reorder_questions(exam_id):
     return exam_detail(exam)
 
 
+@bp.get("/api/exams/<int:exam_id>/draws")
+@access.require_launch(MAKER)
+def exam_draws(exam_id):
+    return draws.summary(_my_exam(exam_id))
+
+
+@bp.put("/api/exams/<int:exam_id>/draws")
+@access.require_launch(MAKER)
+def set_exam_draws(exam_id):
+    return draws.summary(draws.set_rules(_my_exam(exam_id), _body().get("draws"), **_actor()))
+
+
+@bp.get("/api/exams/<int:exam_id>/question-sources")
+@access.require_launch(MAKER)
+def question_sources(exam_id):
+    return {"exams": question_copies.sources(_my_exam(exam_id), g.launch.user_id)}
+
+
+@bp.get("/api/exams/<int:exam_id>/question-sources/<int:source_id>")
+@access.require_launch(MAKER)
+def source_questions(exam_id, source_id):
+    return {"questions": question_copies.source_questions(_my_exam(exam_id), source_id, g.launch.user_id)}
+
+
+@bp.post("/api/exams/<int:exam_id>/questions/copy")
+@access.require_launch(MAKER)
+def copy_questions(exam_id):
+    body = _body()
+    copied = question_copies.copy(_my_exam(exam_id), body.get("exam_id"), body.get("question_ids"), **_actor())
+    return {"copied": len(copied)}, 201
+
+
+# A question file with its pictures may be larger than any other request (MAX_CONTENT_LENGTH).
+IMPORT_MAX_BYTES = question_files.MAX_BYTES
+
+
 @bp.post("/api/exams/<int:exam_id>/import")
 @access.require_launch(MAKER)
+@body_limits.allows_body(IMPORT_MAX_BYTES)
 def import_questions(exam_id):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise AppError("Choose a CSV, JSON or GIFT file to import.")
+        raise AppError("Choose a CSV, JSON, GIFT, Moodle XML or QTI file to import.")
     dry_run = request.args.get("dry_run", "1") != "0"
-    parsed = services.import_file(_my_exam(exam_id), upload.read(), upload.filename, dry_run=dry_run, **_actor())
+    read = services.import_file(_my_exam(exam_id), upload.read(), upload.filename, dry_run=dry_run, **_actor())
+    parsed = read.questions
     return {"dry_run": dry_run, "count": len(parsed),
-            "questions": [{"line": q.line, "type": q.kind, "text": q.text, "points": q.points,
-                           "options": [{"text": o.text, "correct": o.correct, "weight": o.weight}
+            "skipped": [{"line": s.line, "name": s.name, "type": s.type} for s in read.skipped],
+            "questions": [{"line": q.line, "type": q.kind, "text": q.text, "html": rich_text.to_html(q.text, q.format),
+                           "points": q.points, "category": q.category,
+                           "options": [{"text": o.text, "html": rich_text.to_html(o.text, q.format),
+                                        "correct": o.correct, "weight": o.weight}
                                        for o in q.options]} for q in parsed]}
 
 
@@ -196,8 +257,16 @@ def import_questions(exam_id):
 @access.require_launch(MAKER)
 def export_questions(exam_id):
     exam = _my_exam(exam_id)
-    return Response(services.export_questions(exam), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="exam-{exam.id}-questions.json"'})
+    fmt = request.args.get("format", "json")
+    if fmt not in EXPORTS:
+        raise AppError("Export as json, moodle_xml or qti.")
+    mimetype, extension = EXPORTS[fmt]
+    return Response(services.export_questions(exam, fmt), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="exam-{exam.id}-questions.{extension}"'})
+
+
+EXPORTS = {"json": ("application/json", "json"), "moodle_xml": ("application/xml", "xml"),
+           "qti": ("application/zip", "zip")}
 
 
 @bp.put("/api/exams/<int:exam_id>/accommodations/<int:user_id>")
@@ -360,12 +429,13 @@ def submit_attempt(attempt_id):
 # --- shapes -------------------------------------------------------------------------------------
 
 def exam_summary(exam):
+    questions, per_attempt = draws.question_counts(exam)
     return {
         "id": exam.id, "title": exam.title, "instructions": exam.instructions,
         "opens_at": exam.opens_at and exam.opens_at.isoformat(),
         "closes_at": exam.closes_at and exam.closes_at.isoformat(),
         "closed": exam.closed_at is not None, "duration_minutes": exam.duration_minutes,
-        "attempts_allowed": exam.attempts_allowed, "questions": len(exam.questions),
+        "attempts_allowed": exam.attempts_allowed, "questions": questions, "questions_per_attempt": per_attempt,
         "require_fullscreen": exam.require_fullscreen,
         "published": publishing.is_published(exam),
     }
@@ -381,6 +451,7 @@ def exam_detail(exam):
         "accommodations": [{"user_id": row.user_id, "name": user.display_name, "extra_minutes": row.extra_minutes,
                             "time_multiplier": row.time_multiplier} for row, user in services.accommodations(exam)],
         "question_list": [services.question_json(q, with_answers=True) for q in exam.questions],
+        "draws": draws.summary(exam),
     }
 
 
@@ -437,10 +508,12 @@ def attempt_state(attempt):
             continue
         by_id = {o.id: o for o in question.options}
         answer = answers.get(qid)
+        fmt = question.text_format
         state["questions"].append({
-            "id": qid, "type": question.kind, "text": question.text, "points": question.points,
-            "options": [{"id": oid, "text": by_id[oid].text} for oid in attempt.option_order[str(qid)]
-                        if oid in by_id],
+            "id": qid, "type": question.kind, "text": question.text, "html": rich_text.to_html(question.text, fmt),
+            "points": question.points,
+            "options": [{"id": oid, "text": by_id[oid].text, "html": rich_text.to_html(by_id[oid].text, fmt)}
+                        for oid in attempt.option_order[str(qid)] if oid in by_id],
             "chosen": answer.option_ids if answer else [],
             "flagged": bool(answer and answer.flagged),
         })

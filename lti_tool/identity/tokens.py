@@ -25,6 +25,8 @@ class LaunchContext:
     launched_at: int
     # When the token proving this runs out (set by verify); a socket closes then unless sent a new one.
     expires_at: int | None = None
+    # The shipped locale the launch asked for ("fr", "pt_BR"), or None: its pages' and messages' language.
+    locale: str | None = None
 
     def has_any(self, *roles):
         return any(r in self.roles for r in roles)
@@ -46,6 +48,7 @@ def issue(context, *, secret_key, issuer, ttl, now=None):
         "roles": list(context.roles),
         "lid": context.launch_id,
         "lat": context.launched_at,
+        "loc": context.locale,
         "iat": now,
         "exp": now + ttl,
     }
@@ -79,4 +82,5 @@ def verify(token, *, secret_key, issuer):
         launch_id=claims["lid"],
         launched_at=int(claims["lat"]),
         expires_at=int(claims["exp"]),
+        locale=claims.get("loc") if isinstance(claims.get("loc"), str) else None,
     )

@@ -17,6 +17,7 @@ CLAIM_CONTEXT = LTI + "context"
 CLAIM_RESOURCE_LINK = LTI + "resource_link"
 CLAIM_CUSTOM = LTI + "custom"
 CLAIM_DEPLOYMENT = LTI + "deployment_id"
+CLAIM_PRESENTATION = LTI + "launch_presentation"
 CLAIM_AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 CLAIM_DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 CLAIM_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
@@ -77,6 +78,8 @@ class LaunchClaims:
     custom_exam_id: object
     context_history: str | None
     deep_linking_settings: dict | None
+    # The person's language in the LMS ("fr", "pt-BR"), as sent; a page's language (lti_tool/i18n/locales.py).
+    locale: str | None = None
 
     def kept(self):
         """What the launch's row keeps for later: a deep linking request's settings, read when the test maker
@@ -119,7 +122,14 @@ def read(claims):
         custom_exam_id=custom.get("exam_id"),
         context_history=_context_history(custom.get("context_history")),
         deep_linking_settings=claims.get(CLAIM_DEEP_LINKING) if message_type == DEEP_LINKING_REQUEST else None,
+        locale=_locale(claims.get(CLAIM_PRESENTATION)),
     )
+
+
+def _locale(presentation):
+    """The launch's language tag, or None: a language is a courtesy, so an odd one is ignored, never refused."""
+    locale = presentation.get("locale") if isinstance(presentation, dict) else None
+    return locale[:35] if isinstance(locale, str) else None
 
 
 def claim_name(path):

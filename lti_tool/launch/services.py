@@ -11,6 +11,7 @@ from lti_tool.db import db, utcnow
 from lti_tool.errors import Forbidden
 from lti_tool.exam import proctors
 from lti_tool.exam import services as exam_services
+from lti_tool.i18n import locales
 from lti_tool.identity import services as identity
 from lti_tool.identity.roles import ToolRole
 from lti_tool.identity.tokens import LaunchContext
@@ -67,6 +68,7 @@ def record(message_launch, role_map, *, origin):
     launch_context = LaunchContext(
         user_id=user.id, course_id=course.id, resource_link_id=launch.resource_link_id,
         roles=tuple(launch.roles), launch_id=launch.id, launched_at=int(time.time()),
+        locale=locales.shipped(claims.locale) if claims.locale else None,
     )
     landing = _landing(claims, tool_roles, link, user.id)
     db.session.commit()

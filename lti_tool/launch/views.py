@@ -76,7 +76,8 @@ def launch():
         context, landing = _accept_launch(request.form.to_dict())
     except StateCookieMissing as missing:
         return _recover_from_missing_cookie(missing.login_state)
-    return render_template("launch/enter.html", token=access.issue_token(context), landing=url_for(landing))
+    return render_template("launch/enter.html", token=access.issue_token(context),
+                           landing=_landing_url(context, landing))
 
 
 @bp.get("/lti/launch")
@@ -93,14 +94,21 @@ def launch_checked_by_platform_storage():
     body = _same_origin_json()
     form = {name: body.get(name) for name in ("id_token", "state")}
     context, landing = _accept_launch(form, storage_state=body.get("lti_storage_state"))
-    return {"token": access.issue_token(context), "landing": url_for(landing)}
+    return {"token": access.issue_token(context), "landing": _landing_url(context, landing)}
 
 
 def _accept_launch(form, storage_state=None):
     config = current_app.config
     message_launch = validation.validate(form, request.cookies, key_bits=config["TOOL_KEY_BITS"],
                                          http=http.session(http.KEY_SET), storage_state=storage_state)
-    return services.record(message_launch, load_map(config["ROLE_MAP_PATH"]), origin=_origin())
+    context, landing = services.record(message_launch, load_map(config["ROLE_MAP_PATH"]), origin=_origin())
+    g.launch = context  # who launched, for the request's log line (lti_tool/request_log.py)
+    return context, landing
+
+
+def _landing_url(context, landing):
+    """The page a launch lands on, in the launch's language: each page hands `lang` on to the next."""
+    return url_for(landing, lang=context.locale) if context.locale else url_for(landing)
 
 
 def _same_origin_json():

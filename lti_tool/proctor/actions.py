@@ -7,7 +7,6 @@ from lti_tool.errors import AppError, NotFound
 from lti_tool.exam import attempts
 from lti_tool.exam.lifecycle import OPEN, Status
 from lti_tool.exam.models import Attempt
-from lti_tool.metrics import events as metrics
 from lti_tool.proctor import events
 from lti_tool.realtime import channels, on_commit
 
@@ -28,7 +27,7 @@ def attempt_of(exam, attempt_id):
 
 def warn(exam, attempt, text, *, actor_user_id, origin):
     """A warning the student must acknowledge; it reaches the page now, or when the page comes back."""
-    _require_open(attempt)
+    require_open(attempt)
     warning = events.record(exam, events.WARNING, attempt_id=attempt.id, actor_user_id=actor_user_id,
                             text=_required(text, "A warning needs a text."), origin=origin)
     on_commit.publish(channels.attempt(attempt.id), student_warning(warning))
@@ -122,44 +121,11 @@ def extend_exam(exam, minutes, *, actor_user_id, origin):
         raise
 
 
-def record_violation(exam, attempt, kind, *, client_time, client_id, detail, origin):
-    """A student's page reports a violation: on record first, then on every proctor's dashboard. Returns
-    the event's id. One the page saw before the attempt ended is recorded even if it arrives after: the page keeps
-    what was not acknowledged and sends it again when it reconnects (after a lost network or a database restart)."""
-    if not _seen_before_the_end(attempt, client_time):
-        _require_open(attempt)
-    event = events.record(exam, events.VIOLATION, attempt_id=attempt.id, actor_user_id=attempt.user_id,
-                          detail=kind, text=detail, client_time=client_time, client_id=client_id, origin=origin)
-    _tell_room(exam, event)
-    # Read before the commit expires it: afterwards it would cost a SELECT.
-    event_id = event.id
-    db.session.commit()
-    metrics.violation_recorded(kind)
-    return event_id
-
-
-def acknowledge_warning(exam, attempt, warning_id, *, origin):
-    warning = db.session.get(events.ProctorEvent, warning_id)
-    if warning is None or warning.attempt_id != attempt.id or warning.kind != events.WARNING:
-        raise NotFound("That warning was not sent to this attempt.")
-    # Named after its warning, so an acknowledgement the page sends again after a reconnect is recorded once.
-    event = events.record(exam, events.WARNING_ACK, attempt_id=attempt.id, actor_user_id=attempt.user_id,
-                          data={"warning_id": warning_id}, client_id=f"ack-{warning_id}", origin=origin)
-    _tell_room(exam, event)
-    db.session.commit()
-    return event
-
-
 def _tell_room(exam, event):
     on_commit.publish(channels.exam(exam.id), {"type": "event", "event": events.as_dict(event)})
 
 
-def _seen_before_the_end(attempt, client_time):
-    """Whether an ended attempt's page saw this before the end, by the page's clock (ms since the epoch)."""
-    return attempt.finished_at is not None and client_time / 1000 <= attempt.finished_at.timestamp()
-
-
-def _require_open(attempt):
+def require_open(attempt):
     if Status(attempt.status) not in OPEN:
         raise ActionRefused("This attempt has already ended.")
 

@@ -1,5 +1,8 @@
-"""The proctor dashboard's socket: the room from the database on (re)connect, then every violation,
-presence change, status change and action live; the proctor's commands go through proctor/actions.py."""
+"""The proctor dashboard's socket: the room from the database on (re)connect, then every violation, status
+change and action live, and presence changes gathered (the latest per page, every PRESENCE_EVERY); the
+proctor's commands go through proctor/actions.py."""
+
+import threading
 
 from lti_tool.db import db
 from lti_tool.errors import Forbidden, NotFound
@@ -12,6 +15,9 @@ from lti_tool.proctor.socket_session import SocketSession, new_registry
 from lti_tool.realtime import channels
 
 ORIGIN = "proctor dashboard"
+# A dashboard hears presence at most this often (seconds), the latest state per page: 2,000 pages going offline
+# at once, one message each, overflowed its queue and closed it (bench/README.md, section 7).
+PRESENCE_EVERY = 0.25
 
 
 class DashboardSocket(SocketSession):
@@ -23,6 +29,9 @@ class DashboardSocket(SocketSession):
     def __init__(self):
         super().__init__()
         self.exam_id = None
+        self._presence_lock = threading.Lock()
+        self._presence = {}
+        self._presence_timer = None
 
     def greet(self, context, message):
         try:
@@ -46,9 +55,27 @@ class DashboardSocket(SocketSession):
         return {"exam_id": self.exam_id}
 
     def _from_bus(self, message):
+        if message["type"] == "presence":
+            return self._hold_presence(message)
         if message["type"] == "attempt":
             message = {**message, "type": "status"}
         self.send(message)
+
+    def _hold_presence(self, message):
+        page = {"attempt_id": message["attempt_id"], "state": message["state"], "at": message["at"]}
+        with self._presence_lock:
+            held = self._presence.get(page["attempt_id"])
+            if held is None or held["at"] <= page["at"]:  # from two workers, the bus may swap them
+                self._presence[page["attempt_id"]] = page
+            if self._presence_timer is None:
+                self._presence_timer = threading.Timer(PRESENCE_EVERY, self._send_presence)
+                self._presence_timer.daemon = True
+                self._presence_timer.start()
+
+    def _send_presence(self):
+        with self._presence_lock:
+            pages, self._presence, self._presence_timer = list(self._presence.values()), {}, None
+        self.send({"type": "presence", "pages": pages})
 
     def _exam(self):
         return db.session.get(Exam, self.exam_id)

@@ -4,7 +4,6 @@ before anyone is told, so a dropped socket or a Redis gap hides nothing."""
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from lti_tool import audit
 from lti_tool.db import db
@@ -23,40 +22,20 @@ EXAM_CLOSED = "exam_closed"
 EXAM_EXTENDED = "exam_extended"
 
 
-def record(exam, kind, *, origin, attempt_id=None, actor_user_id=None, detail=None, text=None, data=None,
-           client_time=None, client_id=None, now=None):
-    """Add the event and its audit row to the caller's transaction. An event the page already sent
-    (same `client_id` for the attempt) is not recorded twice: the first one is returned."""
-    if client_id is not None:
-        earlier = _by_client_id(attempt_id, client_id)
-        if earlier is not None:
-            return earlier
-    event = ProctorEvent(
-        exam_id=exam.id, attempt_id=attempt_id, actor_user_id=actor_user_id, kind=kind, detail=detail,
-        text=text, data=data or {}, client_time=_from_epoch_ms(client_time), client_id=client_id,
-        **({"at": now} if now else {}),
-    )
-    if client_id is None:
-        db.session.add(event)
-        db.session.flush()
-    else:
-        try:
-            with db.session.begin_nested():
-                db.session.add(event)
-        except IntegrityError:
-            # The same resend reached another worker at the same moment.
-            return _by_client_id(attempt_id, client_id)
+def record(exam, kind, *, origin, attempt_id=None, actor_user_id=None, text=None, data=None):
+    """Add the event and its audit row to the caller's transaction (the student pages' events are written in
+    groups by page_writes.py)."""
+    event = ProctorEvent(exam_id=exam.id, attempt_id=attempt_id, actor_user_id=actor_user_id, kind=kind, text=text,
+                         data=data or {})
+    db.session.add(event)
+    db.session.flush()
     audit.record(f"proctor.{kind}", "attempt" if attempt_id else "exam", attempt_id or exam.id,
                  actor_user_id=actor_user_id, course_id=exam.course_id, origin=origin,
-                 data={"event_id": event.id, "detail": detail, "text": text, **(data or {})})
+                 data={"event_id": event.id, "detail": None, "text": text, **(data or {})})
     return event
 
 
-def _by_client_id(attempt_id, client_id):
-    return db.session.scalar(select(ProctorEvent).filter_by(attempt_id=attempt_id, client_id=client_id))
-
-
-def _from_epoch_ms(value):
+def from_epoch_ms(value):
     """The page's clock (milliseconds since the epoch) as a time, or None if it is absent or absurd."""
     if value is None:
         return None

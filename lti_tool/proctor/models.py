@@ -49,6 +49,18 @@ class Presence(db.Model):
     changed_at = mapped_column(UTCDateTime, nullable=False)
 
 
+class PresenceChange(db.Model):
+    """The page's presence each time its socket saw it change (online, away, offline): the review's timeline
+    draws the attempt's presence from these."""
+
+    __tablename__ = "presence_changes"
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(10))
+    at = mapped_column(UTCDateTime, nullable=False)
+
+
 class PreExamCheck(db.Model):
     """What the pre-exam check saw before the attempt's clock started (proctor/prechecks.py): each step's
     outcome and detail, and when the check began and ended (the attempt's start) in server time."""
@@ -60,3 +72,31 @@ class PreExamCheck(db.Model):
     steps: Mapped[list] = mapped_column(JSON, default=list)
     began_at = mapped_column(UTCDateTime, nullable=False)
     ended_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class AttemptReview(db.Model):
+    """A person's decision on an attempt after the exam (proctor/review_decisions.py). Kept when the camera's
+    stills are deleted on schedule: the decision stays, the pictures go. No row: not reviewed yet."""
+
+    __tablename__ = "attempt_reviews"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewer_user_id: Mapped[int] = mapped_column(Integer)
+    reviewed_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class FlagDecision(db.Model):
+    """A person's decision on one flag (a violation event): dismissed, with why, or confirmed."""
+
+    __tablename__ = "flag_decisions"
+
+    event_id: Mapped[int] = mapped_column(EventId, ForeignKey("proctor_events.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewer_user_id: Mapped[int] = mapped_column(Integer)
+    decided_at = mapped_column(UTCDateTime, nullable=False)

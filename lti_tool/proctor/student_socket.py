@@ -3,16 +3,14 @@ warnings (acknowledged), pauses, extra time, announcements and the attempt's end
 
 import logging
 
-from sqlalchemy.orm import joinedload
-
 from lti_tool.db import UNAVAILABLE, db, first_line, utcnow
 from lti_tool.errors import Forbidden
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.exam.models import Attempt
 from lti_tool.identity.roles import ToolRole
-from lti_tool.proctor import actions, presence
+from lti_tool.proctor import actions, page_writes, presence
 from lti_tool.proctor.socket_session import SocketSession, new_registry
-from lti_tool.realtime import channels, on_commit
+from lti_tool.realtime import channels
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +24,7 @@ class StudentSocket(SocketSession):
         super().__init__()
         self.attempt_id = None
         self.exam_id = None
+        self.page = None
         self.status = None
         self.deadline = None
         self.tracker = presence.Tracker()
@@ -35,6 +34,7 @@ class StudentSocket(SocketSession):
         if attempt is None or attempt.user_id != context.user_id or attempt.exam.course_id != context.course_id:
             raise Forbidden("That attempt is not yours.")
         self.attempt_id, self.exam_id = attempt.id, attempt.exam_id
+        self.page = page_writes.Page(attempt.id, attempt.exam_id, attempt.exam.course_id, attempt.user_id)
         # Subscribed before the state is read, so nothing between the two is missed.
         self.subscribe(channels.attempt(attempt.id), self._from_bus)
         self.subscribe(channels.exam_students(attempt.exam_id), self._from_bus)
@@ -60,20 +60,17 @@ class StudentSocket(SocketSession):
         self.send({"type": "time", "deadline": self.deadline, "now": utcnow().isoformat(), "status": self.status})
 
     def on_violation(self, message):
-        attempt = self._attempt()
-        event_id = actions.record_violation(
-            attempt.exam, attempt, message["kind"], client_time=message["client_time"],
-            client_id=message.get("id"), detail=message.get("detail"), origin="student page")
+        event_id = page_writes.write(page_writes.Violation(
+            self.page, message["kind"], message["client_time"], message.get("id"), message.get("detail")))
         self.send({"type": "ack", "id": message.get("id"), "event_id": event_id})
 
     def on_warn_ack(self, message):
-        attempt = self._attempt()
-        actions.acknowledge_warning(attempt.exam, attempt, message["warning_id"], origin="student page")
+        page_writes.write(page_writes.WarningAck(self.page, message["warning_id"]))
         self.send({"type": "ack", "warning_id": message["warning_id"]})
 
     def close(self):
         try:
-            if self.attempt_id is not None:
+            if self.page is not None:
                 with self.app.app_context():
                     self._see(presence.OFFLINE)
         except UNAVAILABLE as exc:
@@ -82,21 +79,13 @@ class StudentSocket(SocketSession):
         finally:
             super().close()  # always stop hearing the bus: a session left subscribed would never be freed
 
-    def _attempt(self):
-        # With its exam in the same query: the handlers need both.
-        return db.session.get(Attempt, self.attempt_id, options=[joinedload(Attempt.exam)])
-
     def _see(self, state):
         now = utcnow()
+        # Also unchanged readings are written and go out (every REFRESH_EVERY): a dashboard shows a page it has
+        # not heard of for SILENT_AFTER as offline, which covers a worker that died holding the socket.
         write, changed = self.tracker.observe(state, now)
-        if not write:
-            return
-        presence.record(self.attempt_id, state, now, changed=changed)
-        # Also unchanged readings go out (every REFRESH_EVERY): a dashboard shows a page it has not heard
-        # of for SILENT_AFTER as offline, which covers a worker that died holding the socket.
-        on_commit.publish(channels.exam(self.exam_id), {
-            "type": "presence", "attempt_id": self.attempt_id, "state": state, "at": now.isoformat()})
-        db.session.commit()
+        if write:
+            page_writes.write(page_writes.Seen(self.page, state, now, changed))
 
     def _from_bus(self, message):
         previous = self.status

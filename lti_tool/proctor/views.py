@@ -8,6 +8,7 @@ from lti_tool import request_log
 from lti_tool.errors import Forbidden
 from lti_tool.exam import proctors
 from lti_tool.exam import services as exam_services
+from lti_tool.i18n import localised
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
 from lti_tool.proctor import access_changes, actions, events, prechecks, review
@@ -53,6 +54,7 @@ def proctor_socket(ws):
 
 
 @bp.get("/proctor/")
+@localised
 def home():
     """The live room of an exam (the proctor's landing page), and its review once the exam is over."""
     return render_template("proctor/dashboard.html")

@@ -1,6 +1,7 @@
 // The launch token: kept in memory and where a reload of this tab finds it (its sessionStorage, or its URL
 // fragment where a cross-site frame's storage is blocked; see tab-state.js), sent as
 // `Authorization: Bearer`, refreshed while the page is open. Never a cookie, never in a query string.
+import { t } from "./i18n.js";
 import { forgetOpened, openedWith, storageWorks, tabStore } from "./tab-state.js";
 
 const TOKEN_KEY = "token";
@@ -99,7 +100,7 @@ export function start() {
 /** A refusal from the server: its HTTP status, message, hint and structured details (e.g. problems). */
 export class ApiError extends Error {
   constructor(status, error) {
-    super(error.message || `The server answered ${status}.`);
+    super(error.message || t("The server answered %(status)s.", { status }));
     this.status = status;
     this.hint = error.hint || null;
     this.details = error;
@@ -115,7 +116,7 @@ export async function authFetch(path, { headers = {}, timeoutMs = 20000, ...init
       signal: AbortSignal.timeout(timeoutMs), // a silently dropped connection counts as offline
     });
   } catch {
-    throw new ApiError(0, { message: "The tool could not be reached. Check your connection and try again." });
+    throw new ApiError(0, { message: t("The tool could not be reached. Check your connection and try again.") });
   }
   if (response.ok) return response;
   if (response.status === 401) showExpired();
@@ -136,5 +137,9 @@ export async function api(path, { method = "GET", body, timeoutMs } = {}) {
 
 /** Go to another page of the tool, carrying the token in the fragment (never sent to servers). */
 export function navigate(path) {
-  location.assign(`${path}#token=${encodeURIComponent(token)}`);
+  // The page's language (set by the launch from the LMS's) goes on to the next page.
+  const target = new URL(path, location.href);
+  const lang = new URLSearchParams(location.search).get("lang");
+  if (lang && !target.searchParams.has("lang")) target.searchParams.set("lang", lang);
+  location.assign(`${target.pathname}${target.search}#token=${encodeURIComponent(token)}`);
 }

@@ -5,14 +5,13 @@ measures it, fails here and not in the next benchmark run."""
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_ADMIN_URL, REQUIRE_SERVICES
+from tests.conftest import POSTGRES_ADMIN_URL, need_redis_server
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDENTS = 24
@@ -27,10 +26,7 @@ INVARIANTS = [
 
 @pytest.fixture
 def redis_server_binary():
-    if not shutil.which("redis-server"):
-        if REQUIRE_SERVICES:
-            pytest.fail("redis-server is required but not installed")
-        pytest.skip("redis-server is not installed")
+    need_redis_server()
 
 
 def test_a_small_exam_day_keeps_every_invariant(postgres_url, redis_server_binary, tmp_path):

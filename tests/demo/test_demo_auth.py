@@ -124,3 +124,12 @@ def test_jwks_publishes_the_signing_key(client):
         (keys.current().kid, "RS256", "sig", "RSA")
     ]
     assert "d" not in body["keys"][0]
+
+
+def test_a_launch_in_a_language_sends_it_as_the_lms_users_locale(client):
+    hint = hints.login_hint("demo-user-ada-lovelace", "link:demo-link-default", "ar")
+    response = client.get("/demo/auth", query_string=auth_params(login_hint=hint), base_url=DEMO)
+    assert id_token_claims(response)[LTI + "launch_presentation"] == {"document_target": "iframe", "locale": "ar"}
+    # Without one, the claim is left out, as some LMSs do.
+    assert LTI + "launch_presentation" not in id_token_claims(
+        client.get("/demo/auth", query_string=auth_params(), base_url=DEMO))

@@ -63,11 +63,11 @@ def test_launch_buttons_start_the_tools_login_as_an_lms_does(client):
         "lti_deployment_id": "demo-deployment",
         "lti_storage_target": "_parent",
     }
-    assert hints.read_login_hint(student["login_hint"]) == ("demo-user-ada-lovelace", "link:demo-link-default")
+    assert hints.read_login_hint(student["login_hint"]) == ("demo-user-ada-lovelace", "link:demo-link-default", None)
     assert hints.read_login_hint(test_maker["login_hint"])[0] == "demo-user-grace-hopper"
     assert hints.read_login_hint(proctor["login_hint"])[0] == "demo-user-alan-turing"
     assert deep_linking["lti_message_hint"] == "deep-linking"
-    assert hints.read_login_hint(deep_linking["login_hint"]) == ("demo-user-grace-hopper", "deep-linking")
+    assert hints.read_login_hint(deep_linking["login_hint"]) == ("demo-user-grace-hopper", "deep-linking", None)
 
 
 def test_gradebook_without_columns_says_so(client):
@@ -75,3 +75,15 @@ def test_gradebook_without_columns_says_so(client):
 
     assert response.status_code == 200
     assert "No gradebook columns yet" in response.get_data(as_text=True)
+
+
+def test_the_language_chosen_on_the_course_page_goes_with_each_of_its_launches(client):
+    html = client.get("/demo?locale=pt-BR", base_url=DEMO).get_data(as_text=True)
+    assert '<option value="pt-BR" lang="pt-BR" selected>Português (Brasil)</option>' in html
+    student, *_, deep_linking = (login_params(u) for u in launch_urls(html))
+    assert hints.read_login_hint(student["login_hint"])[2] == "pt-BR"
+    # Adding the tool is the test maker's, in the LMS's language for the tool's own pages: none is sent there.
+    assert hints.read_login_hint(deep_linking["login_hint"])[2] is None
+    # A language the menu does not offer is not sent.
+    plain = client.get("/demo?locale=tlh", base_url=DEMO).get_data(as_text=True)
+    assert hints.read_login_hint(login_params(launch_urls(plain)[0])["login_hint"])[2] is None

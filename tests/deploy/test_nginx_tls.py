@@ -87,6 +87,11 @@ def _site(directory, https_port, http_port, upstream_port):
     return "\n".join(line for line in text.splitlines() if "listen [::]" not in line)
 
 
+def upstream_port(live):
+    """gunicorn's own port (the demo's address)."""
+    return int(live["demo"].split(":")[2].split("/")[0])
+
+
 @pytest.fixture(scope="module")
 def behind_nginx(tmp_path_factory):
     if not os.path.exists(NGINX) or not shutil.which("chromium"):
@@ -101,8 +106,7 @@ def behind_nginx(tmp_path_factory):
     live = next(servers)
     # requests (the test maker's API calls) trusts the CA.
     os.environ["REQUESTS_CA_BUNDLE"] = str(ca)
-    upstream_port = int(live["demo"].split(":")[2].split("/")[0])
-    (directory / "site.conf").write_text(_site(directory, https_port, http_port, upstream_port))
+    (directory / "site.conf").write_text(_site(directory, https_port, http_port, upstream_port(live)))
     (directory / "nginx.conf").write_text(
         # Started as root, nginx's workers would run as nobody, who cannot write bodies into this private directory.
         f"daemon off;\n{'user root;' if os.getuid() == 0 else ''}\npid {directory}/nginx.pid;\n"
@@ -145,12 +149,18 @@ def test_the_tool_sees_https_and_nginx_serves_the_static_files(behind_nginx):
     assert f"{page.headers['X-Request-Id']} /healthz" in behind_nginx["access_log"].read_text().splitlines()
     # The tool's policy names its own socket origin from the scheme and host ProxyFix gave it.
     assert f"wss://localhost:{tool.rsplit(':', 1)[1]}" in page.headers["Content-Security-Policy"]
-    script = requests.get(f"{tool}/static/js/session.js", timeout=5)
-    assert script.ok and script.headers["Cache-Control"] == "no-cache"
+    static = re.search(r'href="(/static/[0-9a-f]{12}/)css/app.css"', requests.get(f"{tool}/", timeout=5).text)[1]
+    script = requests.get(f"{tool}{static}js/session.js", timeout=5)
+    assert script.ok and script.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert script.headers["Server"].startswith("nginx") and "ETag" in script.headers
     assert script.headers["X-Content-Type-Options"] == "nosniff"
-    assert requests.get(f"{tool}/static/package.json", timeout=5).status_code == 404
-    assert requests.get(f"{tool}/static/node_modules/katex/package.json", timeout=5).status_code == 404
+    assert script.content == (ROOT / "static" / "js" / "session.js").read_bytes()
+    for hidden in ("package.json", "node_modules/katex/package.json", "js/../package.json"):
+        assert requests.get(f"{tool}{static}{hidden}", timeout=5).status_code == 404, hidden
+    assert requests.get(f"{tool}/static/js/session.js", timeout=5).status_code == 404
+    # Prometheus scrapes past nginx.
+    assert requests.get(f"{tool}/metrics", timeout=5).status_code == 404
+    assert requests.get(f"http://127.0.0.1:{upstream_port(behind_nginx)}/metrics", timeout=5).status_code == 200
     plain = requests.get(f"{behind_nginx['http']}/proctor/", allow_redirects=False, timeout=5)
     assert plain.status_code == 301 and plain.headers["Location"] == "https://localhost/proctor/"
 
@@ -161,7 +171,7 @@ def test_a_body_over_the_limit_is_refused_by_the_tool_or_by_nginx(behind_nginx):
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     over_the_tool = requests.post(launch, data=b"x" * (2 * 1024 * 1024 + 1), headers=headers, timeout=10)
     assert over_the_tool.status_code == 413 and "too_large" in over_the_tool.text
-    over_nginx = requests.post(launch, data=b"x" * (3 * 1024 * 1024 + 1), headers=headers, timeout=10)
+    over_nginx = requests.post(launch, data=b"x" * (11 * 1024 * 1024 + 1), headers=headers, timeout=10)
     assert over_nginx.status_code == 413 and "too_large" not in over_nginx.text
 
 

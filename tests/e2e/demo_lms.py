@@ -54,7 +54,17 @@ def add_exam_to_course(page, live_server, title):
     page.goto(live_server["demo"])
     page.get_by_role("link", name=re.compile("^Add the tool")).click()
     frame = tool_frame(page)
-    frame.get_by_label("Exam title").fill(title)
+    field = frame.get_by_label("Exam title")
+    try:
+        expect(field).to_be_visible(timeout=20000)
+    except AssertionError:
+        # Twice in about ten CI runs the picker did not show within 30 s on a busy machine, cause not found yet:
+        # say what the frame showed, then do what a person would, click "Add the tool" once more.
+        shown = page.frame(name="tool-frame")
+        print(f"deep linking picker not shown after 20 s; the frame is at {shown.url if shown else None!r}, "
+              f"showing: {shown.locator('body').inner_text(timeout=2000)[:500] if shown else ''!r}")
+        page.get_by_role("link", name=re.compile("^Add the tool")).click()
+    field.fill(title)
     frame.get_by_role("button", name="Create and add").click()
     expect(frame.get_by_text(title).first).to_be_visible(timeout=15000)
     return ToolApi(live_server["tool"], launch(page, live_server, "test maker", "Test Maker", link=title))

@@ -38,10 +38,11 @@ class ProctorClient:
             raw = self.ws.receive(timeout=left)
             if raw is None:
                 break
-            message = json.loads(raw)
-            if _matches(message, kind, match):
-                return message
-            self.seen.append(message)
+            self.seen.extend(one_per_page(json.loads(raw)))
+            for message in self.seen:
+                if _matches(message, kind, match):
+                    self.seen.remove(message)
+                    return message
         raise AssertionError(f"no {kind} {match or ''} within {timeout} s; got {self.seen}")
 
     def event(self, kind, detail=None, timeout=WAIT):
@@ -64,3 +65,10 @@ def _matches(message, kind, match):
         elif value != wanted:
             return False
     return True
+
+
+def one_per_page(message):
+    """A dashboard's presence message names every page that changed: one message per page, for matching."""
+    if message["type"] != "presence":
+        return [message]
+    return [{"type": "presence", **page} for page in message["pages"]]

@@ -88,7 +88,7 @@ def test_test_maker_creates_edits_imports_and_sees_marks(live_server, page):
     expect(questions.first).to_contain_text("2 points")
 
     # Import a GIFT file: preview (dry run), then import.
-    file_input = frame.get_by_label("Question file (.csv, .json or .gift)")
+    file_input = frame.get_by_label("Question file (.csv, .json, .gift, .xml or .zip)")
     file_input.set_input_files(gift("two.gift", GOOD_GIFT))
     preview = frame.locator("#import-preview")
     expect(preview.get_by_role("heading")).to_have_text("Preview: 2 questions in “two.gift”")
@@ -185,10 +185,10 @@ def test_a_file_over_the_upload_limit_is_refused_by_the_page_before_it_is_sent(l
     imports = []
     page.on("request", lambda request: "/import" in request.url and imports.append(request.url))
 
-    file_input = frame.get_by_label("Question file (.csv, .json or .gift)")
-    file_input.set_input_files({"name": "huge.gift", "mimeType": "text/plain", "buffer": b"x" * 6_000_000})
+    file_input = frame.get_by_label("Question file (.csv, .json, .gift, .xml or .zip)")
+    file_input.set_input_files({"name": "huge.gift", "mimeType": "text/plain", "buffer": b"x" * 11_000_000})
 
-    message = "This file is 5.8 MB; the largest is 2 MB; split it into smaller files."
+    message = "This file is 10.5 MB; the largest is 10 MB; split it into smaller files."
     next_to_field = frame.locator("#import-form div").get_by_role("alert")
     expect(next_to_field).to_have_text(message)
     expect(file_input).to_have_attribute("aria-invalid", "true")

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 from tests.conftest import REQUIRE_SERVICES
 from tests.e2e.conftest import ARTIFACTS, ROOT, launch_chromium, screenshot, serve
 from tests.e2e.demo_lms import launch, tool_frame
+from tests.e2e.modules import importing
 from tests.e2e.proctor_client import ProctorClient
 from tests.e2e.test_grade_passback import add_exam_to_course
 from tests.e2e.test_take_exam import QUESTIONS, attempt_id_of
@@ -595,5 +596,5 @@ def test_a_denied_camera_says_so_and_what_to_do(open_page, browser, live_server)
     screenshot(page, "camera-denied")
     # All before the clock: no attempt exists.
     standing = page.frame(name="tool-frame").evaluate(
-        "async () => (await (await import('/static/js/session.js')).api('/api/exams/current')).standing")
+        importing("async () => (await (await import('/static/js/session.js')).api('/api/exams/current')).standing"))
     assert standing["open_attempt_id"] is None

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import launch, tool_frame
+from tests.e2e.modules import importing
 from tests.e2e.test_camera import (  # noqa: F401 (fixtures)
     camera_exam,
     clips,
@@ -23,14 +24,14 @@ from tests.e2e.test_take_exam import attempt_id_of
 
 pytestmark = pytest.mark.browser
 
-STANDING = """async () => {
+STANDING = importing("""async () => {
     const { api } = await import("/static/js/session.js");
     return (await api("/api/exams/current")).standing;
-}"""
-STATE = """async (id) => {
+}""")
+STATE = importing("""async (id) => {
     const { api } = await import("/static/js/session.js");
     return api(`/api/attempts/${id}`);
-}"""
+}""")
 
 
 def test_the_check_runs_before_the_clock_and_the_exam_keeps_what_it_opened(open_page, one_face_browser,
@@ -49,7 +50,7 @@ def test_the_check_runs_before_the_clock_and_the_exam_keeps_what_it_opened(open_
     expect(start).to_be_disabled()
     steps = check.get_by_role("listitem")
     expect(steps).to_have_count(5)
-    expect(steps.nth(0)).to_contain_text("Passed: This page may use the camera, full screen.")
+    expect(steps.nth(0)).to_contain_text("Passed: This page may use the camera and full screen.")
     expect(steps.nth(1)).to_contain_text("a still picture from your camera every 5 seconds")
     expect(check).to_contain_text("Still to do before you can start: The camera notice; Your camera works; Full screen")
     assert page.frame(name="tool-frame").evaluate(STANDING)["open_attempt_id"] is None

@@ -22,6 +22,7 @@ from lti_tool import config
 from lti_tool.demo import hints, roster
 from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import launch, tool_frame
+from tests.e2e.modules import importing
 from tests.e2e.tool_api import ToolApi, student_row
 
 pytestmark = pytest.mark.browser
@@ -38,7 +39,7 @@ QUESTIONS = [
 
 # Runs in the dashboard: the room's merging (a violation already in the roster is not counted twice, messages
 # before the roster wait for it, silence turns a page offline) and the reconnection backoff's bounds.
-MODULE_CHECKS = """async () => {
+MODULE_CHECKS = importing("""async () => {
     const { Room, SILENT_MS } = await import("/static/js/dashboard/roster.js");
     const { backoffMs } = await import("/static/js/dashboard/socket.js");
     const changes = [];
@@ -64,10 +65,13 @@ MODULE_CHECKS = """async () => {
         presence: "offline", last_seen_at: null, violations: {}, last_event: null })) });
     const pages = [big.view({ page: 3 }), big.view({ page: 9 }), big.view({ search: "student 7" })]
       .map((v) => [v.rows.length, v.total, v.page, v.pages]);
-    return { heldBack, violations: row.violations, total: row.violationTotal, presence: room.presenceOf(row),
+    const silent = room.presenceOf(row);
+    room.apply({ type: "presence", pages: [{ attempt_id: 3, state: "away", at: now.toISOString() },
+      { attempt_id: 99, state: "online", at: now.toISOString() }] });
+    return { heldBack, violations: row.violations, total: row.violationTotal, presence: [silent, room.presenceOf(row)],
       needsRoster: changes.includes("roster"), pages,
       backoff: [backoffMs(0, () => 0), backoffMs(0, () => 1), backoffMs(20, () => 1)] };
-}"""
+}""")
 
 
 class StudentSocket:
@@ -137,15 +141,17 @@ def wait_until(condition, page, what):
         page.wait_for_timeout(50)
 
 
-def launch_as(page, live_server, person):
-    """Launch the default link as another member of the demo course: the demo's own student button, with a
-    login hint signed for `person` the way the demo signs its own. Returns the launch token."""
+def launch_as(page, live_server, person, link=None):
+    """Launch the default link (or the one titled `link`) as another member of the demo course: the demo's own
+    student button, with a login hint signed for `person` the way the demo signs its own. Returns the launch
+    token."""
     settings = Flask(__name__)
     config.load(settings, {"APP_ENV": "development"})
     urls = []
     page.on("framenavigated", lambda frame: urls.append(frame.url))
     page.goto(live_server["demo"])
-    button = page.get_by_role("link", name=re.compile("^Launch as student ")).first
+    course_link = page if link is None else page.get_by_role("region", name=link, exact=True)
+    button = course_link.get_by_role("link", name=re.compile("^Launch as student ")).first
     url = urlparse(button.get_attribute("href"))
     query = parse_qs(url.query)
     with settings.app_context():
@@ -205,14 +211,15 @@ def test_the_proctor_watches_acts_and_reviews_a_live_exam(live_server, page, bro
     expect(cell(frame, ADA, "Time left")).to_have_text(re.compile(r"^(30:00|29:\d\d)$"))
     expect(frame.get_by_role("navigation", name="Exam pages")).to_be_hidden()  # the test maker's pages
     assert tool.evaluate(MODULE_CHECKS) == {
-        "heldBack": 0, "violations": {"copy": 1, "paste": 1}, "total": 2, "presence": "offline", "needsRoster": True,
+        "heldBack": 0, "violations": {"copy": 1, "paste": 1}, "total": 2, "presence": ["offline", "away"],
+        "needsRoster": True,
         "pages": [[20, 120, 3, 3], [20, 120, 3, 3], [11, 11, 1, 1]], "backoff": [500, 1000, 30000],
     }
     tool.evaluate("window.sameDocument = true")
 
     # A refreshed launch token goes to the open socket at once, which the server needs before the old one expires.
-    token = tool.evaluate("import('/static/js/session.js').then(async (s) => (await s.refreshToken(), "
-                          "s.launchToken()))")
+    token = tool.evaluate(importing("import('/static/js/session.js').then(async (s) => (await s.refreshToken(), "
+                                    "s.launchToken()))"))
     wait_until(lambda: hello_tokens(sent)[1:] == [token], page, "a second hello, with the refreshed token")
 
     # Violations appear live, counted by type, with the last event.

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
+from tests.e2e.modules import importing
 from tests.e2e.proctor_client import ProctorClient
 from tests.e2e.test_take_exam import QUESTIONS, attempt_id_of
 from tests.e2e.tool_api import student_row
@@ -33,7 +34,7 @@ SHOW_TAB = """() => {
 }"""
 
 # Runs in the exam page: session.js refreshes the launch token, and the open socket sends it in a new hello.
-REFRESH_TOKEN = """async () => {
+REFRESH_TOKEN = importing("""async () => {
     const { launchToken, refreshToken } = await import("/static/js/session.js");
     const sent = [];
     const send = WebSocket.prototype.send;
@@ -44,7 +45,7 @@ REFRESH_TOKEN = """async () => {
     } finally {
         WebSocket.prototype.send = send;
     }
-}"""
+}""")
 
 
 @pytest.fixture
@@ -304,12 +305,12 @@ POINTER_LEFT = """([x, y]) => {
 }"""
 # Run in the exam page before a blur: resolves after the blur, once the page's settle time for it has passed
 # (a timer set after the page's own, with the same delay), when the page has decided whether to report it.
-BLUR_SETTLED = """() => {
+BLUR_SETTLED = importing("""() => {
     window.blurSettled = new Promise((resolve) => window.addEventListener("blur", async () => {
         const { BLUR_SETTLE_MS } = await import("/static/js/attempt/violations.js");
         setTimeout(resolve, BLUR_SETTLE_MS);
     }, { once: true }));
-}"""
+}""")
 
 
 def click_the_lms_page_beside_the_frame(page):

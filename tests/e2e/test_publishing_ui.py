@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
+from tests.e2e.modules import importing
 from tests.e2e.tool_api import ToolApi
 
 pytestmark = pytest.mark.browser
@@ -76,7 +77,7 @@ def test_a_new_exam_is_a_draft_until_published_and_previews_record_nothing(live_
     # The student lobby tells a test maker to preview the exam and offers no Start.
     tool = page.frame(name="tool-frame")
     with tool.expect_navigation():
-        tool.evaluate("async () => (await import('/static/js/session.js')).navigate('/exam/lobby')")
+        tool.evaluate(importing("async () => (await import('/static/js/session.js')).navigate('/exam/lobby')"))
     expect(frame.locator("#lobby-status")).to_contain_text("A test maker tries it as they see it with “Preview”")
     expect(frame.locator("#lobby-exam-title")).to_have_text(title)
     expect(frame.get_by_role("button", name="Start the exam")).to_be_hidden()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import launch, tool_frame
+from tests.e2e.modules import importing
 from tests.e2e.test_take_exam import make_exam
 
 pytestmark = pytest.mark.browser
@@ -24,7 +25,7 @@ QUESTIONS = [
 ]
 
 # Runs in the tool's frame: the sentence for each review timing, as the submit confirmation and the lobby say it.
-TIMING_WORDS = """async () => {
+TIMING_WORDS = importing("""async () => {
     const { reviewPromise } = await import("/static/js/review-timing.js");
     return [
         reviewPromise({ when: "immediately", closes_at: null }),
@@ -32,7 +33,7 @@ TIMING_WORDS = """async () => {
         reviewPromise({ when: "after_close", closes_at: null }),
         reviewPromise({ when: "never", closes_at: null }),
     ];
-}"""
+}""")
 
 
 def test_the_review_page_after_submitting_shows_answers_right_answers_and_explanations(live_server, page):

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import add_exam_to_course, assert_in_demo_gradebook, launch, tool_frame
+from tests.e2e.modules import importing
 from tests.e2e.tool_api import student_row
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ QUESTIONS = [
 # Runs in the exam page: the countdown's arithmetic, and the save queue with a fake network (nothing sent before
 # it knows the server's highest order number, then numbering on from it; coalescing per question in the order
 # of the latest changes, a 4xx dropped, a network error kept and retried with the same number).
-MODULE_CHECKS = """async () => {
+MODULE_CHECKS = importing("""async () => {
     const clock = await import("/static/js/attempt/clock.js");
     const { SaveQueue } = await import("/static/js/attempt/save-queue.js");
     const { HttpError, NetworkError } = await import("/static/js/attempt/request.js");
@@ -75,7 +76,7 @@ MODULE_CHECKS = """async () => {
         flushed: [second, third && first && memory.size === 0],
         refused: statuses.filter(([, s]) => s === "refused"),
     };
-}"""
+}""")
 
 
 def make_exam(page, live_server, title, questions, **settings):

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from lti_tool.demo import roster
-from tests.conftest import POSTGRES_ADMIN_URL, _admin_engine
+from tests.conftest import _admin_engine
 from tests.e2e.conftest import ROOT, screenshot
 from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
 from tests.e2e.test_proctored_student import HIDE_TAB, SHOW_TAB
@@ -31,13 +31,13 @@ ADA = roster.STUDENTS[0]
 
 
 @pytest.fixture
-def two_hosts(postgres_url, redis_url, tmp_path):
+def two_hosts(postgres_url, postgres_database_url, redis_url, tmp_path):
     """Host A serves the tool and the demo LMS; host B serves the same tool. Same database, same Redis."""
     engine = _admin_engine()
     name = f"proctor_e2e_{uuid.uuid4().hex[:10]}"
     with engine.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    database_url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    database_url = postgres_database_url(name)
     port_a, port_b = free_port(), free_port()
     env = {"APP_ENV": "development", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "SECRET_KEY": uuid.uuid4().hex * 2, "TOOL_BASE_URL": f"http://localhost:{port_a}",

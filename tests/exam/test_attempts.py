@@ -11,6 +11,7 @@ from lti_tool.exam.lifecycle import Status
 from lti_tool.exam.models import Answer, Attempt, GradeOutbox, Question
 from lti_tool.identity.models import User
 from tests.exam.conftest import Course, right_option, wrong_option
+from tests.lti_platform import LEARNER, LTI
 
 
 def start(course, exam, token):
@@ -323,6 +324,27 @@ def test_the_lobby_reading_an_overdue_attempt_finalizes_it(course, app):
     assert db.session.get(Attempt, attempt["id"]).status == "timed_out"
 
 
+def test_the_lobby_is_told_why_a_student_cannot_start_as_a_code_it_words_in_the_students_language(course):
+    exam = course.exam(questions=1)
+    student = course.student()
+
+    def why():
+        standing = course.call("GET", "/api/exams/current", student).json["standing"]
+        return standing["reason"], standing["message"]
+
+    assert why() == (None, None)
+    opens = (utcnow() + timedelta(days=1)).replace(microsecond=0)
+    course.call("PATCH", f"/api/exams/{exam['id']}", json={"opens_at": opens.isoformat()})
+    assert why() == ("not_open_yet", f"This exam opens at {opens.isoformat(timespec='minutes')} (UTC).")
+    course.call("PATCH", f"/api/exams/{exam['id']}", json={
+        "opens_at": None, "closes_at": (utcnow() - timedelta(minutes=1)).isoformat()})
+    assert why() == ("closed", "This exam is closed.")
+    course.call("PATCH", f"/api/exams/{exam['id']}", json={"closes_at": None})
+    finished = start(course, exam, student)
+    assert course.call("POST", f"/api/attempts/{finished['id']}/submit", student).status_code == 200
+    assert why() == ("no_attempts_left", "You have no attempts left.")
+
+
 def test_a_student_takes_only_the_exam_their_course_link_opens(course):
     unbound = course.exam(questions=1, link="link-2")  # opened by another link of the course
     bound = course.exam(questions=1)
@@ -342,3 +364,24 @@ def test_a_link_students_took_an_exam_through_keeps_that_exam(course):
     assert refused.status_code == 409
     assert "gradebook column" in refused.json["error"]["message"]
     assert course.call("POST", f"/api/exams/{first['id']}/bind").status_code == 204  # the same exam: fine
+
+
+def test_a_refusal_reaches_the_student_in_the_language_of_their_launch(course):
+    """The exam page shows the server's refusals as they come: a French launch gets them in French."""
+    exam = course.exam(questions=1)
+    french = course.lti.token_for((LEARNER,), sub="student-fr", context_id=course.context_id,
+                                  resource_link_id=course.link,
+                                  **{LTI + "launch_presentation": {"locale": "fr-FR"}})["token"]
+    attempt = start(course, exam, french)
+    [question] = attempt["questions"]
+    assert course.call("POST", f"/api/attempts/{attempt['id']}/submit", french).status_code == 200
+    refused = save(course, attempt, question, [right_option(question)], french)
+    assert refused.status_code == 409
+    assert refused.json["error"]["message"] == ("La tentative est terminée ; plus aucune réponse ne peut être "
+                                                "enregistrée.")
+    # The same refusal to a launch that named no language, from a browser that asks for none: English.
+    english = course.student("student-en")
+    attempt = start(course, exam, english)
+    assert course.call("POST", f"/api/attempts/{attempt['id']}/submit", english).status_code == 200
+    refused = save(course, attempt, attempt["questions"][0], [right_option(question)], english)
+    assert refused.json["error"]["message"] == "This attempt has ended; no more answers can be saved."

@@ -2,6 +2,7 @@
 would rescore attempts already taken."""
 
 import io
+import json
 
 import pytest
 from sqlalchemy import select
@@ -244,13 +245,27 @@ def test_a_file_over_the_upload_limit_is_refused_in_plain_words_and_imports_noth
     exam = course.exam(questions=0)
 
     # Encoded here, in memory: the test client would spool a body this large to a file it never closes.
-    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(b"x" * 6_000_000), "huge.csv")})
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(b"x" * 11_000_000), "huge.csv")})
     response = course.call("POST", f"/api/exams/{exam['id']}/import?dry_run=0", data=body,
                            content_type=f"multipart/form-data; boundary={boundary}")
 
     assert response.status_code == 413
     assert response.json["error"] == {
         "code": "too_large",
-        "message": "This file is 5.8 MB; the largest is 2 MB; split it into smaller files.",
+        "message": "This file is 10.5 MB; the largest is 10 MB; split it into smaller files.",
     }
     assert course.call("GET", f"/api/exams/{exam['id']}").json["question_list"] == []
+
+
+def test_a_question_file_may_be_larger_than_any_other_request(course):
+    """A bank with its pictures: up to 10 MB, where every other request stops at MAX_CONTENT_LENGTH (2 MB)."""
+    exam = course.exam(questions=0)
+    question = {"type": "single", "text": "Q", "options": [{"text": "a", "correct": True}, {"text": "b"}]}
+    large = json.dumps({"questions": [question]}).encode() + b" " * 3_000_000
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(large), "bank.json")})
+    response = course.call("POST", f"/api/exams/{exam['id']}/import?dry_run=0", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 200, response.json
+    other = course.call("POST", f"/api/exams/{exam['id']}/questions", data=b"x" * 3_000_000,
+                        content_type="application/json")
+    assert other.status_code == 413 and "the largest is 2 MB" in other.json["error"]["message"]

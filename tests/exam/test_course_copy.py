@@ -2,12 +2,16 @@
 exam of the old course. The link runs nothing until a test maker who may copies that exam into the new course;
 a student of the new course never reaches the old exam."""
 
+import io
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
+from lti_tool.content import images
 from lti_tool.db import db
 from lti_tool.exam import copies
 from lti_tool.exam.models import Exam
@@ -231,3 +235,32 @@ def test_a_link_that_runs_an_exam_of_its_course_offers_nothing(client, lti, plat
     assert new.call("GET", OFFER, maker).json == {"offer": None}
     assert new.call("POST", ACCEPT, maker).status_code == 409
     assert copies_of(old.exam["id"]) == 0
+
+
+def test_a_copied_question_shows_a_copy_of_its_picture_in_the_new_course(client, lti, platform, old):
+    picture = io.BytesIO()
+    Image.new("RGB", (20, 10), (0, 90, 200)).save(picture, "PNG")
+    src = old.call("POST", "/api/content/images", old.maker, content_type="multipart/form-data",
+                   data={"file": (io.BytesIO(picture.getvalue()), "map.png")}).json["src"]
+    # The old exam has been taken, so a new exam on a link of its own holds the question.
+    draft = old.call("POST", "/api/exams", old.maker, json={"title": "With a map"}).json
+    added = old.call("POST", f"/api/exams/{draft['id']}/questions", old.maker, json={
+        "type": "single", "format": "html", "text": f'<p>Which sea?</p><img src="{src}" alt="A blue map">',
+        "options": [{"text": "North", "correct": True}, {"text": "South", "correct": False}]})
+    assert added.status_code == 201, added.json
+    maps_maker = old.token("teacher-1", (INSTRUCTOR,), link="maps")
+    assert old.call("POST", f"/api/exams/{draft['id']}/bind", maps_maker).status_code == 204
+    platform.place_link(OLD, "maps", {"exam_id": str(draft["id"])})
+    platform.set_moodle_shape()
+    new = Term(client, lti, NEW, platform.copy_course(OLD, NEW)["maps"])
+    maker = new.token("teacher-1", (INSTRUCTOR,))
+    copy = new.call("POST", ACCEPT, maker)
+    assert copy.status_code == 200, copy.json
+    [question] = copy.json["question_list"]
+    [copied_src] = re.findall(r'src="(/content/images/\d+)', question["text"])
+    assert copied_src != src
+    with client.application.app_context():
+        course_id = db.session.scalar(select(Exam.course_id).filter_by(id=copy.json["id"]))
+        assert images.of_course(course_id, [int(copied_src.rsplit("/", 1)[1])])
+    [address] = re.findall(r'<img src="([^"]+)"', question["html"])
+    assert client.get(address.replace("&amp;", "&")).status_code == 200

@@ -24,6 +24,7 @@ def test_reads_title_escapes_answer_feedback_and_general_feedback():
         explanation="Backslash escapes ~ = # { } and :",
         answers=(Answer("an escaped brace ~ not an answer", True, None), Answer("a wrong one", False, None)),
         weighted=False,
+        format="plain",
     )]
 
 
@@ -128,7 +129,8 @@ def test_percent_text_that_is_no_weight_stays_text():
 
 def test_more_answers_than_allowed_are_refused_before_reading_them():
     assert read("Q {=a ~b ~c \\~d}", max_answers=3) == [Question(
-        1, "Q", None, (Answer("a", True, None), Answer("b", False, None), Answer("c ~d", False, None)), False)]
+        1, "Q", None, (Answer("a", True, None), Answer("b", False, None), Answer("c ~d", False, None)), False,
+        "plain")]
     assert read("Q {=a ~b ~c ~d}", max_answers=3) == [
         Unreadable(1, "a question can have at most 3 options; this one has 4")]
 
@@ -141,3 +143,11 @@ def test_long_text_is_cut_short_in_reasons():
 def test_empty_and_comment_only_files_have_no_blocks():
     assert read("") == []
     assert read("// nothing\n\n$CATEGORY: x\n\n") == []
+
+
+def test_the_html_marker_makes_a_formatted_question_and_the_others_plain_ones():
+    source = ("::T1::[html]<p>Is \\(x^2\\) <em>even</em>?</p> {=yes ~no}\n\n"
+              "[moodle]Plain <b>words</b> {=a ~b}\n\n[markdown]*stars* {=a ~b}\n\nNo marker {=a ~b}\n")
+    formats = [(question.format, question.text) for question in read(source)]
+    assert formats == [("html", "<p>Is \\(x^2\\) <em>even</em>?</p>"), ("plain", "Plain <b>words</b>"),
+                       ("plain", "*stars*"), ("plain", "No marker")]

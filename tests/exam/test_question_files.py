@@ -55,19 +55,20 @@ def without_lines(questions):
 
 @pytest.mark.parametrize(("filename", "fmt"), [
     ("quiz.csv", "csv"), ("Quiz.JSON", "json"), ("moodle.gift", "gift"), ("export.txt", "gift"),
-    ("C:\\Users\\me\\quiz.final.csv", "csv"),
+    ("C:\\Users\\me\\quiz.final.csv", "csv"), ("questions-20261204.XML", "moodle_xml"),
 ])
 def test_format_is_detected_from_the_extension(filename, fmt):
     assert detect_format(filename) == fmt
 
 
-@pytest.mark.parametrize("filename", ["quiz.xlsx", "quiz", "", "quiz.csv.zip"])
+@pytest.mark.parametrize("filename", ["quiz.xlsx", "quiz", "", "quiz.csv.gz"])
 def test_other_extensions_are_refused_with_the_accepted_ones(filename):
     with pytest.raises(QuestionFileInvalid) as refused:
         detect_format(filename)
     [problem] = refused.value.problems
     assert problem.line == 0
-    assert "use .csv, .json or .gift" in problem.message
+    assert ("use .csv, .json, .gift (Moodle GIFT, also as .txt), .xml (Moodle XML or QTI) or .zip (a QTI package)"
+            in problem.message)
 
 
 def test_the_refusal_is_an_app_error_summarising_the_first_problems():
@@ -148,6 +149,7 @@ def test_json_of_the_wrong_shape_is_refused(data, message):
     ({**PARIS, "points": "2"}, '"points" must be a number'),
     ({**PARIS, "points": True}, '"points" must be a number'),
     ({**PARIS, "explanation": ["x"]}, '"explanation" must be text'),
+    ({**PARIS, "category": 3}, '"category" must be text'),
     ({**PARIS, "options": "Paris, Lyon"}, '"options" must be a list'),
     ({**PARIS, "options": ["Paris", {"text": "Lyon"}]}, "option 1 must be an object"),
     ({**PARIS, "options": [{"text": 1, "correct": True}, {"text": "Lyon"}]}, 'option 1: "text" must be text'),
@@ -189,6 +191,7 @@ def options(*correct):
     ({**PARIS, "text": "x" * (MAX_TEXT + 1)}, f"the question text has {MAX_TEXT + 1} characters; at most 5000"),
     ({**PARIS, "explanation": "x" * (MAX_TEXT + 1)}, f"the explanation has {MAX_TEXT + 1} characters"),
     ({**PARIS, "points": 0}, "points must be a number above 0, like 1 or 2.5, not 0"),
+    ({**PARIS, "category": "c" * 201}, "the category has 201 characters; at most 200 are allowed"),
     ({**PARIS, "points": -2}, "points must be a number above 0"),
     ({**PARIS, "points": float("nan")}, "points must be a number above 0, like 1 or 2.5, not nan"),
     ({**PARIS, "points": float("inf")}, "points must be a number above 0"),
@@ -392,7 +395,7 @@ def test_a_file_that_is_not_utf8_is_one_problem(fmt):
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading():
-    assert problems(b" " * (MAX_BYTES + 1), "json") == [(0, "the file is larger than 2 MB; "
+    assert problems(b" " * (MAX_BYTES + 1), "json") == [(0, "the file is larger than 10 MB; "
                                                            "split it into smaller files")]
 
 
@@ -494,3 +497,9 @@ def test_any_bytes_give_valid_questions_or_the_refusal():
             for question in questions:
                 assert question.kind in KINDS and question_problems(question) == [], (data, question)
     assert outcomes["read"] > 30 and outcomes["refused"] > 30, outcomes
+
+
+def test_a_json_category_is_kept_trimmed_and_null_is_none():
+    named, unnamed = parse(json.dumps([{**PARIS, "category": " Capitals "}, {**PARIS, "category": None}]).encode(),
+                           "json")
+    assert (named.category, unnamed.category) == ("Capitals", "")

@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 
 from lti_tool.db import db
 from lti_tool.exam.models import Attempt
+from tests.e2e.proctor_client import one_per_page
 from tests.exam.conftest import Course, course  # noqa: F401 (course is a fixture the proctor tests use too)
 from tests.exam.test_attempts import start
 from tests.servers import gunicorn
@@ -50,10 +51,11 @@ class Page:
             raw = self.ws.receive(timeout=timeout)
             if raw is None:
                 raise AssertionError(f"no {kind} {match or ''} within {timeout}s; got {self.seen}")
-            message = json.loads(raw)
-            if message["type"] == kind and all(message.get(k) == v for k, v in match.items()):
-                return message
-            self.seen.append(message)
+            self.seen.extend(one_per_page(json.loads(raw)))
+            for message in self.seen:
+                if message["type"] == kind and all(message.get(k) == v for k, v in match.items()):
+                    self.seen.remove(message)
+                    return message
 
     def closed_with(self, timeout=WAIT):
         """The close code the server sent, waiting for it within `timeout`."""
@@ -121,10 +123,10 @@ def room(client, lti, server):
 
 
 @contextmanager
-def two_hosts(app, database_url, redis_url, tmp_path):
-    """Two gunicorn servers of the tool on one database, fanning events out through Redis: their ports."""
-    env = {"APP_ENV": "test", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "TOOL_BASE_URL": app.config["TOOL_BASE_URL"]}
+def two_hosts(app, database_url, bus_env, tmp_path):
+    """Two gunicorn servers of the tool on one database, fanning events out through the Redis `bus_env` names
+    (REDIS_URL, and REDIS_CLUSTER for a cluster): their ports."""
+    env = {"APP_ENV": "test", "DATABASE_URL": database_url, "TOOL_BASE_URL": app.config["TOOL_BASE_URL"], **bus_env}
     with (gunicorn("wsgi:app", env, tmp_path / "a.log") as host_a,
           gunicorn("wsgi:app", env, tmp_path / "b.log") as host_b):
         yield host_a, host_b

@@ -181,7 +181,7 @@ def test_the_close_reaches_a_dashboard_on_another_worker(client, lti, app, datab
     proctor = lti.token_for((TA,), sub="ta-1", email="ta@example.edu")["token"]
     listed = course.call("PUT", f"/api/exams/{exam['id']}/proctors", json={"emails": ["ta@example.edu"]})
     assert listed.status_code == 200
-    with two_hosts(app, database_url, redis_url, tmp_path) as (host_a, host_b):
+    with two_hosts(app, database_url, {"REDIS_URL": redis_url}, tmp_path) as (host_a, host_b):
         dashboard = Page(f"ws://127.0.0.1:{host_b}/ws/proctor")
         makers = Page(f"ws://127.0.0.1:{host_b}/ws/proctor")
         try:

@@ -1,5 +1,5 @@
-"""Two gunicorn processes (standing for two hosts) on one PostgreSQL and one Redis: a student's socket on
-one and a proctor's dashboard on the other see each other's events."""
+"""Two gunicorn processes (standing for two hosts) on one PostgreSQL and one Redis, or a Redis Cluster: a
+student's socket on one and a proctor's dashboard on the other see each other's events."""
 
 import time
 
@@ -11,13 +11,13 @@ from tests.proctor.conftest import Page, two_hosts
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_a_student_on_one_host_and_a_proctor_on_another_see_each_other(client, lti, app, database_url, redis_url,
+def test_a_student_on_one_host_and_a_proctor_on_another_see_each_other(client, lti, app, database_url, bus_env,
                                                                        tmp_path):
     course = Course(client, lti)
     exam = course.exam(questions=1)
     token = course.student()
     attempt = start(course, exam, token)
-    with two_hosts(app, database_url, redis_url, tmp_path) as (host_a, host_b):
+    with two_hosts(app, database_url, bus_env, tmp_path) as (host_a, host_b):
         dashboard = Page(f"ws://127.0.0.1:{host_b}/ws/proctor")
         page = Page(f"ws://127.0.0.1:{host_a}/ws/student")
         try:

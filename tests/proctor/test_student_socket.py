@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import exc as sa_exc
 
 from lti_tool import create_app
-from lti_tool.proctor import presence
+from lti_tool.proctor import page_writes, presence
 from lti_tool.proctor.student_socket import StudentSocket
 from lti_tool.realtime import channels
 
@@ -21,9 +21,10 @@ def test_a_page_closing_while_the_database_is_down_still_stops_hearing_the_bus(p
     def database_down(*args, **kwargs):
         raise sa_exc.OperationalError("INSERT INTO presences", {}, Exception("could not connect to server"))
 
-    monkeypatch.setattr(presence, "record", database_down)
+    monkeypatch.setattr(presence, "record_all", database_down)
     session = StudentSocket()
     session.attempt_id, session.exam_id = 7, 3
+    session.page = page_writes.Page(attempt_id=7, exam_id=3, course_id=1, user_id=1)
     session.subscribe(channels.attempt(7), session._from_bus)
     session.subscribe(channels.exam_students(3), session._from_bus)
 

@@ -1,5 +1,5 @@
-"""A burst of violations is handled one after another by the worker that holds the pages' sockets, so
-each one's round trips to the database add up (bench/README.md, section 3): keep them few."""
+"""A violation's round trips to the database: the group committer (proctor/page_writes.py) writes a whole
+burst with these statements, so they must stay few and must not grow with the group."""
 
 import time
 
@@ -8,7 +8,7 @@ from sqlalchemy import event
 from lti_tool.db import db
 
 
-def test_a_violation_is_recorded_and_acknowledged_in_at_most_six_statements(room):
+def test_a_violation_is_recorded_and_acknowledged_in_three_statements(room):
     token, attempt = room.student()
     page = room.student_page(token, attempt)
     page.next("time")
@@ -23,5 +23,5 @@ def test_a_violation_is_recorded_and_acknowledged_in_at_most_six_statements(room
         page.next("ack", id="v-1")
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    # The attempt with its exam, the resend check, the event (in a savepoint) and its audit row.
-    assert len(statements) <= 6, statements
+    # The attempt's status, the event (its resend check in the same INSERT ... ON CONFLICT) and its audit row.
+    assert statements == ["SELECT", "INSERT", "INSERT"], statements

@@ -2,7 +2,6 @@
 a Redis restart."""
 
 import queue
-import shutil
 import subprocess
 import sys
 import threading
@@ -14,7 +13,8 @@ import pytest
 import redis
 
 from lti_tool.realtime.bus import InProcessBus, RedisBus, make_bus
-from tests.conftest import REQUIRE_SERVICES
+from tests.conftest import need_redis_server
+from tests.redis_cluster import RedisNode
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,18 +166,15 @@ def test_publishing_without_redis_returns_false_and_counts_instead_of_raising(re
 @pytest.fixture
 def own_redis(tmp_path):
     """A throwaway redis-server on a free port: start() and stop() it as often as a test needs."""
-    if not shutil.which("redis-server"):
-        if REQUIRE_SERVICES:
-            pytest.fail("redis-server is required but not installed")
-        pytest.skip("redis-server is not installed")
-    server = ThrowawayRedis(free_port(), tmp_path)
+    need_redis_server()
+    server = RedisNode(free_port(), tmp_path)
     yield server
     server.stop()
 
 
 def test_a_redis_restart_loses_publishes_while_down_then_the_bus_resubscribes(redis_bus, own_redis):
     own_redis.start()
-    bus = redis_bus(url=own_redis.url)
+    bus = redis_bus(url=f"redis://127.0.0.1:{own_redis.port}/0")
     gaps = queue.Queue()
     bus.on_gap(lambda: gaps.put("gap"))
     received = collect(bus, "exam:1")
@@ -191,34 +188,3 @@ def test_a_redis_restart_loses_publishes_while_down_then_the_bus_resubscribes(re
     assert bus.publish("exam:1", {"n": 2}) is True
     assert received.get(timeout=WAIT) == {"n": 2}
     assert received.empty()
-
-
-class ThrowawayRedis:
-    def __init__(self, port, directory):
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self._directory = directory
-        self._process = None
-
-    def start(self):
-        self._process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(self._directory)],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=1)
-        deadline = time.monotonic() + WAIT
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)  # the server gives no other sign that it is ready
-        client.close()
-
-    def stop(self):
-        if self._process and self._process.poll() is None:
-            self._process.terminate()
-            self._process.wait(timeout=WAIT)

@@ -301,8 +301,8 @@ def test_a_frame_over_the_transport_limit_closes_that_socket_and_the_server_goes
         assert reply(ws) == {"type": "echo", "of": "hello"}
 
 
-def test_under_gunicorn_a_message_on_one_server_reaches_the_sockets_of_another_through_redis(redis_url, tmp_path):
-    env = {"APP_ENV": "test", "DATABASE_URL": f"sqlite:///{tmp_path / 'tool.sqlite3'}", "REDIS_URL": redis_url,
+def test_under_gunicorn_a_message_on_one_server_reaches_the_sockets_of_another_through_redis(bus_env, tmp_path):
+    env = {"APP_ENV": "test", "DATABASE_URL": f"sqlite:///{tmp_path / 'tool.sqlite3'}", **bus_env,
            "TEST_CHANNEL": f"test-{uuid.uuid4().hex[:12]}"}
     with gunicorn(APP, env, tmp_path / "first.log") as first, gunicorn(APP, env, tmp_path / "second.log") as second:
         status, headers = handshake(first, "/test/socket")

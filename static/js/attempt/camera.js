@@ -5,6 +5,7 @@
 // exam shares the screen, until the entire screen is shared: attempt/screen.js). A camera
 // that is blocked, missing or busy is explained with what to do. Nothing here ends or penalises an attempt:
 // problems and face flags go to the proctors, for a person to judge.
+import { t, tn } from "../i18n.js";
 import { api, launchToken } from "../session.js";
 import { CameraProblem, openCamera } from "../camera/capture.js";
 import { askConsent } from "../camera/consent.js";
@@ -18,42 +19,43 @@ const $ = (id) => document.getElementById(id);
 
 // kind -> [title, what to do]
 const PROBLEMS = {
-  frame: ["Your course page does not let this exam use the camera",
-    "The LMS shows the exam in a frame that is not allowed to use the camera. Continue in a new window, where it "
-    + "can: you stay signed in and your answers so far are kept. (Your LMS administrator can allow the camera "
-    + "in the frame; the tool's installation notes say how.)"],
-  screen_frame: ["Your course page does not let this exam share your screen",
-    "This exam shows your proctors your entire screen, and the LMS shows it in a frame that is not allowed to "
-    + "share the screen (Moodle's never is). Continue in a new window, where it can: you stay signed in and your "
-    + "answers so far are kept."],
-  denied: ["The camera is blocked",
-    "Your browser did not let this page use the camera. Allow the camera for this site (the camera or lock "
-    + "icon in the address bar, or the browser's site settings), then press “Try the camera again”."],
-  missing: ["No camera was found",
-    "Connect a camera or switch it on, then press “Try the camera again”."],
-  in_use: ["The camera is in use by another program",
-    "Close the other programs or tabs that use the camera (a video call, for example), then press “Try the "
-    + "camera again”."],
-  unsupported: ["This browser cannot use a camera here",
-    "Open the exam in an up-to-date Chrome, Edge, Firefox or Safari."],
-  failed: ["The camera could not be started",
-    "Press “Try the camera again”. If it keeps failing, restart the browser."],
-  stopped: ["Your camera stopped",
-    "The camera was switched off or unplugged, or another program took it. Press “Try the camera again”."],
-  declined: ["This exam needs your consent to the camera",
-    "You did not agree to the camera notice, so the questions stay hidden. Read it again if you change your "
-    + "mind, or ask your instructor."],
-  unreachable: ["The camera settings could not be loaded",
-    "Check your connection, then press “Try the camera again”."],
+  frame: [t("Your course page does not let this exam use the camera"),
+    t("The LMS shows the exam in a frame that is not allowed to use the camera. Continue in a new window, where it "
+      + "can: you stay signed in and your answers so far are kept. (Your LMS administrator can allow the camera "
+      + "in the frame; the tool's installation notes say how.)")],
+  screen_frame: [t("Your course page does not let this exam share your screen"),
+    t("This exam shows your proctors your entire screen, and the LMS shows it in a frame that is not allowed to "
+      + "share the screen (Moodle's never is). Continue in a new window, where it can: you stay signed in and your "
+      + "answers so far are kept.")],
+  denied: [t("The camera is blocked"),
+    t("Your browser did not let this page use the camera. Allow the camera for this site (the camera or lock "
+      + "icon in the address bar, or the browser's site settings), then press “Try the camera again”.")],
+  missing: [t("No camera was found"),
+    t("Connect a camera or switch it on, then press “Try the camera again”.")],
+  in_use: [t("The camera is in use by another program"),
+    t("Close the other programs or tabs that use the camera (a video call, for example), then press “Try the "
+      + "camera again”.")],
+  unsupported: [t("This browser cannot use a camera here"),
+    t("Open the exam in an up-to-date Chrome, Edge, Firefox or Safari.")],
+  failed: [t("The camera could not be started"),
+    t("Press “Try the camera again”. If it keeps failing, restart the browser.")],
+  stopped: [t("Your camera stopped"),
+    t("The camera was switched off or unplugged, or another program took it. Press “Try the camera again”.")],
+  declined: [t("This exam needs your consent to the camera"),
+    t("You did not agree to the camera notice, so the questions stay hidden. Read it again if you change your "
+      + "mind, or ask your instructor.")],
+  unreachable: [t("The camera settings could not be loaded"),
+    t("Check your connection, then press “Try the camera again”.")],
 };
 
 const POLICY = {
-  required: "This exam cannot be taken without the camera: the questions stay hidden until it works, and the "
-    + "clock keeps running. Ask your instructor or proctor for help if you cannot fix it.",
-  optional: "You may also continue without the camera; your proctors are told that it is off.",
+  required: t("This exam cannot be taken without the camera: the questions stay hidden until it works, and the "
+    + "clock keeps running. Ask your instructor or proctor for help if you cannot fix it."),
+  optional: t("You may also continue without the camera; your proctors are told that it is off."),
 };
 
-// Said to the proctors (a camera_unavailable violation) when a problem keeps the camera off.
+// Said to the proctors (a camera_unavailable violation) when a problem keeps the camera off: a record for them,
+// kept in English like the other violation details, whatever the student's language.
 const REPORTS = {
   frame: "the LMS frame does not allow the camera",
   screen_frame: "the LMS frame does not allow screen sharing", denied: "the browser blocked the camera",
@@ -180,13 +182,15 @@ export class ExamCamera {
       await this.publish(track);
     } else {
       this.snapshots.start();
-      this.status(`Camera on: a picture every ${this.page.snapshot.interval_seconds} s`);
+      const seconds = this.page.snapshot.interval_seconds;
+      this.status(tn("Camera on: a picture every %(n)s s", "Camera on: a picture every %(n)s s", seconds));
     }
     if (this.page.face_checks) {
       this.faces = new FaceChecks({
         video,
         onFlag: (kind, count) => this.flagged(kind, count),
-        onUnavailable: () => this.status(`${$("camera-status").textContent} (face checks unavailable here)`),
+        onUnavailable: () => this.status(t("%(status)s (face checks unavailable here)",
+          { status: $("camera-status").textContent })),
       });
       this.faces.start();
     }
@@ -201,10 +205,10 @@ export class ExamCamera {
     this.publisher = new AgoraPublisher({
       attemptId: this.attemptId, credentials: this.page.agora, track, onLost: (error) => this.fallBack(error),
     });
-    this.status("Camera on: live video connecting…");
+    this.status(t("Camera on: live video connecting…"));
     try {
       await this.publisher.start();
-      this.status("Camera on: live video");
+      this.status(t("Camera on: live video"));
     } catch (error) {
       await this.fallBack(error);
     }
@@ -217,8 +221,9 @@ export class ExamCamera {
     await publisher?.stop();
     if (this.stopped || !this.snapshots) return;
     this.snapshots.start();
-    this.status(`Live video failed (${error.message}); the camera sends a picture every `
-      + `${this.page.snapshot.interval_seconds} s instead`);
+    this.status(tn("Live video failed (%(error)s); the camera sends a picture every %(n)s s instead",
+      "Live video failed (%(error)s); the camera sends a picture every %(n)s s instead",
+      this.page.snapshot.interval_seconds, { error: error.message }));
   }
 
   flagged(kind, count) {
@@ -277,8 +282,8 @@ export class ExamCamera {
       this.stop();
       this.onHandOff();
     } else {
-      $("camera-window-blocked").textContent = "The browser blocked the new window. Allow pop-ups for this site, "
-        + "or ask for the exam's link to open in a new window.";
+      $("camera-window-blocked").textContent = t("The browser blocked the new window. Allow pop-ups for this "
+        + "site, or ask for the exam's link to open in a new window.");
     }
   }
 

@@ -2,6 +2,7 @@
 // server's `now`. We place the server's `now` at the middle of the request's round trip (measured with
 // performance.now(), which never jumps when the computer's clock is changed) and count from there
 // with performance.now()-based ticks. Re-syncing only replaces that reference point.
+import { t, tn } from "../i18n.js";
 
 /** Milliseconds since the epoch for an ISO 8601 time from the server (microseconds allowed). */
 export function parseTime(iso) {
@@ -85,11 +86,14 @@ export function formatClock(ms) {
 /** Time left in words, for screen readers: "1 hour 5 minutes", "4 minutes", "30 seconds". */
 export function describeRemaining(ms) {
   const total = displaySeconds(ms);
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  if (total < 60) return plural(total, "second");
+  if (total < 60) return tn("%(n)s second", "%(n)s seconds", total);
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
-  return hours ? `${plural(hours, "hour")}${minutes ? ` ${plural(minutes, "minute")}` : ""}` : plural(minutes, "minute");
+  const minutesText = tn("%(n)s minute", "%(n)s minutes", minutes);
+  if (!hours) return minutesText;
+  const hoursText = tn("%(n)s hour", "%(n)s hours", hours);
+  // Hours and minutes together, each already in words: "1 hour 5 minutes".
+  return minutes ? t("%(hours)s %(minutes)s", { hours: hoursText, minutes: minutesText }) : hoursText;
 }
 
 /** Announces 10, 5 and 1 minutes left, each once, and only when the count crosses it while the page is

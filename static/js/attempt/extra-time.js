@@ -1,10 +1,11 @@
 // Extra time from a proctor, told to the student: the deadline the server sends moves later while the attempt runs
 // (or the time left grows while it is paused), and the page says by how much and until when, in a notice that
 // screen readers read out politely.
+import { lang, tn } from "../i18n.js";
 import { parseTime } from "./clock.js";
 
 const $ = (id) => document.getElementById(id);
-const END = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+const END = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 
 /** "14:05 (UTC)": the time of day of a moment, and its zone. */
 function endText(ms) {
@@ -30,12 +31,14 @@ export class ExtraTimeNotice {
   }
 
   show(minutes, state) {
-    const more = `${minutes} more ${minutes === 1 ? "minute" : "minutes"}`;
-    const end = state.status === "in_progress" ? `New end: ${endText(parseTime(state.deadline))}.`
-      : "The clock starts again when the proctor resumes your exam.";
     const notice = document.createElement("p");
     notice.className = "notice notice-ok";
-    notice.textContent = `A proctor gave you ${more}. ${end}`;
+    notice.textContent = state.status === "in_progress"
+      ? tn("A proctor gave you %(n)s more minute. New end: %(end)s.",
+        "A proctor gave you %(n)s more minutes. New end: %(end)s.", minutes,
+        { end: endText(parseTime(state.deadline)) })
+      : tn("A proctor gave you %(n)s more minute. The clock starts again when the proctor resumes your exam.",
+        "A proctor gave you %(n)s more minutes. The clock starts again when the proctor resumes your exam.", minutes);
     $("extra-time").replaceChildren(notice);
   }
 }

@@ -3,17 +3,19 @@
 // goes back. Where full screen cannot be had (the LMS frame does not allow it, or the browser refuses), the
 // student may go on without it, and that is reported too.
 
+import { t } from "../i18n.js";
+
 const $ = (id) => document.getElementById(id);
 
 const TEXT = {
-  start: ["This exam is taken in full screen",
-    "The questions show in full screen only. Your proctor is told each time you leave it.",
-    "Enter full screen"],
-  left: ["You left full screen",
-    "Your proctor has been told. The questions show again when you go back to full screen.",
-    "Go back to full screen"],
-  unavailable: ["Full screen is not available here",
-    "This page is not allowed to use full screen, so you can take the exam without it. Your proctor is told.",
+  start: [t("This exam is taken in full screen"),
+    t("The questions show in full screen only. Your proctor is told each time you leave it."),
+    t("Enter full screen")],
+  left: [t("You left full screen"),
+    t("Your proctor has been told. The questions show again when you go back to full screen."),
+    t("Go back to full screen")],
+  unavailable: [t("Full screen is not available here"),
+    t("This page is not allowed to use full screen, so you can take the exam without it. Your proctor is told."),
     null],
 };
 
@@ -52,8 +54,8 @@ export class FullscreenGate {
     try {
       await document.documentElement.requestFullscreen({ navigationUI: "hide" });
     } catch (error) {
-      $("fullscreen-error").textContent = `The browser did not enter full screen (${error.message}). Try again, `
-        + "or continue without it; your proctor is told.";
+      $("fullscreen-error").textContent = t("The browser did not enter full screen (%(error)s). Try again, "
+        + "or continue without it; your proctor is told.", { error: error.message });
       $("fullscreen-error").hidden = false;
       $("fullscreen-skip").hidden = false;
     }

@@ -1,6 +1,7 @@
 // Live proctoring on the exam page, from when the attempt is open until it ends: the socket to the proctors
 // (socket.js), what the page reports to them (violations.js, and the full screen gate through report()), and
 // what they send: the server's clock, pause and resume, warnings (warnings.js), announcements and the end.
+import { lang, t } from "../i18n.js";
 import { parseTime } from "./clock.js";
 import { ProctorSocket } from "./socket.js";
 import { ViolationWatch } from "./violations.js";
@@ -9,11 +10,16 @@ import { WarningDialog } from "./warnings.js";
 const $ = (id) => document.getElementById(id);
 
 const STATE_TEXT = {
-  connecting: "Proctoring: connecting…",
-  connected: "Proctoring connected",
-  reconnecting: "Proctoring: reconnecting…",
-  refused: "Proctoring refused this page",
-  expired: "Proctoring stopped: your session has ended",
+  connecting: t("Proctoring: connecting…"),
+  connected: t("Proctoring connected"),
+  reconnecting: t("Proctoring: reconnecting…"),
+  refused: t("Proctoring refused this page"),
+  expired: t("Proctoring stopped: your session has ended"),
+};
+
+// A state with the server's word on it (socket.js gives one only with a refusal: the server's reason, as sent).
+const STATE_DETAIL = {
+  refused: (reason) => t("Proctoring refused this page: %(reason)s", { reason }),
 };
 
 export class Proctoring {
@@ -92,15 +98,16 @@ export class Proctoring {
   showState(state, detail) {
     const status = $("proctoring-status");
     status.dataset.state = state;
-    status.textContent = detail ? `${STATE_TEXT[state]}: ${detail}` : STATE_TEXT[state];
+    status.textContent = detail && STATE_DETAIL[state] ? STATE_DETAIL[state](detail) : STATE_TEXT[state];
   }
 
   showAnnouncement({ text, at }) {
-    const time = new Intl.DateTimeFormat(undefined, { timeStyle: "short" }).format(new Date(parseTime(at)));
+    const time = new Intl.DateTimeFormat(lang, { timeStyle: "short" }).format(new Date(parseTime(at)));
     const notice = document.createElement("p");
     notice.className = "notice announcement-text";
     const heading = document.createElement("strong");
-    heading.textContent = `Announcement from the proctor, ${time}: `;
+    // The space after the colon separates the heading from the proctor's words (kept out of the message).
+    heading.textContent = t("Announcement from the proctor, %(time)s:", { time }) + " ";
     const words = document.createElement("span");
     words.dir = "auto";
     words.textContent = text;

@@ -2,6 +2,7 @@
 // their entire screen (a window or a tab is refused and asked for again); a small still of it goes to the
 // proctors at the camera's pace. Stopping the share is reported to the proctors (screen_share_stopped) and the
 // page asks again. With the policy "required" the questions wait for the first share; nothing ends an attempt.
+import { t } from "../i18n.js";
 import { ScreenProblem, openScreen } from "../camera/screen-capture.js";
 import { SnapshotSender } from "../camera/snapshots.js";
 
@@ -9,24 +10,24 @@ const $ = (id) => document.getElementById(id);
 
 // kind -> [title, what to do]
 const ASKS = {
-  first: ["Share your entire screen",
-    "This exam also shows your proctors your entire screen. Press “Share my entire screen”, choose “Entire "
-    + "screen” in the browser's list, then “Share”."],
-  not_monitor: ["Share the entire screen, not a window or a tab",
-    "You chose a window or a browser tab. Press “Share my entire screen” again and choose “Entire screen”."],
-  denied: ["The screen was not shared",
-    "The browser's question was cancelled, or the browser blocked screen sharing. Press “Share my entire "
-    + "screen” again and choose your entire screen."],
-  stopped: ["You stopped sharing your screen",
-    "Your proctors have been told. Press “Share my entire screen” to share it again."],
-  unsupported: ["This browser cannot share the screen",
-    "Open the exam in an up-to-date Chrome, Edge or Firefox on a computer."],
-  failed: ["The screen could not be shared", "Press “Share my entire screen” to try again."],
+  first: [t("Share your entire screen"),
+    t("This exam also shows your proctors your entire screen. Press “Share my entire screen”, choose “Entire "
+      + "screen” in the browser's list, then “Share”.")],
+  not_monitor: [t("Share the entire screen, not a window or a tab"),
+    t("You chose a window or a browser tab. Press “Share my entire screen” again and choose “Entire screen”.")],
+  denied: [t("The screen was not shared"),
+    t("The browser's question was cancelled, or the browser blocked screen sharing. Press “Share my entire "
+      + "screen” again and choose your entire screen.")],
+  stopped: [t("You stopped sharing your screen"),
+    t("Your proctors have been told. Press “Share my entire screen” to share it again.")],
+  unsupported: [t("This browser cannot share the screen"),
+    t("Open the exam in an up-to-date Chrome, Edge or Firefox on a computer.")],
+  failed: [t("The screen could not be shared"), t("Press “Share my entire screen” to try again.")],
 };
 
 const POLICY = {
-  required: "The questions stay hidden until your entire screen is shared, and the clock keeps running.",
-  optional: "You may also continue without sharing; your proctors are told.",
+  required: t("The questions stay hidden until your entire screen is shared, and the clock keeps running."),
+  optional: t("You may also continue without sharing; your proctors are told."),
 };
 
 export class ExamScreen {

@@ -1,8 +1,11 @@
 // Dates, numbers and words as the authoring pages show them.
+import { t } from "../i18n.js";
 
-const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const DATE_TIME = new Intl.DateTimeFormat(undefined, {
+  year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short",
+});
 
-/** "12 May 2026, 09:00" in the browser's time zone, or `empty` for none. */
+/** "12 May 2026, 09:00 CEST" in the browser's time zone, the zone named, or `empty` for none. */
 export function when(iso, empty = "—") {
   if (!iso) return empty;
   const moment = new Date(iso);
@@ -57,7 +60,11 @@ export function fromLocalInput(value) {
 
 /** The browser's time zone name, for labels ("Europe/Paris"). */
 export function zoneName() {
-  try { return Intl.DateTimeFormat().resolvedOptions().timeZone || "your time zone"; } catch { return "your time zone"; }
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || t("your time zone");
+  } catch {
+    return t("your time zone");
+  }
 }
 
 /** "1 question", "3 questions". */
@@ -73,15 +80,15 @@ export function num(value) {
 
 /** The exam's window as words. */
 export function windowText(exam) {
-  if (!exam.opens_at && !exam.closes_at) return "Always open";
-  if (!exam.closes_at) return `Opens ${when(exam.opens_at)}`;
-  if (!exam.opens_at) return `Closes ${when(exam.closes_at)}`;
-  return `${when(exam.opens_at)} – ${when(exam.closes_at)}`;
+  if (!exam.opens_at && !exam.closes_at) return t("Always open");
+  if (!exam.closes_at) return t("Opens %(opens)s", { opens: when(exam.opens_at) });
+  if (!exam.opens_at) return t("Closes %(closes)s", { closes: when(exam.closes_at) });
+  return t("%(opens)s – %(closes)s", { opens: when(exam.opens_at), closes: when(exam.closes_at) });
 }
 
 const STATUS = {
-  not_started: "Not started", in_progress: "In progress", paused: "Paused", submitted: "Submitted",
-  timed_out: "Timed out", terminated: "Terminated",
+  not_started: t("Not started"), in_progress: t("In progress"), paused: t("Paused"), submitted: t("Submitted"),
+  timed_out: t("Timed out"), terminated: t("Terminated"),
 };
 
 export function statusText(status) {

@@ -1,5 +1,7 @@
-// The form that adds or edits one question: type, text, points, explanation, options (correct, weight).
+// The form that adds or edits one question: type, text and its format, points, category, explanation, options
+// (correct, weight), with a preview.
 // Once students have taken the exam only wording can change, so every scoring control is disabled.
+import { contentEditor } from "./content-editor.js";
 import { append, el } from "./dom.js";
 import { fieldErrors } from "./field-errors.js";
 
@@ -11,7 +13,7 @@ const blankOption = () => ({ text: "", correct: false, weight: null });
  * Build the form. `question` is null for a new one. `onSave(body)` sends it and resolves, or rejects with
  * the server's message (shown in the form); `onCancel()` closes it. Answers the <form>.
  */
-export function questionForm({ question, number, locked, onSave, onCancel }) {
+export function questionForm({ question, number, locked, categories = [], onSave, onCancel }) {
   const n = ++formCount;
   const id = (name) => `qf${n}-${name}`;
   const isNew = !question;
@@ -27,6 +29,10 @@ export function questionForm({ question, number, locked, onSave, onCancel }) {
   const points = el("input", { type: "number", id: id("points"), name: "points", min: "0.5", step: "any",
     inputmode: "decimal", disabled: locked });
   points.value = question ? String(question.points) : "1";
+  const category = el("input", { type: "text", id: id("category"), maxlength: "200", autocomplete: "off",
+    list: id("categories"), disabled: locked, "aria-describedby": id("category-hint") });
+  category.value = question?.category || "";
+  const known = el("datalist", { id: id("categories") }, categories.map((name) => el("option", { value: name })));
   const explanation = el("textarea", { id: id("explanation"), rows: 2 });
   explanation.value = question?.explanation || "";
 
@@ -84,6 +90,9 @@ export function questionForm({ question, number, locked, onSave, onCancel }) {
 
   const options = question?.options?.length ? question.options : [blankOption(), blankOption()];
   options.forEach(addRow);
+  const content = contentEditor({ id, format: question?.format, text,
+    texts: () => [text.value, ...[...optionRows.querySelectorAll(".option-text")].map((input) => input.value)] });
+  form.addEventListener("input", content.schedule);
   addOption.addEventListener("click", () => addRow(blankOption()).focus());
 
   function showWeights() {
@@ -98,8 +107,10 @@ export function questionForm({ question, number, locked, onSave, onCancel }) {
     const raw = points.value.trim();
     return {
       type: type.value,
+      format: content.value(),
       text: text.value,
       points: raw === "" ? 1 : (Number.isFinite(Number(raw)) ? Number(raw) : raw),
+      category: category.value.trim(),
       explanation: explanation.value.trim() || null,
       options: rows.map((row) => {
         const item = { text: row.querySelector(".option-text").value,
@@ -146,13 +157,20 @@ export function questionForm({ question, number, locked, onSave, onCancel }) {
     el("div", { class: "field-row" },
       el("div", { class: "field grow" }, el("label", { for: id("type") }, "Answer type"), type),
       el("div", { class: "field" }, el("label", { for: id("points") }, "Points"), points)),
-    el("div", { class: "field" }, el("label", { for: id("text") }, "Question text"), text),
+    el("div", { class: "field" },
+      el("label", { for: id("category") }, "Category ", el("span", { class: "hint" }, "(optional)")),
+      category, known,
+      el("p", { class: "hint", id: id("category-hint") },
+        "Questions of one category can be drawn at random, a few per student: see Random draws below the list.")),
+    el("div", { class: "field" }, el("label", { for: id("format") }, "Text format"), content.select, content.hint),
+    el("div", { class: "field" }, el("label", { for: id("text") }, "Question text"), content.toolbar, text),
     el("fieldset", { class: "options-fieldset" }, el("legend", {}, "Options"),
       el("p", { class: "hint" }, "Tick the correct option(s)."), optionRows, weightHint,
       el("div", { class: "actions" }, addOption)),
     el("div", { class: "field" },
       el("label", { for: id("explanation") }, "Explanation ", el("span", { class: "hint" },
         "(optional; students see it with their results)")), explanation),
+    content.preview,
     alert,
     el("div", { class: "actions" }, save, cancel),
   ]);

@@ -1,4 +1,5 @@
 // The edit page's import (a file checked and previewed before anything is added) and export of questions.
+import { showContent } from "../content.js";
 import { ApiError } from "../session.js";
 import { download, upload } from "./http.js";
 import { busy, byId, el, messenger } from "./dom.js";
@@ -33,15 +34,19 @@ async function check(file) {
     checkedFile = file;
     byId("preview-list").replaceChildren(...result.questions.map((q) => el("li", {},
       el("p", {}, el("span", { class: "meta" }, `Line ${q.line} · ${TYPE_NAMES[q.type] || q.type} · `
-        + `${plural(num(q.points), "point")}: `), el("bdi", {}, q.text)),
+        + `${plural(num(q.points), "point")}${q.category ? ` · Category: ${q.category}` : ""}: `)), showContent(el("div", { class: "question-text", dir: "auto" }), q.html),
       el("ul", { class: "option-list" }, q.options.map((o) => el("li", { class: o.correct ? "correct" : "" },
-        el("span", { class: "mark", "aria-hidden": "true" }, o.correct ? "✓" : "·"), el("span", { dir: "auto" }, o.text),
+        el("span", { class: "mark", "aria-hidden": "true" }, o.correct ? "✓" : "·"), showContent(el("span", { dir: "auto" }), o.html),
         o.correct ? el("span", { class: "visually-hidden" }, " (correct)") : null))))));
+    showSkipped(result.skipped);
     byId("preview-title").textContent = `Preview: ${plural(result.count, "question")} in “${file.name}”`;
     importConfirm.textContent = `Import ${plural(result.count, "question")}`;
     preview.hidden = false;
     preview.scrollIntoView({ block: "nearest" });
-    importMsg.say(`“${file.name}” is fine: ${plural(result.count, "question")} ready to import. Nothing is added yet.`);
+    const skipped = result.skipped.length
+      ? ` ${plural(result.skipped.length, "question")} of other types will be left out (listed below the preview).` : "";
+    importMsg.say(`“${file.name}” is fine: ${plural(result.count, "question")} ready to import.${skipped} `
+      + "Nothing is added yet.");
   } catch (error) {
     const found = error instanceof ApiError && error.status === 400 ? error.details.problems : null;
     if (found) {
@@ -53,6 +58,16 @@ async function check(file) {
   }
 }
 
+// Questions of types this tool does not take (a Moodle essay, matching...): named, never half-imported.
+function showSkipped(skipped) {
+  const list = byId("preview-skipped");
+  list.hidden = !skipped.length;
+  list.replaceChildren(
+    el("h5", { id: "preview-skipped-title" }, `Left out: ${plural(skipped.length, "question")} of other types`),
+    el("ul", { "aria-labelledby": "preview-skipped-title" }, skipped.map((s) => el("li", {},
+      `Line ${s.line}: `, el("bdi", {}, s.name || "(no name)"), ` (${s.type} question)`))));
+}
+
 export function questionImport() {
   importForm.hidden = exam.has_attempts;
   if (exam.has_attempts) {
@@ -62,7 +77,7 @@ export function questionImport() {
   importForm.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!fileInput.files[0]) {
-      importMsg.fail("Choose a CSV, JSON or GIFT file first.");
+      importMsg.fail("Choose a CSV, JSON, GIFT, Moodle XML or QTI file first.");
       fileInput.focus();
       return;
     }
@@ -89,10 +104,14 @@ export function questionImport() {
   });
 
   const exportMsg = messenger("export-status", "export-alert");
-  byId("export-button").addEventListener("click", (event) => {
-    busy(event.currentTarget, "Preparing…", async () => {
-      const name = await download(`/api/exams/${examId}/export`, `exam-${examId}-questions.json`);
-      exportMsg.say(`Downloaded ${name}.`);
-    }).catch((error) => exportMsg.fail(error.message));
-  });
+  const exports = [["export-button", "", "json"], ["export-moodle", "?format=moodle_xml", "xml"],
+    ["export-qti", "?format=qti", "zip"]];
+  for (const [button, query, extension] of exports) {
+    byId(button).addEventListener("click", (event) => {
+      busy(event.currentTarget, "Preparing…", async () => {
+        const name = await download(`/api/exams/${examId}/export${query}`, `exam-${examId}-questions.${extension}`);
+        exportMsg.say(`Downloaded ${name}.`);
+      }).catch((error) => exportMsg.fail(error.message));
+    });
+  }
 }

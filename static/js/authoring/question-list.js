@@ -1,9 +1,11 @@
 // The edit page's Questions: the list (edit, move, delete) and the form that adds or edits one.
+import { showContent } from "../content.js";
 import { api } from "../session.js";
 import { append, byId, confirmInline, el, messenger } from "./dom.js";
 import { exam, examId, reload, replaceExam } from "./edited-exam.js";
 import { num, plural } from "./format.js";
 import { questionForm } from "./question-form.js";
+import { renderDraws } from "./random-draws.js";
 import { forget, watch } from "./unsaved.js";
 
 const list = byId("question-list");
@@ -19,6 +21,7 @@ export function renderQuestions({ focus } = {}) {
   byId("no-questions").hidden = questions.length > 0;
   list.replaceChildren(...questions.map((q, index) => questionItem(q, index, questions.length)));
   addButton.hidden = exam.has_attempts;
+  renderDraws();
   if (focus) list.querySelector(focus)?.focus();
 }
 
@@ -28,11 +31,12 @@ function questionItem(q, index, count) {
   const item = el("li", { class: "question", "data-question-id": q.id, "aria-labelledby": titleId });
   const head = el("div", { class: "question-head" },
     el("h3", { id: titleId }, `Question ${number}`),
-    el("span", { class: "meta" }, `${TYPE_NAMES[q.type] || q.type} · ${plural(num(q.points), "point")}`));
+    el("span", { class: "meta" }, `${TYPE_NAMES[q.type] || q.type} · ${plural(num(q.points), "point")}`,
+      q.category ? el("span", {}, " · Category: ", el("bdi", {}, q.category)) : null));
   const options = el("ul", { class: "option-list", "aria-label": `Options of question ${number}` },
     q.options.map((o) => el("li", { class: o.correct ? "correct" : "" },
       el("span", { class: "mark", "aria-hidden": "true" }, o.correct ? "✓" : "·"),
-      el("span", { dir: "auto" }, o.text),
+      showContent(el("span", { dir: "auto" }), o.html),
       o.correct ? el("span", { class: "visually-hidden" }, " (correct)") : null,
       o.weight !== null && o.weight !== undefined ? el("span", { class: "meta" }, ` weight ${num(o.weight)}%`) : null)));
   const actions = el("div", { class: "actions" });
@@ -49,8 +53,9 @@ function questionItem(q, index, count) {
       { disabled: index === count - 1, "data-action": "down" });
     button("Delete", `Delete question ${number}`, (b) => removeQuestion(q, number, item, b), { "data-action": "delete" });
   }
-  append(item, [head, el("p", { class: "question-text", dir: "auto" }, q.text), options,
-    q.explanation ? el("p", { class: "hint" }, "Explanation: ", el("bdi", {}, q.explanation)) : null, actions]);
+  append(item, [head, showContent(el("div", { class: "question-text", dir: "auto" }), q.html), options,
+    q.explanation ? el("div", { class: "hint" }, "Explanation: ",
+      showContent(el("div", { class: "explanation-text", dir: "auto" }), q.explanation_html)) : null, actions]);
   return item;
 }
 
@@ -72,7 +77,7 @@ function openEditor(question, number) {
   closeEditor({ restoreFocus: false });
   msg.clear();
   const form = questionForm({
-    question, number, locked: exam.has_attempts,
+    question, number, locked: exam.has_attempts, categories: exam.draws.categories.map((c) => c.name),
     onCancel: () => closeEditor(),
     onSave: async (body) => {
       if (question) {

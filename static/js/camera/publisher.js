@@ -1,6 +1,7 @@
 // Agora mode on the student's page: join the exam's channel with the server's publisher token (for this
 // student's own uid), publish the camera with the dual stream on (proctors' grids take the small stream, a zoom
 // the full one), and renew the token when Agora says it will expire. No sound is sent.
+import { t } from "../i18n.js";
 import { api } from "../session.js";
 import { loadAgora } from "./agora-sdk.js";
 
@@ -30,7 +31,9 @@ export class AgoraPublisher {
     this.client.on("token-privilege-will-expire", () => this.renew());
     this.client.on("connection-state-change", (state, previous, reason) => {
       if (state === "DISCONNECTED" && reason !== "LEAVE" && !this.stopped) {
-        this.onLost(new Error(`The live video connection was lost (${reason || "no reason given"}).`));
+        // The reason is Agora's code (NETWORK_ERROR and the like), shown as it comes.
+        this.onLost(new Error(reason ? t("The live video connection was lost (%(reason)s).", { reason })
+          : t("The live video connection was lost (no reason given).")));
       }
     });
     await this.client.join(appId, channel, token, uid);
@@ -45,7 +48,9 @@ export class AgoraPublisher {
       const fresh = await api(`/api/attempts/${this.attemptId}/camera/token`, { method: "POST" });
       await this.client.renewToken(fresh.token);
     } catch (error) {
-      if (!this.stopped) this.onLost(new Error(`The live video token could not be renewed: ${error.message}`));
+      if (!this.stopped) {
+        this.onLost(new Error(t("The live video token could not be renewed: %(reason)s", { reason: error.message })));
+      }
     }
   }
 

@@ -4,6 +4,7 @@
 // the required ones pass. The camera and the screen it opened, and full screen, stay open for the exam
 // (attempt/camera.js adopts them): nothing is asked twice. A face count is advice, never a blocker: a person
 // judges what the camera shows (DESIGN §6), and a bad light or a passer-by must not keep a student out.
+import { lang, t, tn } from "../i18n.js";
 import { api, launchToken } from "../session.js";
 import { CameraProblem, openCamera } from "../camera/capture.js";
 import { FaceChecks } from "../camera/faces.js";
@@ -13,37 +14,43 @@ import { StepRow } from "./step-row.js";
 
 const $ = (id) => document.getElementById(id);
 
-const FEATURES = { camera: "the camera", "display-capture": "screen sharing", fullscreen: "full screen" };
+// What the LMS frame may block, named in a list ("the camera, full screen") that goes into a sentence.
+const FEATURES = { camera: t("the camera"), "display-capture": t("screen sharing"), fullscreen: t("full screen") };
+const AND = new Intl.ListFormat(lang, { type: "conjunction" }); // "the camera and full screen"
+const BETWEEN_STEPS = t("; "); // between the names of the steps still to do (Arabic "؛ ", Japanese "、")
 
 // CameraProblem kind -> [what was found, what to do]
 const CAMERA = {
-  denied: ["The browser blocked the camera.", "Allow the camera for this site (the camera or lock icon in the "
-    + "address bar, or the browser's site settings), then press “Try the camera again”."],
-  missing: ["No camera was found.", "Connect a camera or switch it on, then press “Try the camera again”."],
-  in_use: ["The camera is in use by another program.", "Close the other programs or tabs that use the camera (a "
-    + "video call, for example), then press “Try the camera again”."],
-  unsupported: ["This browser cannot use a camera here.", "Open the exam in an up-to-date Chrome, Edge, Firefox "
-    + "or Safari."],
-  failed: ["The camera could not be started.", "Press “Try the camera again”. If it keeps failing, restart the "
-    + "browser."],
-  stopped: ["The camera stopped.", "It was switched off or unplugged, or another program took it. Press “Try the "
-    + "camera again”."],
+  denied: [t("The browser blocked the camera."), t("Allow the camera for this site (the camera or lock icon in the "
+    + "address bar, or the browser's site settings), then press “Try the camera again”.")],
+  missing: [t("No camera was found."), t("Connect a camera or switch it on, then press “Try the camera again”.")],
+  in_use: [t("The camera is in use by another program."), t("Close the other programs or tabs that use the camera "
+    + "(a video call, for example), then press “Try the camera again”.")],
+  unsupported: [t("This browser cannot use a camera here."), t("Open the exam in an up-to-date Chrome, Edge, "
+    + "Firefox or Safari.")],
+  failed: [t("The camera could not be started."), t("Press “Try the camera again”. If it keeps failing, restart "
+    + "the browser.")],
+  stopped: [t("The camera stopped."), t("It was switched off or unplugged, or another program took it. Press “Try "
+    + "the camera again”.")],
 };
 
 // ScreenProblem kind -> [what was found, what to do]
 const SCREEN = {
-  not_monitor: ["A window or a tab was shared, not the entire screen.", "Press “Share my entire screen” again and "
-    + "choose “Entire screen”."],
-  denied: ["The screen was not shared.", "The browser's question was cancelled or blocked. Press “Share my entire "
-    + "screen” and choose your entire screen."],
-  unsupported: ["This browser cannot share the screen.", "Open the exam in an up-to-date Chrome, Edge or Firefox "
-    + "on a computer."],
-  failed: ["The screen could not be shared.", "Press “Share my entire screen” to try again."],
-  stopped: ["You stopped sharing your screen.", "Press “Share my entire screen” to share it again."],
+  not_monitor: [t("A window or a tab was shared, not the entire screen."), t("Press “Share my entire screen” again "
+    + "and choose “Entire screen”.")],
+  denied: [t("The screen was not shared."), t("The browser's question was cancelled or blocked. Press “Share my "
+    + "entire screen” and choose your entire screen.")],
+  unsupported: [t("This browser cannot share the screen."), t("Open the exam in an up-to-date Chrome, Edge or "
+    + "Firefox on a computer.")],
+  failed: [t("The screen could not be shared."), t("Press “Share my entire screen” to try again.")],
+  stopped: [t("You stopped sharing your screen."), t("Press “Share my entire screen” to share it again.")],
 };
 
-const SCREEN_ASK = "Press “Share my entire screen”, choose “Entire screen” in the browser's list, then “Share”.";
-const OPTIONAL = " This exam may also be taken without it: you can start anyway, and your proctors are told.";
+const SCREEN_ASK = t("Press “Share my entire screen”, choose “Entire screen” in the browser's list, then “Share”.");
+const OPTIONAL = t("This exam may also be taken without it: you can start anyway, and your proctors are told.");
+
+/** What to do, and under the optional policy that the step may also be skipped. */
+const todoFor = (todo, optional) => (optional ? `${todo} ${OPTIONAL}` : todo);
 
 export class PreExamCheck {
   /**
@@ -74,8 +81,8 @@ export class PreExamCheck {
       this.need = await api(`/api/exams/${this.examId}/check`);
       this.beganAt = this.need.began_at;
     } catch (error) {
-      $("load-status").textContent = `Could not load the pre-exam check: ${error.message}. Reload the page to try `
-        + "again; the clock has not started.";
+      $("load-status").textContent = t("Could not load the pre-exam check: %(reason)s. Reload the page to try "
+        + "again; the clock has not started.", { reason: error.message });
       return;
     }
     // An exam with nothing to check starts from the lobby's press, as it always has.
@@ -94,8 +101,8 @@ export class PreExamCheck {
     this.checkFrame();
     if (this.rows.consent) this.showConsent();
     if (this.rows.screen) {
-      this.rows.screen.set(this.policy === "optional" ? "advice" : "action", "Not shared yet.",
-        { todo: SCREEN_ASK + (this.policy === "optional" ? OPTIONAL : "") });
+      this.rows.screen.set(this.policy === "optional" ? "advice" : "action", t("Not shared yet."),
+        { todo: todoFor(SCREEN_ASK, this.policy === "optional") });
     }
     if (this.rows.fullscreen) this.showFullscreen();
     this.refresh();
@@ -125,16 +132,17 @@ export class PreExamCheck {
     const wanted = [this.need.camera.mode !== "off" && "camera", this.need.camera.screen_share && "display-capture",
       this.need.fullscreen && "fullscreen"].filter(Boolean);
     this.blocked = new Set(wanted.filter((feature) => !allowedHere(feature)));
-    const named = (features) => [...features].map((f) => FEATURES[f]).join(", ");
+    const named = (features) => AND.format([...features].map((f) => FEATURES[f]));
     if (this.blocked.size === 0) {
-      row.set("passed", `This page may use ${named(wanted)}.`, { outcome: "passed" });
+      row.set("passed", t("This page may use %(features)s.", { features: named(wanted) }), { outcome: "passed" });
       return;
     }
     row.button("new-window").hidden = !inFrame();
-    row.set("action", `Your course page does not let this exam use ${named(this.blocked)}.`, {
+    row.set("action", t("Your course page does not let this exam use %(features)s.",
+      { features: named(this.blocked) }), {
       outcome: "failed",
-      todo: "Press “Continue in a new window”: the check goes on there, you stay signed in, and the clock has not "
-        + "started. (Your LMS administrator can allow it in the course page's frame.)",
+      todo: t("Press “Continue in a new window”: the check goes on there, you stay signed in, and the clock has "
+        + "not started. (Your LMS administrator can allow it in the course page's frame.)"),
     });
   }
 
@@ -143,17 +151,17 @@ export class PreExamCheck {
     if (this.need.consent.given) {
       row.button("agree").hidden = true;
       row.button("decline").hidden = true;
-      row.set("passed", "You agreed to the camera notice.", { outcome: "passed" });
+      row.set("passed", t("You agreed to the camera notice."), { outcome: "passed" });
       this.turnOn();
       return;
     }
     row.element.querySelector(".check-consent-text").textContent = this.need.consent.text;
-    row.button("decline").textContent = this.policy === "optional" ? "Take the exam without the camera"
-      : "I do not agree";
-    row.set("action", "Read the notice below and choose.", {
+    row.button("decline").textContent = this.policy === "optional" ? t("Take the exam without the camera")
+      : t("I do not agree");
+    row.set("action", t("Read the notice below and choose."), {
       todo: this.policy === "optional"
-        ? "You may take this exam without the camera: then it stays off and your proctors are told."
-        : "This exam cannot be taken without the camera.",
+        ? t("You may take this exam without the camera: then it stays off and your proctors are told.")
+        : t("This exam cannot be taken without the camera."),
     });
   }
 
@@ -162,33 +170,33 @@ export class PreExamCheck {
     try {
       this.need = await api(`/api/exams/${this.examId}/camera/consent`, { method: "POST" });
     } catch (error) {
-      row.set("action", `Your agreement could not be recorded (${error.message}).`,
-        { todo: "Check your connection, then press “I agree” again." });
+      row.set("action", t("Your agreement could not be recorded (%(reason)s).", { reason: error.message }),
+        { todo: t("Check your connection, then press “I agree” again.") });
       return;
     }
     this.declined = false;
     row.element.querySelector(".check-consent-text").textContent = "";
     row.button("agree").hidden = true;
     row.button("decline").hidden = true;
-    row.set("passed", "You agreed to the camera notice.", { outcome: "passed" });
+    row.set("passed", t("You agreed to the camera notice."), { outcome: "passed" });
     this.turnOn();
   }
 
   decline() {
     const row = this.rows.consent;
     if (this.policy !== "optional") {
-      row.set("action", "You did not agree to the camera notice.", {
-        todo: "This exam cannot be taken without the camera. Press “I agree” if you change your mind, or ask your "
-          + "instructor.",
+      row.set("action", t("You did not agree to the camera notice."), {
+        todo: t("This exam cannot be taken without the camera. Press “I agree” if you change your mind, or ask "
+          + "your instructor."),
       });
       this.refresh();
       return;
     }
     this.declined = true;
-    row.set("skipped", "You chose to take the exam without the camera; your proctors are told.",
+    row.set("skipped", t("You chose to take the exam without the camera; your proctors are told."),
       { outcome: "declined" });
     for (const name of ["camera", "faces", "screen"]) {
-      this.rows[name]?.set("skipped", "Not needed: the camera stays off.", { outcome: "skipped" });
+      this.rows[name]?.set("skipped", t("Not needed: the camera stays off."), { outcome: "skipped" });
     }
     if (this.rows.screen) this.rows.screen.button("share").hidden = true;
     this.refresh();
@@ -198,12 +206,12 @@ export class PreExamCheck {
     const row = this.rows.camera;
     row.button("retry").hidden = true;
     if (this.blocked?.has("camera")) {
-      row.set("action", "The course page's frame blocks the camera.", {
-        outcome: "failed", todo: "Press “Continue in a new window” in the first step." });
+      row.set("action", t("The course page's frame blocks the camera."), {
+        outcome: "failed", todo: t("Press “Continue in a new window” in the first step.") });
       this.refresh();
       return;
     }
-    row.set("waiting", "Turning on your camera…");
+    row.set("waiting", t("Turning on your camera…"));
     try {
       this.camera = await openCamera();
     } catch (error) {
@@ -215,7 +223,7 @@ export class PreExamCheck {
     video.srcObject = this.camera;
     video.hidden = false;
     await video.play().catch(() => {});
-    row.set("passed", "Your camera works: its picture is shown here.", { outcome: "passed" });
+    row.set("passed", t("Your camera works: its picture is shown here."), { outcome: "passed" });
     this.watchFaces(video);
     this.refresh();
   }
@@ -228,21 +236,21 @@ export class PreExamCheck {
     $("check-preview").hidden = true;
     this.rows.camera.button("retry").hidden = kind === "unsupported";
     this.rows.camera.set(this.policy === "optional" ? "advice" : "action", found,
-      { outcome: "failed", todo: todo + (this.policy === "optional" ? OPTIONAL : "") });
-    this.rows.faces?.set("waiting", "Waiting for the camera.");
+      { outcome: "failed", todo: todoFor(todo, this.policy === "optional") });
+    this.rows.faces?.set("waiting", t("Waiting for the camera."));
     this.refresh();
   }
 
   watchFaces(video) {
     const row = this.rows.faces;
     if (!row) return;
-    row.set("waiting", "Looking for your face (this takes about ten seconds)…");
+    row.set("waiting", t("Looking for your face (this takes about ten seconds)…"));
     this.faces = new FaceChecks({
       video,
       onFlag: () => {},
       onReading: (count) => this.facesSeen(count),
-      onUnavailable: () => row.set("skipped", "The face check cannot run in this browser.",
-        { outcome: "skipped", todo: "Nothing to do: your proctors look at the camera's pictures instead." }),
+      onUnavailable: () => row.set("skipped", t("The face check cannot run in this browser."),
+        { outcome: "skipped", todo: t("Nothing to do: your proctors look at the camera's pictures instead.") }),
     });
     this.faces.start();
   }
@@ -251,23 +259,24 @@ export class PreExamCheck {
     const row = this.rows.faces;
     const extra = { faces: count };
     if (count === 1) {
-      row.set("passed", "One face seen: yours.", { outcome: "passed", extra });
+      row.set("passed", t("One face seen: yours."), { outcome: "passed", extra });
     } else if (count === 0) {
-      row.set("advice", "No face seen.", { outcome: "failed", extra,
-        todo: "Sit facing the camera in good light, with nothing covering it. You may start anyway: the check is "
-          + "advice, and a person looks at the pictures, never a machine alone." });
+      row.set("advice", t("No face seen."), { outcome: "failed", extra,
+        todo: t("Sit facing the camera in good light, with nothing covering it. You may start anyway: the check "
+          + "is advice, and a person looks at the pictures, never a machine alone.") });
     } else {
-      row.set("advice", `${count} faces seen.`, { outcome: "failed", extra,
-        todo: "Make sure you are alone in the camera's view. You may start anyway: the check is advice, and a "
-          + "person looks at the pictures, never a machine alone." });
+      // Here count > 1: the singular is only for the languages whose plural rules need it.
+      row.set("advice", tn("%(n)s face seen.", "%(n)s faces seen.", count), { outcome: "failed", extra,
+        todo: t("Make sure you are alone in the camera's view. You may start anyway: the check is advice, and a "
+          + "person looks at the pictures, never a machine alone.") });
     }
   }
 
   async share() {
     const row = this.rows.screen;
     if (this.blocked?.has("display-capture")) {
-      row.set("action", "The course page's frame blocks screen sharing.", {
-        outcome: "failed", todo: "Press “Continue in a new window” in the first step." });
+      row.set("action", t("The course page's frame blocks screen sharing."), {
+        outcome: "failed", todo: t("Press “Continue in a new window” in the first step.") });
       return;
     }
     try {
@@ -278,7 +287,7 @@ export class PreExamCheck {
     }
     this.screen.getVideoTracks()[0].addEventListener("ended", () => this.screenFailed("stopped"));
     row.button("share").hidden = true;
-    row.set("passed", "Your entire screen is shared.", { outcome: "passed", extra: { surface: "monitor" } });
+    row.set("passed", t("Your entire screen is shared."), { outcome: "passed", extra: { surface: "monitor" } });
     this.refresh();
   }
 
@@ -288,7 +297,7 @@ export class PreExamCheck {
     this.screen = null;
     this.rows.screen.button("share").hidden = false;
     this.rows.screen.set(this.policy === "optional" ? "advice" : "action", found,
-      { outcome: "failed", todo: todo + (this.policy === "optional" ? OPTIONAL : "") });
+      { outcome: "failed", todo: todoFor(todo, this.policy === "optional") });
     this.refresh();
   }
 
@@ -296,15 +305,16 @@ export class PreExamCheck {
     const row = this.rows.fullscreen;
     if (!document.fullscreenEnabled) {
       row.button("enter").hidden = true;
-      row.set("skipped", "Full screen is not available on this page.",
-        { outcome: "skipped", todo: "You may start without it; your proctor is told." });
+      row.set("skipped", t("Full screen is not available on this page."),
+        { outcome: "skipped", todo: t("You may start without it; your proctor is told.") });
     } else if (document.fullscreenElement) {
       row.button("enter").hidden = true;
-      row.set("passed", "The page is in full screen.", { outcome: "passed" });
+      row.set("passed", t("The page is in full screen."), { outcome: "passed" });
     } else {
       row.button("enter").hidden = false;
-      row.set("action", row.outcome ? "You left full screen." : "Not in full screen yet.",
-        { todo: "Press “Enter full screen”. The exam is taken in full screen; your proctor is told if you leave it." });
+      row.set("action", row.outcome ? t("You left full screen.") : t("Not in full screen yet."),
+        { todo: t("Press “Enter full screen”. The exam is taken in full screen; your proctor is told if you leave "
+          + "it.") });
     }
     this.refresh();
   }
@@ -313,8 +323,8 @@ export class PreExamCheck {
     try {
       await document.documentElement.requestFullscreen({ navigationUI: "hide" });
     } catch (error) {
-      this.rows.fullscreen.set("action", `The browser did not enter full screen (${error.message}).`,
-        { todo: "Press “Enter full screen” again." });
+      this.rows.fullscreen.set("action", t("The browser did not enter full screen (%(reason)s).",
+        { reason: error.message }), { todo: t("Press “Enter full screen” again.") });
     }
   }
 
@@ -333,8 +343,9 @@ export class PreExamCheck {
     const missing = this.missing();
     $("check-start").disabled = missing.length > 0;
     $("check-summary").textContent = missing.length
-      ? `Still to do before you can start: ${missing.map((r) => r.element.querySelector("h3").textContent).join("; ")}.`
-      : "Ready. The clock starts when you press “Start the exam”.";
+      ? t("Still to do before you can start: %(steps)s.",
+        { steps: missing.map((r) => r.element.querySelector("h3").textContent).join(BETWEEN_STEPS) })
+      : t("Ready. The clock starts when you press “Start the exam”.");
   }
 
   async begin() {
@@ -347,9 +358,10 @@ export class PreExamCheck {
     try {
       attempt = await api(`/api/exams/${this.examId}/attempts`, { method: "POST", body: { check } });
     } catch (error) {
-      $("check-error").textContent = `The exam did not start: ${error.message}`;
+      const said = t("The exam did not start: %(reason)s", { reason: error.message });
+      $("check-error").textContent = said;
       $("check-error").hidden = false;
-      $("load-status").textContent = `The exam did not start: ${error.message}`;
+      $("load-status").textContent = said;
       this.refresh();
       return;
     }
@@ -369,8 +381,8 @@ export class PreExamCheck {
       $("pre-check").hidden = true;
       this.onHandOff();
     } else {
-      row.element.querySelector(".check-window-blocked").textContent = "The browser blocked the new window. Allow "
-        + "pop-ups for this site, or ask for the exam's link to open in a new window.";
+      row.element.querySelector(".check-window-blocked").textContent = t("The browser blocked the new window. "
+        + "Allow pop-ups for this site, or ask for the exam's link to open in a new window.");
     }
   }
 

@@ -1,7 +1,10 @@
 // One row of the pre-exam check: its state in words (waiting, passed, needs action, advice, skipped), what to do,
 // and how long the student spent on it, for the check's record.
+import { t } from "../i18n.js";
 
-const WORDS = { waiting: "Waiting", passed: "Passed", action: "Needs action", advice: "Advice", skipped: "Skipped" };
+const WORDS = {
+  waiting: t("Waiting"), passed: t("Passed"), action: t("Needs action"), advice: t("Advice"), skipped: t("Skipped"),
+};
 
 export class StepRow {
   /**
@@ -27,7 +30,7 @@ export class StepRow {
   show() {
     this.element.hidden = false;
     this.began ??= performance.now();
-    this.set("waiting", "Comes after the steps above.");
+    this.set("waiting", t("Comes after the steps above."));
   }
 
   /**
@@ -45,9 +48,14 @@ export class StepRow {
     this.extra = extra;
     if (outcome && this.began !== null) this.seconds = Math.round((performance.now() - this.began) / 100) / 10;
     this.element.dataset.state = state;
-    this.element.querySelector(".check-state").textContent = `${WORDS[state]}: ${text}`;
+    // "Passed: Your camera works…": the state's word, then what was found.
+    this.element.querySelector(".check-state").textContent = t("%(state)s: %(found)s",
+      { state: WORDS[state], found: text });
     this.element.querySelector(".check-todo").textContent = todo;
-    if (state !== "waiting") this.announce(`${this.element.querySelector("h3").textContent}: ${WORDS[state]}. ${text}`);
+    if (state !== "waiting") {
+      this.announce(t("%(step)s: %(state)s. %(found)s",
+        { step: this.element.querySelector("h3").textContent, state: WORDS[state], found: text }));
+    }
   }
 
   record() {

@@ -4,6 +4,7 @@
 // live small stream (live-feeds.js). A tile is a button: it opens the zoom (camera-zoom.js). Its name is its
 // text, "Name: camera picture 10:21:03 ⚠ No face" ("camera picture" unseen), so what a speech user reads off it is what opens it.
 import { el } from "../authoring/dom.js";
+import { t } from "../i18n.js";
 import { api } from "../session.js";
 import { LiveFeeds } from "./live-feeds.js";
 import { FLAG_WORDS, stillUrl } from "./stills.js";
@@ -54,11 +55,11 @@ export function cameraTiles({ examId, section, grid, note, onZoom }) {
 
   function sayWhat(tile) {
     // Without a picture the tile's own words follow ("No picture yet", "Not started").
-    tile.what.textContent = mode === "agora" ? "live camera" : tile.shown ? "camera picture" : "";
+    tile.what.textContent = mode === "agora" ? t("live camera") : tile.shown ? t("camera picture") : "";
   }
 
   function describe(tile, row) {
-    const name = row.name || "(name not known yet)";
+    const name = row.name || t("(name not known yet)");
     if (tile.name.data !== name) tile.name.data = name;
     sayWhat(tile);
   }
@@ -73,14 +74,14 @@ export function cameraTiles({ examId, section, grid, note, onZoom }) {
       section.hidden = false;
       if (mode === "agora") {
         feeds = new LiveFeeds({ examId, agora: camera.agora });
-        note.textContent = "Live cameras of the students on this page, small; open one for the full picture.";
+        note.textContent = t("Live cameras of the students on this page, small; open one for the full picture.");
         feeds.start().catch((error) => {
-          note.textContent = `The live cameras could not be reached (${error.message}); `
-            + "open a student for the pictures their page sends instead.";
+          note.textContent = t("The live cameras could not be reached (%(reason)s); "
+            + "open a student for the pictures their page sends instead.", { reason: error.message });
         });
       } else {
-        note.textContent = "The latest picture from each student on this page; open one for it larger and the "
-          + "earlier ones.";
+        note.textContent = t("The latest picture from each student on this page; open one for it larger and the "
+          + "earlier ones.");
       }
       return true;
     },
@@ -111,7 +112,8 @@ export function cameraTiles({ examId, section, grid, note, onZoom }) {
         const snapshot = row.attemptId ? latest.get(row.attemptId) : null;
         if (mode === "snapshot" && snapshot) showStill(tile, snapshot);
         if (!tile.picture.firstChild && mode === "snapshot") {
-          tile.picture.append(el("span", { class: "tile-empty" }, row.attemptId ? "No picture yet" : "Not started"));
+          tile.picture.append(el("span", { class: "tile-empty" },
+            row.attemptId ? t("No picture yet") : t("Not started")));
         }
         describe(tile, row);
         return tile.item;

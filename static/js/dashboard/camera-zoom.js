@@ -3,11 +3,26 @@
 // are the face check's evidence), flagged ones marked, each opened large with a click; the shared screen's
 // stills (an exam with screen sharing) in a list of their own.
 import { byId, el } from "../authoring/dom.js";
+import { t, tn } from "../i18n.js";
 import { api } from "../session.js";
 import { FLAG_WORDS, stillUrl } from "./stills.js";
 import { timeOfDay } from "./wording.js";
 
 const HISTORY_SHOWN = 24;
+
+/** "3 camera pictures and 2 of the screen; the newest 24 of each are shown, newest first." */
+function pictureCount(cameraCount, screenCount, cut) {
+  const camera = tn("%(n)s camera picture", "%(n)s camera pictures", cameraCount);
+  const shown = HISTORY_SHOWN;
+  if (!screenCount) {
+    return cut ? t("%(camera)s; the newest %(shown)s of each are shown, newest first.", { camera, shown })
+      : t("%(camera)s, newest first.", { camera });
+  }
+  const screen = tn("%(n)s of the screen", "%(n)s of the screen", screenCount);
+  return cut ? t("%(camera)s and %(screen)s; the newest %(shown)s of each are shown, newest first.",
+    { camera, screen, shown })
+    : t("%(camera)s and %(screen)s, newest first.", { camera, screen });
+}
 
 export function cameraZoom({ examId, room, tiles }) {
   const dialog = byId("camera-zoom");
@@ -24,21 +39,33 @@ export function cameraZoom({ examId, room, tiles }) {
   async function showLarge(snapshot) {
     byId("zoom-still").hidden = false;
     byId("zoom-image").src = await url(snapshot.id);
-    byId("zoom-image").alt = `${snapshot.kind === "screen" ? "Screen" : "Camera"} picture of ${room.rows.get(userId)?.name || "the student"} at `
-      + `${timeOfDay(snapshot.taken_at)}`;
-    byId("zoom-caption").textContent = `${snapshot.kind === "screen" ? "Screen · " : ""}${timeOfDay(snapshot.taken_at)}`
-      + `${snapshot.flag ? ` · flagged: ${FLAG_WORDS[snapshot.flag] ?? snapshot.flag}` : ""}`;
+    const name = room.rows.get(userId)?.name;
+    const time = timeOfDay(snapshot.taken_at);
+    const screen = snapshot.kind === "screen";
+    byId("zoom-image").alt = name
+      ? (screen ? t("Screen picture of %(name)s at %(time)s", { name, time })
+        : t("Camera picture of %(name)s at %(time)s", { name, time }))
+      : (screen ? t("Screen picture of the student at %(time)s", { time })
+        : t("Camera picture of the student at %(time)s", { time }));
+    const flag = snapshot.flag && (FLAG_WORDS[snapshot.flag] ?? snapshot.flag);
+    byId("zoom-caption").textContent = flag
+      ? (screen ? t("Screen · %(time)s · flagged: %(flag)s", { time, flag })
+        : t("%(time)s · flagged: %(flag)s", { time, flag }))
+      : (screen ? t("Screen · %(time)s", { time }) : time);
     byId("zoom-still").classList.toggle("flagged", Boolean(snapshot.flag));
   }
 
   async function item(snapshot) {
-    const words = `${timeOfDay(snapshot.taken_at)}${snapshot.flag ? `, flagged: ${FLAG_WORDS[snapshot.flag]}` : ""}`;
+    const time = timeOfDay(snapshot.taken_at);
+    const flag = snapshot.flag && (FLAG_WORDS[snapshot.flag] ?? snapshot.flag);
+    const label = snapshot.flag ? t("Show the picture of %(time)s, flagged: %(flag)s", { time, flag })
+      : t("Show the picture of %(time)s", { time });
     const image = el("img", { alt: "", src: await url(snapshot.id).catch(() => "") });
     return el("li", { class: snapshot.flag ? "flagged" : "" },
-      el("button", { type: "button", class: "history-still", "aria-label": `Show the picture of ${words}`,
+      el("button", { type: "button", class: "history-still", "aria-label": label,
         onclick: () => showLarge(snapshot) }, image,
-      el("span", { class: "meta" }, timeOfDay(snapshot.taken_at)),
-      snapshot.flag ? el("span", { class: "tile-flag" }, `⚠ ${FLAG_WORDS[snapshot.flag]}`) : null));
+      el("span", { class: "meta" }, time),
+      snapshot.flag ? el("span", { class: "tile-flag" }, `⚠ ${flag}`) : null));
   }
 
   async function fill(list, title, snapshots) {
@@ -54,10 +81,10 @@ export function cameraZoom({ examId, room, tiles }) {
     screenList.replaceChildren();
     screenList.hidden = byId("zoom-screen-title").hidden = true;
     if (!row.attemptId) {
-      status.textContent = "This student has not started the exam.";
+      status.textContent = t("This student has not started the exam.");
       return;
     }
-    status.textContent = "Loading the pictures…";
+    status.textContent = t("Loading the pictures…");
     try {
       const { snapshots } = await api(`/api/exams/${examId}/attempts/${row.attemptId}/snapshots`);
       if (userId !== row.userId) return;
@@ -66,16 +93,13 @@ export function cameraZoom({ examId, room, tiles }) {
       const shown = camera.slice(0, HISTORY_SHOWN);
       const screenShown = screen.slice(0, HISTORY_SHOWN);
       const cut = camera.length > shown.length || screen.length > screenShown.length;
-      status.textContent = snapshots.length
-        ? `${camera.length} camera picture${camera.length === 1 ? "" : "s"}`
-          + `${screen.length ? ` and ${screen.length} of the screen` : ""}`
-          + `${cut ? `; the newest ${HISTORY_SHOWN} of each are shown` : ""}, newest first.`
-        : "No pictures kept for this attempt.";
+      status.textContent = snapshots.length ? pictureCount(camera.length, screen.length, cut)
+        : t("No pictures kept for this attempt.");
       if (tiles.mode === "snapshot" && shown.length) showLarge(shown[0]);
       await Promise.all([fill(list, byId("zoom-camera-title"), shown),
         fill(screenList, byId("zoom-screen-title"), screenShown)]);
     } catch (error) {
-      status.textContent = `Could not load the pictures: ${error.message}`;
+      status.textContent = t("Could not load the pictures: %(reason)s", { reason: error.message });
     }
   }
 
@@ -95,7 +119,7 @@ export function cameraZoom({ examId, room, tiles }) {
       if (!row) return;
       userId = id;
       opener = from;
-      byId("zoom-title").textContent = `Camera: ${row.name || "student"}`;
+      byId("zoom-title").textContent = row.name ? t("Camera: %(name)s", { name: row.name }) : t("Camera: student");
       byId("zoom-still").hidden = true;
       const live = byId("zoom-live");
       live.hidden = tiles.mode !== "agora";

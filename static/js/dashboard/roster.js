@@ -107,14 +107,17 @@ export class Room {
     if (before !== row.status) change.news.push({ row, status: row.status, before });
   }
 
+  /** The latest presence of the pages that changed since the last such message. */
   presence(message, change) {
-    const row = this.byAttempt.get(message.attempt_id);
-    if (!row) return;
-    const before = this.presenceOf(row);
-    row.presence = message.state;
-    row.heardAt = moment(message.at) ?? this.now();
-    change.rows.push(row);
-    if (before !== row.presence && OPEN.has(row.status)) change.news.push({ row, presence: row.presence });
+    for (const page of message.pages) {
+      const row = this.byAttempt.get(page.attempt_id);
+      if (!row) continue;
+      const before = this.presenceOf(row);
+      row.presence = page.state;
+      row.heardAt = moment(page.at) ?? this.now();
+      change.rows.push(row);
+      if (before !== row.presence && OPEN.has(row.status)) change.news.push({ row, presence: row.presence });
+    }
   }
 
   event(event, change) {

@@ -1,5 +1,6 @@
 // The dashboard's socket (/ws/proctor): hello with the launch token and the exam, each command answered in
 // order (ack or error), reconnection with capped backoff and jitter, a new hello after every token refresh.
+import { t } from "../i18n.js";
 import { launchToken, onTokenRefresh, refreshToken } from "../session.js";
 
 const CLOSE_UNAUTHENTICATED = 4401;
@@ -79,7 +80,7 @@ export class RoomSocket {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) {
       return Promise.reject(new CommandError("offline",
-        "Not sent: the dashboard is not connected. Wait until it says “Live”, then try again."));
+        t("Not sent: the dashboard is not connected. Wait until it says “Live”, then try again.")));
     }
     const full = message.type === "hello" ? { type: "hello", token: launchToken(), exam_id: this.examId } : message;
     return new Promise((resolve, reject) => {
@@ -131,8 +132,8 @@ export class RoomSocket {
     ws?.close(1000, why);
     for (const entry of this.waiting.splice(0)) {
       clearTimeout(entry.timer);
-      entry.reject(new CommandError("dropped", "The connection dropped before the server answered, so this may or "
-        + "may not have been done. Check the room (or the student's timeline) once it is live again."));
+      entry.reject(new CommandError("dropped", t("The connection dropped before the server answered, so this may "
+        + "or may not have been done. Check the room (or the student's timeline) once it is live again.")));
     }
   }
 

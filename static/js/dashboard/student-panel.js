@@ -3,7 +3,8 @@
 // proctor's actions on it (warn, pause or resume, extra minutes, force close, notes), each with the server's
 // answer shown beside it.
 import { byId, confirmInline, el, messenger } from "../authoring/dom.js";
-import { plural, statusText } from "../authoring/format.js";
+import { statusText } from "../authoring/format.js";
+import { t, tn } from "../i18n.js";
 import { api } from "../session.js";
 import { OPEN } from "./roster.js";
 import { violationChips } from "./table.js";
@@ -26,7 +27,11 @@ export function studentPanel({ examId, room, send }) {
   const stillLines = timelineStills(examId);
 
   const current = () => room.rows.get(userId);
-  const who = () => current()?.name || "this student";
+  // A sentence about the student in two forms: with their name, or, while it is not known yet, without it.
+  const aboutStudent = (named, unnamed) => {
+    const name = current()?.name;
+    return name ? named(name) : unnamed();
+  };
 
   // Rewritten only when they change: the panel follows the room every second.
   function setText(id, text) {
@@ -37,7 +42,7 @@ export function studentPanel({ examId, room, send }) {
   function update() {
     const row = current();
     if (!row) return;
-    setText("panel-title", row.name || "Student");
+    setText("panel-title", row.name || t("Student"));
     setText("panel-email", row.email || "");
     setText("panel-status-badge", statusText(row.status));
     byId("panel-status-badge").className = `badge status-${row.status}`;
@@ -45,7 +50,8 @@ export function studentPanel({ examId, room, send }) {
     byId("panel-presence-dot").className = `dot presence-${presence}`;
     setText("panel-presence", PRESENCE[presence] || presence);
     const left = room.timeLeft(row);
-    setText("panel-time-left", left === null ? "—" : `${clockText(left)}${row.status === "paused" ? " (paused)" : ""}`);
+    setText("panel-time-left", left === null ? "—"
+      : row.status === "paused" ? t("%(time)s (paused)", { time: clockText(left) }) : clockText(left));
     const violations = JSON.stringify(row.violations);
     if (shownViolations !== violations) {
       shownViolations = violations;
@@ -90,35 +96,48 @@ export function studentPanel({ examId, room, send }) {
       if (current()?.attemptId !== attemptId) return;
       // What the pre-exam check saw before the clock started (proctor/prechecks.py), when the page ran one.
       byId("timeline-check").textContent = check
-        ? `${check.summary} (began ${timeOfDay(check.began_at)}, the clock started ${timeOfDay(check.ended_at)}).` : "";
+        ? t("%(summary)s (began %(began)s, the clock started %(started)s).",
+          { summary: check.summary, began: timeOfDay(check.began_at), started: timeOfDay(check.ended_at) })
+        : "";
       byId("timeline-check").hidden = !check;
       const lines = [...events.map((event) => [Date.parse(event.at), el("li", {},
-        el("time", { datetime: event.at }, timeOfDay(event.at)), " ",
-        el("span", { class: `event-${event.kind}` }, eventText(event)),
-        event.actor_user_id && event.actor_user_id !== row.userId && event.actor_name
-          ? el("span", { class: "meta" }, ` by ${event.actor_name}`) : null)]), ...stillLines.lines(stills)];
+        el("time", { datetime: event.at }, timeOfDay(event.at)), " ", ...eventWords(event, row))]),
+      ...stillLines.lines(stills)];
       lines.sort(([a], [b]) => b - a);  // newest first; stable, so events keep their order
       byId("timeline").replaceChildren(...lines.map(([, line]) => line));
-      const pictures = stills.length ? `, ${plural(stills.length, "picture")}` : "";
-      timelineMsg.say(lines.length ? `${plural(events.length, "event")}${pictures}, newest first.`
-        : "Nothing recorded yet.");
+      const counted = tn("%(n)s event", "%(n)s events", events.length);
+      const pictures = tn("%(n)s picture", "%(n)s pictures", stills.length);
+      timelineMsg.say(!lines.length ? t("Nothing recorded yet.")
+        : stills.length ? t("%(events)s, %(pictures)s, newest first.", { events: counted, pictures })
+          : t("%(events)s, newest first.", { events: counted }));
     } catch (error) {
-      timelineMsg.fail(`Could not load the timeline: ${error.message}`);
+      timelineMsg.fail(t("Could not load the timeline: %(reason)s", { reason: error.message }));
     }
+  }
+
+  /** An event's words on the timeline, and who did it when that was someone else (a proctor), in a quieter style. */
+  function eventWords(event, row) {
+    const what = el("span", { class: `event-${event.kind}` }, eventText(event));
+    if (!event.actor_user_id || event.actor_user_id === row.userId || !event.actor_name) return [what];
+    // The sentence, with the event's words placed where the language puts them.
+    const [before, after] = t("%(event)s by %(name)s", { name: event.actor_name }).split("%(event)s");
+    return [before ? el("span", { class: "meta" }, before) : null, what,
+      after ? el("span", { class: "meta" }, after) : null];
   }
 
   /** Run one command from a form; its ack becomes `done(ack)` words beside the form, a refusal an alert. */
   async function act(name, form, message, done) {
     const button = form.querySelector("button[type=submit]");
     if (SWAPPING.has(form.id) && form.contains(document.activeElement)) focusFrom = form;
-    results[name].say("Sending…");
+    results[name].say(t("Sending…"));
     button.disabled = true;
     try {
       const ack = await send(message);
       results[name].say(done(ack));
       return true;
     } catch (error) {
-      results[name].fail(error.kind === "refused" ? `The server refused: ${error.message}` : error.message);
+      results[name].fail(error.kind === "refused" ? t("The server refused: %(reason)s", { reason: error.message })
+        : error.message);
       return false;
     } finally {
       button.disabled = false;
@@ -146,10 +165,12 @@ export function studentPanel({ examId, room, send }) {
   byId("warn-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const custom = warnPreset.value === "";
-    if (custom && !required(warnCustom, "Write the warning first.", "warn")) return;
+    if (custom && !required(warnCustom, t("Write the warning first."), "warn")) return;
     const text = custom ? warnCustom.value.trim() : warnPreset.value;
     act("warn", event.currentTarget, { type: "warn", attempt_id: current().attemptId, text },
-      () => `Warning sent to ${who()}. It stays on their screen until they acknowledge it.`)
+      () => aboutStudent(
+        (name) => t("Warning sent to %(name)s. It stays on their screen until they acknowledge it.", { name }),
+        () => t("Warning sent to this student. It stays on their screen until they acknowledge it.")))
       .then((sent) => { if (sent && custom) warnCustom.value = ""; });
   });
 
@@ -157,13 +178,17 @@ export function studentPanel({ examId, room, send }) {
     event.preventDefault();
     const reason = byId("pause-reason").value.trim();
     act("pause", event.currentTarget, { type: "pause", attempt_id: current().attemptId, ...(reason && { reason }) },
-      () => `${who()}'s exam is paused: their clock is stopped until you resume it.`);
+      () => aboutStudent(
+        (name) => t("%(name)s's exam is paused: their clock is stopped until you resume it.", { name }),
+        () => t("This student's exam is paused: their clock is stopped until you resume it.")));
   });
 
   byId("resume-form").addEventListener("submit", (event) => {
     event.preventDefault();
     act("resume", event.currentTarget, { type: "resume", attempt_id: current().attemptId },
-      () => `${who()}'s exam is running again; the paused time was given back.`);
+      () => aboutStudent(
+        (name) => t("%(name)s's exam is running again; the paused time was given back.", { name }),
+        () => t("This student's exam is running again; the paused time was given back.")));
   });
 
   byId("extend-form").addEventListener("submit", (event) => {
@@ -172,25 +197,31 @@ export function studentPanel({ examId, room, send }) {
     const minutes = Number(field.value);
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 600) {
       field.setAttribute("aria-invalid", "true");
-      results.extend.fail("Give a whole number of minutes from 1 to 600.");
+      results.extend.fail(t("Give a whole number of minutes from 1 to 600."));
       field.focus();
       return;
     }
     field.removeAttribute("aria-invalid");
     act("extend", event.currentTarget, { type: "extend", attempt_id: current().attemptId, minutes },
-      () => `${who()} has ${plural(minutes, "more minute")}.`);
+      () => aboutStudent(
+        (name) => tn("%(name)s has %(n)s more minute.", "%(name)s has %(n)s more minutes.", minutes, { name }),
+        () => tn("This student has %(n)s more minute.", "This student has %(n)s more minutes.", minutes)));
   });
 
   byId("terminate-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.currentTarget;
     const reason = byId("terminate-reason");
-    if (!required(reason, "Write the reason first: the student is shown it, and it goes on the record.",
+    if (!required(reason, t("Write the reason first: the student is shown it, and it goes on the record."),
       "terminate")) return;
     results.terminate.clear();
     const sure = await confirmInline(byId("terminate-confirm"), {
-      question: `End ${who()}'s attempt now? It is graded with the answers saved so far, and this cannot be undone.`,
-      confirm: "End the attempt", cancel: "Keep it running",
+      question: aboutStudent(
+        (name) => t("End %(name)s's attempt now? It is graded with the answers saved so far, and this cannot be "
+          + "undone.", { name }),
+        () => t("End this student's attempt now? It is graded with the answers saved so far, and this cannot be "
+          + "undone.")),
+      confirm: t("End the attempt"), cancel: t("Keep it running"),
     });
     if (!sure) {
       form.querySelector("button[type=submit]").focus();
@@ -198,7 +229,8 @@ export function studentPanel({ examId, room, send }) {
     }
     const done = await act("terminate", form,
       { type: "terminate", attempt_id: current().attemptId, reason: reason.value.trim() },
-      () => `${who()}'s attempt has ended and is being graded.`);
+      () => aboutStudent((name) => t("%(name)s's attempt has ended and is being graded.", { name }),
+        () => t("This student's attempt has ended and is being graded.")));
     if (done) reason.value = "";
     byId("panel-title").focus();
   });
@@ -206,9 +238,9 @@ export function studentPanel({ examId, room, send }) {
   byId("note-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const text = byId("note-text");
-    if (!required(text, "Write the note first.", "note")) return;
+    if (!required(text, t("Write the note first."), "note")) return;
     act("note", event.currentTarget, { type: "note", attempt_id: current().attemptId, text: text.value.trim() },
-      () => "Note saved to the record.").then((saved) => { if (saved) text.value = ""; });
+      () => t("Note saved to the record.")).then((saved) => { if (saved) text.value = ""; });
   });
 
   byId("panel-close").addEventListener("click", () => dialog.close());
@@ -232,7 +264,7 @@ export function studentPanel({ examId, room, send }) {
       update();
       if (!dialog.open) dialog.showModal();
       byId("panel-title").focus();
-      timelineMsg.say("Loading the timeline…");
+      timelineMsg.say(t("Loading the timeline…"));
       loadTimeline();
     },
     /** The room changed: follow this student's row, and their timeline after news of them or a new roster. */

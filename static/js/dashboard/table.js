@@ -2,9 +2,10 @@
 // cells rewritten only when their text changes, so a render every second moves nothing a keyboard user is on.
 import { el } from "../authoring/dom.js";
 import { statusText } from "../authoring/format.js";
+import { t, tn } from "../i18n.js";
 import { clockText, eventText, PRESENCE, timeOfDay, violationWords } from "./wording.js";
 
-const COLUMNS = ["Student", "Presence", "Status", "Time left", "Violations", "Last event"];
+const COLUMNS = [t("Student"), t("Presence"), t("Status"), t("Time left"), t("Violations"), t("Last event")];
 
 function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
@@ -43,7 +44,7 @@ function newRow(row, onOpen) {
 
 function fill(entry, row, room) {
   const { cells } = entry;
-  setText(cells.open, row.name || "(name not known yet)");
+  setText(cells.open, row.name || t("(name not known yet)"));
   setText(cells.email, row.email || "");
   const presence = room.presenceOf(row);
   setClass(cells.presenceDot, `dot presence-${presence}`);
@@ -51,7 +52,8 @@ function fill(entry, row, room) {
   setClass(cells.status, `badge status-${row.status}`);
   setText(cells.status, statusText(row.status));
   const left = room.timeLeft(row);
-  setText(cells.timeLeft, left === null ? "—" : `${row.status === "paused" ? "Paused, " : ""}${clockText(left)}`);
+  setText(cells.timeLeft, left === null ? "—"
+    : row.status === "paused" ? t("Paused, %(time)s", { time: clockText(left) }) : clockText(left));
   const key = JSON.stringify(row.violations);
   if (entry.violationsKey !== key) {
     entry.violationsKey = key;
@@ -65,14 +67,16 @@ function fill(entry, row, room) {
 
 /** "3" and a chip per violation type in words ("Left the window ×3"), read out as "Left the window: 3 times". */
 export function violationChips(row) {
-  if (!row.violationTotal) return [el("span", { class: "none" }, "None")];
+  if (!row.violationTotal) return [el("span", { class: "none" }, t("None"))];
   const kinds = Object.entries(row.violations).sort((a, b) => b[1] - a[1]);
   return [el("strong", { class: "total" }, String(row.violationTotal)),
     ...kinds.map(([kind, count]) => {
       const words = violationWords(kind);
+      const spoken = count === 1 ? t("%(kind)s: once", { kind: words })
+        : tn("%(kind)s: %(n)s time", "%(kind)s: %(n)s times", count, { kind: words });
       return el("span", { class: "chip" },
         el("span", { "aria-hidden": "true" }, `${words} ×${count}`),
-        el("span", { class: "visually-hidden" }, `, ${words}: ${count === 1 ? "once" : `${count} times`}`));
+        el("span", { class: "visually-hidden" }, `, ${spoken}`));
     })];
 }
 

@@ -3,6 +3,7 @@
 // is fetched (with the launch token, as a blob URL) only when its line scrolls into view, and kept until the
 // panel closes, so the timeline's reloads fetch nothing twice.
 import { el } from "../authoring/dom.js";
+import { t } from "../i18n.js";
 import { FLAG_WORDS, stillUrl } from "./stills.js";
 import { timeOfDay } from "./wording.js";
 
@@ -24,7 +25,7 @@ export function timelineStills(examId) {
   }
 
   function line(still) {
-    const what = still.kind === "screen" ? "Screen picture" : "Camera picture";
+    const what = still.kind === "screen" ? t("Screen picture") : t("Camera picture");
     const flag = still.flag ? FLAG_WORDS[still.flag] ?? still.flag : null;
     // The line's words say what the picture is: the thumbnail itself needs no text of its own.
     const image = el("img", { alt: "", "data-still": String(still.id), width: "96", height: "72" });

@@ -3,6 +3,8 @@
 // attempt is open, live proctoring (attempt/proctoring.js) pushes the clock, pauses, warnings and the end.
 // tab-state.js first: it reads the fragment before session.js's start() strips it.
 import { tabStore } from "../tab-state.js";
+import { showContent } from "../content.js";
+import { lang, t, tn, zonedMoment } from "../i18n.js";
 import { navigate, start } from "../session.js";
 import { ExamCamera } from "../attempt/camera.js";
 import { Countdown, Milestones, ServerClock, describeRemaining, formatClock, parseTime } from "../attempt/clock.js";
@@ -24,6 +26,10 @@ const RETRY_SYNC_MS = 15000; // a re-sync that failed
 const FINISH_POLL_MS = 2000; // time is up: until the server has ended the attempt
 const LOW_TIME_MS = 5 * 60 * 1000;
 const FINAL = new Set(["submitted", "timed_out", "terminated"]);
+// "2, 4 and 5", the language's way.
+const AND = new Intl.ListFormat(lang, { type: "conjunction" });
+// A question's points the language's way (2,5 in French), every decimal kept, no grouping (English unchanged).
+const POINTS = new Intl.NumberFormat(lang, { maximumFractionDigits: 20, useGrouping: false });
 
 const params = new URLSearchParams(location.search);
 // `?exam=N`: no attempt yet; the pre-exam check (static/js/check/) runs first and starts it.
@@ -97,14 +103,14 @@ async function savePosition(index) {
 async function load() {
   $("load-retry-row").hidden = true;
   $("load-status").hidden = false;
-  $("load-status").textContent = "Loading your exam…";
+  $("load-status").textContent = t("Loading your exam…");
   let state;
   try {
     state = await fetchState(attemptPath());
   } catch (error) {
     $("load-status").textContent = error instanceof NetworkError
-      ? "Could not reach the server. Your saved answers are safe; check your connection and try again."
-      : `Could not load your exam: ${error.message}`;
+      ? t("Could not reach the server. Your saved answers are safe; check your connection and try again.")
+      : t("Could not load your exam: %(reason)s", { reason: error.message });
     $("load-retry-row").hidden = !isConnectionProblem(error);
     return;
   }
@@ -233,7 +239,7 @@ function showPaused(paused) {
     announce($("pause-title").textContent);
     $("pause-title").focus();
   } else {
-    announce("The proctor resumed your exam.");
+    announce(t("The proctor resumed your exam."));
     ($("exam-body").hidden ? $("attempt-ui").querySelector("section:not([hidden]) .gate-actions button:not([hidden])")
       : $("question-heading"))?.focus();
   }
@@ -293,7 +299,8 @@ function onTick(ms) {
   $("clock").textContent = formatClock(ms);
   $("clock-box").classList.toggle("low", ms <= LOW_TIME_MS);
   const minutes = milestones.check(ms);
-  if (minutes) announce(`${describeRemaining(minutes * 60000)} left.`);
+  // The milestones are whole minutes under an hour (10, 5, 1): describeRemaining() would say just the minutes.
+  if (minutes) announce(tn("%(n)s minute left.", "%(n)s minutes left.", minutes));
 }
 
 function onZero() {
@@ -303,8 +310,8 @@ function onZero() {
   setLocked(true);
   const dialog = $("submit-dialog");
   if (dialog.open) dialog.close();
-  showNotice("Time is up. Sending your last answers and finishing your exam…", "time");
-  announce("Time is up.");
+  showNotice(t("Time is up. Sending your last answers and finishing your exam…"), "time");
+  announce(t("Time is up."));
   finishAfterTime();
 }
 
@@ -330,8 +337,8 @@ async function finishAfterTime() {
       }
     } catch (error) {
       showNotice(isConnectionProblem(error)
-        ? "Time is up. Waiting for the connection to finish your exam; your saved answers are safe."
-        : `Time is up. ${error.message}`, "time");
+        ? t("Time is up. Waiting for the connection to finish your exam; your saved answers are safe.")
+        : t("Time is up. %(reason)s", { reason: error.message }), "time");
     }
     await new Promise((resolve) => setTimeout(resolve, FINISH_POLL_MS));
   }
@@ -374,7 +381,7 @@ function saveStatusChanged(questionId, kind, error) {
   page.saveStatus.set(questionId, { kind, message: error?.message });
   if (kind === "refused") {
     // Time's up, paused or ended (409): say so, and take the server's word for what was saved.
-    showNotice(`An answer was not saved: ${error.message}`, "error");
+    showNotice(t("An answer was not saved: %(reason)s", { reason: error.message }), "error");
     page.changedAt.delete(questionId);
     resync();
   } else if (kind === "saved" && page.noticeKind === "error") {
@@ -385,7 +392,8 @@ function saveStatusChanged(questionId, kind, error) {
 
 function connectionChanged(offline) {
   const banner = $("offline-banner");
-  const text = offline ? "You are offline — your answers are kept and will be sent when the connection returns" : "";
+  const text = offline ? t("You are offline — your answers are kept and will be sent when the connection returns")
+    : "";
   if (banner.textContent !== text) banner.textContent = text;
 }
 
@@ -400,7 +408,7 @@ function goTo(index, { focus } = {}) {
   if (focus === "heading" || document.activeElement?.disabled) {
     $("question-heading").focus();
   } else {
-    announce(`Question ${index + 1} of ${page.questions.length}`);
+    announce(t("Question %(number)s of %(total)s", { number: index + 1, total: page.questions.length }));
   }
 }
 
@@ -437,8 +445,7 @@ function renderNav() {
     const answered = question.chosen.length > 0;
     const isCurrent = i === page.index;
     button.querySelector(".qnav-marks").textContent = `${answered ? "✓" : ""}${question.flagged ? "⚑" : ""}`;
-    button.setAttribute("aria-label", `Question ${i + 1}, ${answered ? "answered" : "not answered"}`
-      + `${question.flagged ? ", flagged for review" : ""}`);
+    button.setAttribute("aria-label", navLabel(i + 1, answered, question.flagged));
     button.classList.toggle("answered", answered);
     button.classList.toggle("flagged", question.flagged);
     button.classList.toggle("current", isCurrent);
@@ -447,14 +454,26 @@ function renderNav() {
   });
 }
 
+/** A question's button in the list, for screen readers: its number, answered or not, flagged or not. */
+function navLabel(number, answered, flagged) {
+  if (flagged) {
+    return answered ? t("Question %(number)s, answered, flagged for review", { number })
+      : t("Question %(number)s, not answered, flagged for review", { number });
+  }
+  return answered ? t("Question %(number)s, answered", { number }) : t("Question %(number)s, not answered", { number });
+}
+
 function renderQuestion() {
   const question = current();
   if (!question) return;
   const total = page.questions.length;
-  $("question-heading").textContent = `Question ${page.index + 1} of ${total}`;
-  $("question-points").textContent = `${question.points} ${question.points === 1 ? "point" : "points"}`;
-  $("question-text").textContent = question.text;
-  $("question-hint").textContent = question.type === "multi" ? "Choose all the answers that apply." : "Choose one answer.";
+  $("question-heading").textContent = t("Question %(number)s of %(total)s", { number: page.index + 1, total });
+  // The points as the server has them (2.5, 0.3333): not rounded or grouped as a count would be.
+  $("question-points").textContent = tn("%(n)s point", "%(n)s points", question.points,
+    { n: POINTS.format(question.points) });
+  showContent($("question-text"), question.html);
+  $("question-hint").textContent = question.type === "multi" ? t("Choose all the answers that apply.")
+    : t("Choose one answer.");
   const options = $("question-options");
   if (page.renderedId !== question.id) {
     options.replaceChildren(...question.options.map((option) => {
@@ -466,7 +485,7 @@ function renderQuestion() {
       input.value = String(option.id);
       const text = document.createElement("span");
       text.dir = "auto";
-      text.textContent = option.text;
+      showContent(text, option.html);
       label.append(input, text);
       return label;
     }));
@@ -483,9 +502,9 @@ function renderQuestion() {
 }
 
 const SAVE_TEXT = {
-  saving: "Saving…",
-  saved: "Saved",
-  waiting: "Not sent yet — kept on this device and retrying",
+  saving: t("Saving…"),
+  saved: t("Saved"),
+  waiting: t("Not sent yet — kept on this device and retrying"),
 };
 
 function renderSaveState() {
@@ -496,12 +515,12 @@ function renderSaveState() {
   let kind = status?.kind;
   let text;
   if (kind === "refused") {
-    text = `Not saved: ${status.message}`;
+    text = t("Not saved: %(reason)s", { reason: status.message });
   } else if (kind) {
     text = SAVE_TEXT[kind];
   } else {
     kind = question.chosen.length ? "saved" : "empty";
-    text = question.chosen.length ? "Saved" : "Not answered yet";
+    text = question.chosen.length ? t("Saved") : t("Not answered yet");
   }
   element.dataset.state = kind;
   if (element.textContent !== text) element.textContent = text;
@@ -509,7 +528,7 @@ function renderSaveState() {
 
 function renderCount() {
   const answered = page.questions.filter((q) => q.chosen.length > 0).length;
-  $("answered-count").textContent = `${answered} of ${page.questions.length} answered`;
+  $("answered-count").textContent = t("%(answered)s of %(total)s answered", { answered, total: page.questions.length });
 }
 
 function isLocked() {
@@ -543,18 +562,15 @@ function announce(text) {
   announceTimer = setTimeout(() => { region.textContent = text; }, 100);
 }
 
-function formatMoment(iso) {
-  if (!iso) return "";
-  return new Intl.DateTimeFormat(undefined, {
-    dateStyle: "medium", timeStyle: "short",
-  }).format(new Date(parseTime(iso)));
-}
-
+// How the attempt ended: the heading, what became of the answers, and when it ended.
 const ENDINGS = {
-  submitted: ["Your exam has been submitted", "Your answers have been handed in.", "Submitted"],
-  timed_out: ["Your exam has ended", "Time is up; your saved answers were submitted automatically.", "Ended"],
-  terminated: ["Your exam was ended by the proctor",
-    "The answers you saved before it ended were submitted and will be graded.", "Ended"],
+  submitted: [t("Your exam has been submitted"), t("Your answers have been handed in."),
+    (moment) => t("Submitted %(moment)s.", { moment })],
+  timed_out: [t("Your exam has ended"), t("Time is up; your saved answers were submitted automatically."),
+    (moment) => t("Ended %(moment)s.", { moment })],
+  terminated: [t("Your exam was ended by the proctor"),
+    t("The answers you saved before it ended were submitted and will be graded."),
+    (moment) => t("Ended %(moment)s.", { moment })],
 };
 
 /** The attempt is over: lock the page and say how it ended (and the score, when the exam shows it). */
@@ -575,28 +591,35 @@ function showEnded(state, { moveFocus }) {
   $("attempt-ui").hidden = true;
   $("load-status").hidden = true;
   const result = state.result || {};
-  const [title, message, verb] = ENDINGS[state.status] || ENDINGS.timed_out;
+  const [title, message, ended] = ENDINGS[state.status] || ENDINGS.timed_out;
   $("ended-title").textContent = title;
   let detail = [message];
   if (state.status === "timed_out" && result.reason === "exam closed") {
-    detail = ["The exam was closed; your saved answers were submitted automatically and will be graded."];
+    detail = [t("The exam was closed; your saved answers were submitted automatically and will be graded.")];
   } else if (state.status === "terminated" && result.reason) {
+    // The proctor's words, in their own direction: isolated, and placed where the sentence puts them.
     const reason = document.createElement("bdi");
     reason.textContent = result.reason;
-    detail = ["Reason given: ", reason, `. ${message}`];
+    const [before, after] = t("Reason given: %(reason)s. The answers you saved before it ended were submitted and "
+      + "will be graded.").split("%(reason)s");
+    detail = [before, reason, after ?? ""];
   }
   $("ended-message").replaceChildren(...detail);
-  $("ended-time").textContent = result.finished_at ? `${verb} ${formatMoment(result.finished_at)}.` : "";
+  $("ended-time").textContent = result.finished_at ? ended(zonedMoment(result.finished_at)) : "";
   const score = $("ended-score");
   score.hidden = typeof result.score !== "number";
-  if (!score.hidden) score.textContent = `Score: ${result.score} out of ${result.max_score}`;
+  if (!score.hidden) {
+    score.textContent = t("Score: %(score)s out of %(maximum)s", { score: result.score, maximum: result.max_score });
+  }
   $("ended-review").hidden = !result.review_available;
   $("ended-review-later").textContent = state.review && !result.review_available ? reviewPromise(state.review) : "";
   const unsentNote = $("ended-unsent");
   unsentNote.hidden = unsent === 0;
+  // "One change" is said only of exactly one; the plural forms serve every other count (21 is "one" in some languages).
   unsentNote.textContent = unsent === 1
-    ? "One change made after the last save could not be sent before the exam ended."
-    : `${unsent} changes made after the last save could not be sent before the exam ended.`;
+    ? t("One change made after the last save could not be sent before the exam ended.")
+    : tn("%(n)s change made after the last save could not be sent before the exam ended.",
+      "%(n)s changes made after the last save could not be sent before the exam ended.", unsent);
   $("ended").classList.toggle("notice-ok", state.status === "submitted");
   $("ended").hidden = false;
   if (moveFocus) $("ended-title").focus();
@@ -611,8 +634,8 @@ function handOff() {
   fullscreen?.stop();
   $("attempt-ui").hidden = true;
   if (!attemptId) {
-    $("handed-off-message").textContent = "Go through the pre-exam check there; you can close this page. "
-      + "The clock has not started.";
+    $("handed-off-message").textContent = t("Go through the pre-exam check there; you can close this page. "
+      + "The clock has not started.");
   }
   $("handed-off").hidden = false;
   $("handed-off-title").focus();
@@ -629,13 +652,16 @@ function openSubmit() {
   const unanswered = listNumbers((q) => q.chosen.length === 0);
   const flagged = listNumbers((q) => q.flagged);
   const total = page.questions.length;
-  $("submit-answered").textContent = `You have answered ${total - unanswered.length} of ${total} questions.`;
+  $("submit-answered").textContent = t("You have answered %(answered)s of %(total)s questions.",
+    { answered: total - unanswered.length, total });
   $("submit-unanswered").textContent = unanswered.length
-    ? `Not answered: question${unanswered.length === 1 ? "" : "s"} ${unanswered.join(", ")}.`
-    : "Every question is answered.";
+    ? tn("Not answered: question %(numbers)s.", "Not answered: questions %(numbers)s.", unanswered.length,
+      { numbers: AND.format(unanswered.map(String)) })
+    : t("Every question is answered.");
   $("submit-flagged").textContent = flagged.length
-    ? `Flagged for review: question${flagged.length === 1 ? "" : "s"} ${flagged.join(", ")}.`
-    : "No question is flagged for review.";
+    ? tn("Flagged for review: question %(numbers)s.", "Flagged for review: questions %(numbers)s.", flagged.length,
+      { numbers: AND.format(flagged.map(String)) })
+    : t("No question is flagged for review.");
   $("submit-error").hidden = true;
   $("submit-progress").textContent = "";
   setSubmitBusy(false);
@@ -661,21 +687,21 @@ function submitFailed(text) {
 async function confirmSubmit() {
   setSubmitBusy(true);
   $("submit-error").hidden = true;
-  $("submit-progress").textContent = "Sending your last answers…";
+  $("submit-progress").textContent = t("Sending your last answers…");
   if (!(await queue.flush())) {
-    submitFailed("Some answers have not reached the server yet because the connection is down. They are kept on "
-      + "this device; submit again when the connection returns.");
+    submitFailed(t("Some answers have not reached the server yet because the connection is down. They are kept on "
+      + "this device; submit again when the connection returns."));
     return;
   }
   if (page.ended) return;
-  $("submit-progress").textContent = "Submitting…";
+  $("submit-progress").textContent = t("Submitting…");
   let state;
   try {
     state = await fetchState(attemptPath("/submit"), { method: "POST" });
   } catch (error) {
     submitFailed(isConnectionProblem(error)
-      ? "Could not reach the server; your exam has not been submitted yet. Try again in a moment."
-      : `Your exam was not submitted: ${error.message}`);
+      ? t("Could not reach the server; your exam has not been submitted yet. Try again in a moment.")
+      : t("Your exam was not submitted: %(reason)s", { reason: error.message }));
     if (!isConnectionProblem(error)) resync();
     return;
   }
@@ -727,7 +753,7 @@ function main() {
   } else if (Number.isInteger(examId) && examId > 0) {
     new PreExamCheck({ examId, onStarted: started, onHandOff: handOff }).start();
   } else {
-    $("load-status").textContent = "No exam attempt was named. Open the exam from the lobby.";
+    $("load-status").textContent = t("No exam attempt was named. Open the exam from the lobby.");
   }
 }
 
@@ -735,7 +761,10 @@ function main() {
 function started(attempt, openedByCheck) {
   attemptId = attempt.id;
   opened = openedByCheck;
-  history.replaceState(null, "", `${location.pathname}?id=${attemptId}${location.hash}`);
+  const query = new URLSearchParams(location.search);
+  query.delete("exam");
+  query.set("id", attemptId); // and the page's language, if named, stays for a reload
+  history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);
   openAttempt();
 }
 

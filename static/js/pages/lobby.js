@@ -1,35 +1,37 @@
 // Student lobby: who you are, the exam this link runs, and the way in (start, or continue an open attempt).
-import { api, navigate } from "../session.js";
+import { lang, t, tn, zonedMoment } from "../i18n.js";
 import { reviewPromise } from "../review-timing.js";
+import { api, navigate } from "../session.js";
 import { loadIdentity } from "./identity.js";
 
 const $ = (id) => document.getElementById(id);
 const fact = (name) => document.querySelector(`[data-fact="${name}"]`);
 const status = $("lobby-status");
 
+// How attempt `number` ended.
 const ENDINGS = {
-  submitted: "Submitted",
-  timed_out: "Time ran out; your saved answers were submitted automatically",
-  terminated: "Ended by the proctor",
+  submitted: (number) => t("Attempt %(number)s: Submitted.", { number }),
+  timed_out: (number) => t("Attempt %(number)s: Time ran out; your saved answers were submitted automatically.",
+    { number }),
+  terminated: (number) => t("Attempt %(number)s: Ended by the proctor.", { number }),
 };
 
-function formatMoment(iso) {
-  const when = new Date(Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1")));
-  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(when);
-}
-
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
+// Why a student cannot start (the server's reason code), in the page's language.
+const REASONS = {
+  not_published: () => t("This exam is not open yet."),
+  not_open_yet: (exam) => t("This exam opens %(moment)s.", { moment: zonedMoment(exam.opens_at) }),
+  closed: () => t("This exam is closed."),
+  no_attempts_left: () => t("You have no attempts left."),
+};
 
 function describeWindow(exam) {
-  if (exam.closed) return "Closed";
-  const opens = exam.opens_at && formatMoment(exam.opens_at);
-  const closes = exam.closes_at && formatMoment(exam.closes_at);
-  if (opens && closes) return `From ${opens} to ${closes}`;
-  if (opens) return `Opens ${opens}; no closing time`;
-  if (closes) return `Open now until ${closes}`;
-  return "Open at any time";
+  if (exam.closed) return t("Closed");
+  const opens = exam.opens_at && zonedMoment(exam.opens_at);
+  const closes = exam.closes_at && zonedMoment(exam.closes_at);
+  if (opens && closes) return t("From %(opens)s to %(closes)s", { opens, closes });
+  if (opens) return t("Opens %(opens)s; no closing time", { opens });
+  if (closes) return t("Open now until %(closes)s", { closes });
+  return t("Open at any time");
 }
 
 function showExam(exam, standing) {
@@ -38,10 +40,13 @@ function showExam(exam, standing) {
   instructions.textContent = exam.instructions || "";
   instructions.hidden = !exam.instructions;
   fact("window").textContent = describeWindow(exam);
-  fact("duration").textContent = plural(exam.duration_minutes, "minute")
-    + (exam.closes_at ? ", or less if the exam closes first" : "");
-  fact("questions").textContent = String(exam.questions);
-  fact("attempts").textContent = `${standing.attempts_used} of ${standing.attempts_allowed} used`;
+  fact("duration").textContent = exam.closes_at
+    ? tn("%(n)s minute, or less if the exam closes first", "%(n)s minutes, or less if the exam closes first",
+      exam.duration_minutes)
+    : tn("%(n)s minute", "%(n)s minutes", exam.duration_minutes);
+  fact("questions").textContent = new Intl.NumberFormat(lang).format(exam.questions_per_attempt);
+  fact("attempts").textContent = t("%(used)s of %(allowed)s used",
+    { used: standing.attempts_used, allowed: standing.attempts_allowed });
   $("lobby-fullscreen").hidden = !exam.require_fullscreen;
   $("lobby-exam").hidden = false;
 }
@@ -54,11 +59,14 @@ async function showLastAttempt(attemptId) {
     return; // the rest of the lobby still works
   }
   const result = state.result || {};
-  fact("last-status").textContent = `Attempt ${state.number}: ${ENDINGS[state.status] || state.status.replace("_", " ")}.`;
-  fact("last-finished").textContent = result.finished_at ? `Finished ${formatMoment(result.finished_at)}.` : "";
+  fact("last-status").textContent = (ENDINGS[state.status] ?? ENDINGS.submitted)(state.number);
+  fact("last-finished").textContent = result.finished_at
+    ? t("Finished %(moment)s.", { moment: zonedMoment(result.finished_at) }) : "";
   const score = fact("last-score");
   score.hidden = typeof result.score !== "number";
-  if (!score.hidden) score.textContent = `Score: ${result.score} out of ${result.max_score}`;
+  if (!score.hidden) {
+    score.textContent = t("Score: %(score)s out of %(maximum)s", { score: result.score, maximum: result.max_score });
+  }
   fact("last-review-later").textContent = result.review_available ? "" : reviewPromise(state.review);
   const review = $("last-review");
   review.hidden = !result.review_available;
@@ -68,12 +76,12 @@ async function showLastAttempt(attemptId) {
 
 function offerStart(exam, resuming) {
   const button = $("lobby-start");
-  button.textContent = resuming ? "Continue your exam" : "Start the exam";
+  button.textContent = resuming ? t("Continue your exam") : t("Start the exam");
   button.hidden = false;
   button.addEventListener("click", async () => {
     button.disabled = true;
     $("lobby-message").hidden = true;
-    status.textContent = resuming ? "Opening your exam…" : "Starting your exam…";
+    status.textContent = resuming ? t("Opening your exam…") : t("Starting your exam…");
     if (!resuming) {
       // A new attempt starts after the pre-exam check, on the exam's own page (static/js/check/).
       navigate(`/exam/attempt?exam=${exam.id}`);
@@ -83,7 +91,7 @@ function offerStart(exam, resuming) {
       const attempt = await api(`/api/exams/${exam.id}/attempts`, { method: "POST" });
       navigate(`/exam/attempt?id=${attempt.id}`);
     } catch (error) {
-      status.textContent = "The exam could not be opened.";
+      status.textContent = t("The exam could not be opened.");
       $("lobby-message").textContent = error.message;
       $("lobby-message").hidden = false;
       button.disabled = false;
@@ -97,15 +105,15 @@ async function main() {
     await loadIdentity();
     current = await api("/api/exams/current");
   } catch (error) {
-    status.textContent = `Could not load your exam: ${error.message}`;
+    status.textContent = t("Could not load your exam: %(reason)s", { reason: error.message });
     return;
   }
   const { exam, standing, message } = current;
   if (!exam) {
     // `message`: the link's exam is a draft its test maker has not published yet.
     status.textContent = message
-      ? `${message} Your instructor has not published it; please check back later.`
-      : "Your instructor has not set up an exam for this link yet. Please check back later.";
+      ? t("This exam is not open yet. Your instructor has not published it; please check back later.")
+      : t("Your instructor has not set up an exam for this link yet. Please check back later.");
     return;
   }
   showExam(exam, standing);
@@ -113,16 +121,18 @@ async function main() {
     await showLastAttempt(standing.last_attempt_id);
   }
   if (standing.open_attempt_id) {
-    status.textContent = "You have an exam in progress. Continue where you left off: your answers are saved.";
+    status.textContent = t("You have an exam in progress. Continue where you left off: your answers are saved.");
     offerStart(exam, true);
   } else if (standing.can_start) {
+    // The title is the test maker's, in its own direction: isolated, and placed where the sentence puts it.
     const title = document.createElement("bdi");
     title.textContent = exam.title;
-    status.replaceChildren("“", title, "” is open. Press “Start the exam” for a short pre-exam check; the clock "
-      + "starts only when you press “Start the exam” again at its end.");
+    const [before, after] = t("“%(title)s” is open. Press “Start the exam” for a short pre-exam check; the clock "
+      + "starts only when you press “Start the exam” again at its end.").split("%(title)s");
+    status.replaceChildren(before, title, after ?? "");
     offerStart(exam, false);
   } else {
-    status.textContent = standing.message || "You cannot start this exam now.";
+    status.textContent = REASONS[standing.reason]?.(exam) ?? standing.message ?? t("You cannot start this exam now.");
   }
 }
 

@@ -5,7 +5,7 @@ import { moreMenu, refocus } from "../authoring/more-menu.js";
 import { goButton, pages } from "../authoring/nav.js";
 import { publishingActions, publishingControls, stateBadge } from "../authoring/publishing.js";
 import { api, ApiError, navigate } from "../session.js";
-import { loadIdentity } from "./identity.js";
+import { loadIdentity, setField } from "./identity.js";
 
 const list = byId("exam-list");
 const msg = messenger("manage-status", "manage-alert");
@@ -100,8 +100,7 @@ async function duplicate(exam) {
 
 function setBound(exam) {
   bound = exam;
-  const field = document.querySelector('#identity [data-field="exam"]');
-  if (field) field.textContent = exam.title;
+  setField("exam", exam.title);
 }
 
 async function bind(exam) {

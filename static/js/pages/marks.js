@@ -7,6 +7,7 @@ import { histogram } from "../authoring/histogram.js";
 import { download } from "../authoring/http.js";
 import { fillNav } from "../authoring/nav.js";
 import { sortableTable } from "../authoring/sortable-table.js";
+import { showContent } from "../content.js";
 import { api, start } from "../session.js";
 
 const examId = examIdFromQuery();
@@ -159,7 +160,8 @@ function renderQuestions(stats) {
   }
   body.replaceChildren(...stats.map((q, index) => el("tr", {},
     el("th", { scope: "row" }, String(index + 1)),
-    el("td", { class: "question-cell", dir: "auto" }, q.text),
+    showContent(el("td", { class: "question-cell", dir: "auto" }), q.html),
+    el("td", { class: "num" }, String(q.seen)),
     el("td", { class: "num" }, String(q.answered)),
     el("td", { class: "num" }, q.percent_correct === null ? "—" : `${num(q.percent_correct)}%`),
     el("td", {}, q.most_chosen_wrong?.text

@@ -1,0 +1,117 @@
+"""Random draws, as Moodle's random questions and Canvas's question groups: a rule "draw N of category C" makes the
+exam's questions of C a pool, and each attempt gets N of them at random when it starts. What an attempt got is its
+question order (exam/attempts.py), so a reload, another device, grading and the review all see the same questions.
+Questions of a category without a rule, or of none, are in every attempt.
+
+Each attempt draws uniformly and on its own: no shared counter, so starts at the launch rush never wait on each
+other. Over n attempts drawing k of a pool of m, a question is drawn n·k/m times on average, give or take
+√(n·k/m·(1 − k/m)) (for 2,000 attempts drawing 3 of 10: 600 ± 20)."""
+
+from collections import Counter, defaultdict
+
+from sqlalchemy import func, select
+
+from lti_tool import audit
+from lti_tool.db import db
+from lti_tool.exam import services
+from lti_tool.exam.errors import EditRefused, InvalidExam
+from lti_tool.exam.models import Draw, Question
+
+
+def categories(exam):
+    """{category: how many of the exam's questions are in it}, for the named categories."""
+    return Counter(question.category for question in exam.questions if question.category)
+
+
+def summary(exam):
+    """The rules with the questions each can draw from, and every category of the exam."""
+    counts = categories(exam)
+    return {
+        "rules": [{"category": rule.category, "count": rule.count, "available": counts.get(rule.category, 0)}
+                  for rule in exam.draws],
+        "categories": [{"name": name, "questions": count} for name, count in sorted(counts.items())],
+    }
+
+
+def set_rules(exam, rules, *, actor_user_id, origin):
+    """Replace the exam's rules with `rules` ([{"category": ..., "count": ...}]); refused, with every reason, when
+    one is wrong, and once students have taken the exam (their questions were drawn by the rules they met)."""
+    if services.has_attempts(exam.id):
+        raise EditRefused("Students have taken this exam, so its random draws cannot change now: later students "
+                          "would be drawn questions differently. Duplicate the exam to make a new version.")
+    wanted = _read(rules, categories(exam))
+    exam.draws = [Draw(category=category, count=count) for category, count in wanted.items()]
+    audit.record("exam.draws_set", "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
+                 data={"draws": wanted}, origin=origin)
+    db.session.commit()
+    return exam
+
+
+def _read(rules, counts):
+    if not isinstance(rules, list):
+        raise InvalidExam('Send the draws as a list: [{"category": "Cells", "count": 3}].')
+    wanted, problems = {}, []
+    for number, rule in enumerate(rules, 1):
+        category = rule.get("category") if isinstance(rule, dict) else None
+        count = rule.get("count") if isinstance(rule, dict) else None
+        if not isinstance(category, str) or not isinstance(count, int) or isinstance(count, bool):
+            problems.append(f'Draw {number} needs a category and a whole number of questions to draw.')
+        elif category in wanted:
+            problems.append(f"Category “{category}” has two draws; give it one.")
+        elif category not in counts:
+            problems.append(f"No question of this exam is in category “{category}”.")
+        elif not 1 <= count <= counts[category]:
+            problems.append(f"Category “{category}” has {_questions(counts[category])}: draw from 1 to "
+                            f"{counts[category]} of them.")
+        else:
+            wanted[category] = count
+    if problems:
+        raise InvalidExam("The random draws were not saved. " + " ".join(problems))
+    return wanted
+
+
+def problems(exam):
+    """Why the exam's draws could not be taken as they stand (for publishing), every reason at once."""
+    counts = categories(exam)
+    found = []
+    for rule in exam.draws:
+        available = counts.get(rule.category, 0)
+        if rule.count > available:
+            found.append(f"Category “{rule.category}” has {_questions(available)}, and its random draw asks for "
+                         f"{rule.count}: add questions or draw fewer.")
+        points = sorted({q.points for q in exam.questions if q.category == rule.category})
+        if len(points) > 1:
+            found.append(f"The questions of category “{rule.category}” are worth different points "
+                         f"({', '.join(f'{p:g}' for p in points)}): students drawing different ones would be marked "
+                         "out of different totals. Give them the same points.")
+    return found
+
+
+def question_counts(exam):
+    """(how many questions the exam holds, how many each attempt gets), counted by the database: a student's lobby
+    on a bank of hundreds reads no question."""
+    per_category = dict(db.session.execute(select(Question.category, func.count())
+                                           .where(Question.exam_id == exam.id).group_by(Question.category)).all())
+    rules = {rule.category: rule.count for rule in exam.draws}
+    fixed = sum(count for category, count in per_category.items() if category not in rules)
+    drawn = sum(min(count, per_category.get(category, 0)) for category, count in rules.items())
+    return sum(per_category.values()), fixed + drawn
+
+
+def drawn(exam, questions, rng):
+    """The questions one attempt gets, in the order given: all of them outside the pools, and each rule's count of
+    its pool, chosen by `rng`."""
+    rules = {rule.category: rule.count for rule in exam.draws}
+    if not rules:
+        return questions
+    pools = defaultdict(list)
+    for question in questions:
+        if question.category in rules:
+            pools[question.category].append(question)
+    chosen = {question.id for category, pool in pools.items()
+              for question in rng.sample(pool, min(rules[category], len(pool)))}
+    return [question for question in questions if question.category not in rules or question.id in chosen]
+
+
+def _questions(count):
+    return "1 question" if count == 1 else f"{count} questions"

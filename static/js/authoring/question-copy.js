@@ -1,0 +1,105 @@
+// The edit page's "Copy questions from another exam": the exams this test maker may copy from (this course's, and
+// those of other courses where they are a test maker, lti_tool/exam/question_copies.py), one exam's questions to
+// choose from, and the copy, appended to this exam's questions.
+import { showContent } from "../content.js";
+import { api } from "../session.js";
+import { byId, el, messenger } from "./dom.js";
+import { exam, examId, reload } from "./edited-exam.js";
+import { plural } from "./format.js";
+import { renderQuestions } from "./question-list.js";
+
+const section = byId("copy-section");
+const source = byId("copy-source");
+const choice = byId("copy-choice");
+const list = byId("copy-list");
+const msg = messenger("copy-status", "copy-alert");
+const sources = new Map(); // exam id -> what question-sources said of it
+let shown = null; // the source exam whose questions are listed
+
+function sourceOption(item) {
+  const where = item.same_course ? "" : ` (${item.course})`;
+  return el("option", { value: String(item.exam_id) }, `${item.title}${where}: ${plural(item.questions, "question")}`);
+}
+
+async function loadSources() {
+  const { exams } = await api(`/api/exams/${examId}/question-sources`);
+  for (const item of exams) sources.set(item.exam_id, item);
+  const here = exams.filter((item) => item.same_course);
+  const elsewhere = exams.filter((item) => !item.same_course);
+  source.replaceChildren(
+    el("option", { value: "" }, exams.length ? "Choose an exam" : "No other exam has questions to copy"),
+    here.length ? el("optgroup", { label: "This course" }, here.map(sourceOption)) : null,
+    elsewhere.length ? el("optgroup", { label: "Your other courses" }, elsewhere.map(sourceOption)) : null);
+}
+
+function questionItem(question, index) {
+  const id = `copy-q-${question.id}`;
+  return el("li", {},
+    el("div", { class: "check" },
+      el("input", { type: "checkbox", id, value: String(question.id), checked: true }),
+      el("label", { for: id }, `Question ${index + 1}`, question.category ? ` (${question.category})` : "")),
+    showContent(el("div", { class: "question-text", dir: "auto" }), question.html));
+}
+
+async function show(event) {
+  event.preventDefault();
+  msg.clear();
+  choice.hidden = true;
+  if (!source.value) {
+    msg.fail("Choose the exam to copy questions from.");
+    source.focus();
+    return;
+  }
+  try {
+    const { questions } = await api(`/api/exams/${examId}/question-sources/${source.value}`);
+    shown = sources.get(Number(source.value));
+    list.replaceChildren(...questions.map(questionItem));
+    byId("copy-choice-title").textContent = `Questions of “${shown.title}”`;
+    choice.hidden = false;
+    list.querySelector("input")?.focus();
+  } catch (error) {
+    msg.fail(error.message);
+  }
+}
+
+async function copy(event) {
+  event.preventDefault();
+  msg.clear();
+  const ids = [...list.querySelectorAll("input:checked")].map((input) => Number(input.value));
+  if (!ids.length) {
+    msg.fail("Choose at least one question to copy.");
+    list.querySelector("input")?.focus();
+    return;
+  }
+  try {
+    const { copied } = await api(`/api/exams/${examId}/questions/copy`,
+      { method: "POST", body: { exam_id: shown.exam_id, question_ids: ids } });
+    await reload();
+    choice.hidden = true;
+    renderQuestions();
+    msg.say(`${plural(copied, "question")} copied from “${shown.title}”: this exam now has `
+      + `${plural(exam.question_list.length, "question")}.`);
+    byId("questions-title").focus();
+  } catch (error) {
+    msg.fail(error.message);
+  }
+}
+
+export async function questionCopy() {
+  section.hidden = exam.has_attempts;
+  if (exam.has_attempts) return;
+  byId("copy-form").addEventListener("submit", show);
+  choice.addEventListener("submit", copy);
+  byId("copy-all").addEventListener("click", () => {
+    for (const input of list.querySelectorAll("input")) input.checked = true;
+  });
+  byId("copy-cancel").addEventListener("click", () => {
+    choice.hidden = true;
+    source.focus();
+  });
+  try {
+    await loadSources();
+  } catch (error) {
+    msg.fail(`Could not list the exams to copy from: ${error.message}`);
+  }
+}
