@@ -51,15 +51,18 @@ def test_sections_show_one_at_a_time_and_the_fragment_keeps_the_open_one(live_se
     expect(frame.get_by_role("tabpanel")).to_contain_text("Which city is the capital of France?")
     assert "section=questions" in page.frame(name="tool-frame").url
 
-    # A reload of the frame comes back to the same section.
-    page.frame(name="tool-frame").evaluate("location.reload()")
+    # A reload of the frame comes back to the same section. The navigation starts after evaluate has
+    # returned: one started inside it can destroy the context before evaluate's answer comes back.
+    frame_window = page.frame(name="tool-frame")
+    with frame_window.expect_navigation():
+        frame_window.evaluate("setTimeout(() => location.reload())")
     expect(tab(frame, "Questions")).to_have_attribute("aria-selected", "true", timeout=15000)
     expect(frame.get_by_role("button", name="Add a question")).to_be_visible()
 
     # So does Back from another page of the tool.
     frame.get_by_role("navigation", name="Exam pages").get_by_role("button", name="Marks").click()
     expect(frame.get_by_role("heading", level=1)).to_have_text("Marks: “Sections”", timeout=15000)
-    page.frame(name="tool-frame").evaluate("history.back()")
+    page.frame(name="tool-frame").evaluate("setTimeout(() => history.back())")
     expect(tab(frame, "Questions")).to_have_attribute("aria-selected", "true", timeout=15000)
 
     for section, name in SECTIONS.items():
