@@ -55,12 +55,15 @@ ENV_VARS = {
     "FRAME_ANCESTORS": words,
     "METRICS_TOKEN": str,
     "DEFAULT_LOCALE": str,
+    "PSEUDO_LOCALE": flag,
 }
 
 DEFAULTS = {
     "TOOL_NAME": "Proctor LTI",
     # The language of a page when neither the launch nor the browser names one the tool has (lti_tool/i18n/).
     "DEFAULT_LOCALE": "en",
+    # Offer the pseudo-locale en-001 (lti_tool/i18n/pseudo.py), for checking that pages are wholly translated.
+    "PSEUDO_LOCALE": False,
     "DATABASE_URL": None,
     "REDIS_URL": None,
     # REDIS_URL names one node of a Redis Cluster (7 or later): the bus uses sharded pub/sub on its masters.

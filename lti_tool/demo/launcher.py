@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from flask import current_app
+
 from lti_tool.demo import endpoints, hints, links, roster
 
 DEEP_LINKING = "deep-linking"
@@ -34,9 +36,17 @@ LANGUAGES = (("en", "English"), ("fr", "Français"), ("es", "Español"), ("de", 
              ("pt-BR", "Português (Brasil)"), ("ar", "العربية"), ("ja", "日本語"))
 
 
+PSEUDO_LANGUAGE = ("en-001", "Pseudo-locale (for checking pages)")
+
+
+def languages():
+    """The language menu: LANGUAGES, and the pseudo-locale where the tool offers it (PSEUDO_LOCALE)."""
+    return (*LANGUAGES, PSEUDO_LANGUAGE) if current_app.config["PSEUDO_LOCALE"] else LANGUAGES
+
+
 def chosen_locale(value):
     """The language picked on the course page, or None (the launch then names none, as some LMSs do)."""
-    return value if value in dict(LANGUAGES) else None
+    return value if value in dict(languages()) else None
 
 
 def link_target(link):

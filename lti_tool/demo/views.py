@@ -66,7 +66,7 @@ def course():
     locale = launcher.chosen_locale(request.args.get("locale"))
     response = make_response(render_template(
         "demo/course.html", course=roster.COURSE, launches=launcher.course_launches(locale),
-        languages=launcher.LANGUAGES, locale=locale,
+        languages=launcher.languages(), locale=locale,
         deep_linking=launcher.deep_linking_launch(), tool_origin=endpoints.tool_origin(),
     ))
     # The frame loads the tool, and the demo's own auth page on the way (the OIDC redirect).

@@ -42,15 +42,27 @@ def compile_stale(force=False):
     compiled = []
     for po in sorted(DIRECTORY.glob("*/LC_MESSAGES/messages.po")):
         locale = po.parent.parent.name
-        mo, script = po.with_suffix(".mo"), SCRIPT_DIR / f"{locale}.json"
-        if force or any(not out.exists() or out.stat().st_mtime < po.stat().st_mtime for out in (mo, script)):
-            with po.open("rb") as source:
-                catalog = read_po(source, locale=locale)
-            _write(mo, lambda out, catalog=catalog: write_mo(out, catalog))
-            _write(script, lambda out, catalog=catalog: out.write(json.dumps(
-                script_messages(catalog), ensure_ascii=False, sort_keys=True).encode()))
+        if compile_catalogue(locale, po, lambda po=po, locale=locale: _read(po, locale), force):
             compiled.append(locale)
     return compiled
+
+
+def compile_catalogue(locale, source, load, force=False):
+    """Write `locale`'s `messages.mo` and scripts' catalogue from `load()` (a Catalog) if `source`, the file it is
+    made from, is newer than either; whether it did."""
+    mo, script = DIRECTORY / locale / "LC_MESSAGES" / "messages.mo", SCRIPT_DIR / f"{locale}.json"
+    if not force and all(out.exists() and out.stat().st_mtime >= source.stat().st_mtime for out in (mo, script)):
+        return False
+    catalog = load()
+    _write(mo, lambda out: write_mo(out, catalog))
+    _write(script, lambda out: out.write(json.dumps(
+        script_messages(catalog), ensure_ascii=False, sort_keys=True).encode()))
+    return True
+
+
+def _read(po, locale):
+    with po.open("rb") as source:
+        return read_po(source, locale=locale)
 
 
 def script_messages(catalog):

@@ -1,15 +1,15 @@
 """Which language a request gets: the one its page was opened in (`?lang=`, which the launch sets from the LMS's
 `launch_presentation.locale` and each page carries to the next), else the launch token's (API calls), else the
 browser's `Accept-Language`, else the tool's DEFAULT_LOCALE. Only pages whose words are all in the catalogues
-take it (the `localised` decorator); the others stay in the default language, so `<html lang>` never claims a
-language their text is not in."""
+take it (the `localised` decorator); the others are in English, the language of the messages, so `<html lang>`
+never claims a language their text is not in, and they say so in the reader's language (`untranslated_note`)."""
 
 import functools
 
 from babel import Locale, UnknownLocaleError
 from flask import current_app, g, has_request_context, request
 
-from lti_tool.i18n import catalogues
+from lti_tool.i18n import catalogues, pseudo
 
 
 def localised(view):
@@ -20,26 +20,42 @@ def localised(view):
 
 def for_request():
     """The locale of the current request, as a shipped catalogue's name ("fr", "pt_BR")."""
-    default = current_app.config["DEFAULT_LOCALE"]
     if not has_request_context():  # a template rendered by the CLI or a background job
-        return default
+        return current_app.config["DEFAULT_LOCALE"]
+    return asked() if is_localised() else catalogues.SOURCE
+
+
+def is_localised():
+    """Whether this request's words are all in the catalogues: a page marked `localised`, or an API call."""
     view = current_app.view_functions.get(request.endpoint)
-    if not getattr(view, "localised", False) and not request.path.startswith("/api/"):
-        return default
+    return getattr(view, "localised", False) or request.path.startswith("/api/")
+
+
+def asked():
+    """The locale the reader asks for, whether or not this request's words are translated."""
     launch = g.get("launch")
     wanted = [request.args.get("lang", ""), getattr(launch, "locale", None) or "",
               *request.accept_languages.values()]
-    return next((found for found in map(shipped, wanted) if found), default)
+    return next((found for found in map(shipped, wanted) if found), current_app.config["DEFAULT_LOCALE"])
+
+
+def shipped(tag):
+    """The offered locale for a language tag as LMSs and browsers write it ("pt-BR", "pt_br", "fr-CA", "en"):
+    the same language and region, else the same language in any region, else None."""
+    return _match(tag, offered())
+
+
+def offered():
+    """The locales a reader may get: every catalogue's, and the pseudo-locale where PSEUDO_LOCALE is set."""
+    have = catalogues.locales()
+    return (*have, pseudo.LOCALE) if current_app.config["PSEUDO_LOCALE"] else have
 
 
 @functools.lru_cache(maxsize=512)  # Accept-Language is anyone's to write: bounded
-def shipped(tag):
-    """The shipped locale for a language tag as LMSs and browsers write it ("pt-BR", "pt_br", "fr-CA", "en"):
-    the same language and region, else the same language in any region, else None."""
+def _match(tag, have):
     language, _, region = tag.replace("-", "_").partition("_")
     if not language.isalpha() or not 2 <= len(language) <= 3:
         return None
-    have = catalogues.locales()
     exact = f"{language.lower()}_{region.upper()}" if region else language.lower()
     if exact in have:
         return exact

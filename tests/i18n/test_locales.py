@@ -10,6 +10,7 @@ from lti_tool import create_app
 from lti_tool.config import ConfigError
 from lti_tool.i18n import locales
 from lti_tool.identity import access
+from tests.demo.browser import DEMO
 from tests.lti_platform import LTI
 
 PRESENTATION = LTI + "launch_presentation"
@@ -20,8 +21,9 @@ PRESENTATION = LTI + "launch_presentation"
     ("pt-PT", "pt_BR"), ("en-US", "en"), ("ar-EG", "ar"), ("ja", "ja"), ("de-AT", "de"), ("es-419", "es"),
     ("xx", None), ("", None), ("*", None), ("../../etc/passwd", None), ("e", None), ("fr-CA" * 20, "fr"),
 ])
-def test_a_language_tag_as_lmss_and_browsers_write_it_finds_the_shipped_catalogue(tag, shipped):
-    assert locales.shipped(tag) == shipped
+def test_a_language_tag_as_lmss_and_browsers_write_it_finds_the_shipped_catalogue(sqlite_template, tag, shipped):
+    with create_app({"APP_ENV": "test", "DATABASE_URL": f"sqlite:///{sqlite_template}"}).app_context():
+        assert locales.shipped(tag) == shipped
 
 
 def page_language(response):
@@ -64,12 +66,28 @@ def test_a_page_not_yet_translated_stays_in_english_whatever_the_browser_asks(cl
     """Its text is English: `lang="fr"` on it would have screen readers read English with a French voice."""
     response = client.get("/exam/manage?lang=fr", headers={"Accept-Language": "fr"})
     assert page_language(response) == ("en", "ltr")
-    assert 'name="catalogue"' not in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert 'name="catalogue"' not in html
+    # It says so in the reader's language, marked as that language for screen readers.
+    assert ('<p class="notice language-note" lang="fr" dir="ltr">Cette page n’est pas encore dans votre langue : '
+            "elle est affichée en anglais.</p>") in html
+    assert 'class="notice language-note" lang="ar" dir="rtl"' in client.get(
+        "/exam/manage", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    # Not to a reader of English, nor on the demo LMS's pages (they stand for the LMS's own).
+    assert "language-note" not in client.get("/exam/manage", headers={"Accept-Language": "en-GB"}).get_data(
+        as_text=True)
+    demo = client.get("/demo", headers={"Accept-Language": "fr"}, base_url=DEMO)
+    assert demo.status_code == 200
+    assert "language-note" not in demo.get_data(as_text=True)
 
 
 def test_the_tools_default_language_is_configurable_and_checked(database_url):
     app = create_app({"APP_ENV": "test", "DATABASE_URL": database_url, "DEFAULT_LOCALE": "es"})
     assert page_language(app.test_client().get("/exam/lobby")) == ("es", "ltr")
+    # A page not yet translated is in English whatever the default, and says so in the default language.
+    untranslated = app.test_client().get("/exam/manage")
+    assert page_language(untranslated) == ("en", "ltr")
+    assert "Esta página aún no está en su idioma" in untranslated.get_data(as_text=True)
     with pytest.raises(ConfigError, match="DEFAULT_LOCALE must be one of en, ar, de, es, fr, ja, pt_BR, not 'xx'"):
         create_app({"APP_ENV": "test", "DATABASE_URL": database_url, "DEFAULT_LOCALE": "xx"})
 

@@ -6,6 +6,8 @@ import { t, tn } from "../i18n.js";
 import { clockText, eventText, PRESENCE, timeOfDay, violationWords } from "./wording.js";
 
 const COLUMNS = [t("Student"), t("Presence"), t("Status"), t("Time left"), t("Violations"), t("Last event")];
+// The stylesheet's names for the columns: their labels are in the reader's language.
+const COLUMN_CLASSES = ["student", "presence", "status", "time-left", "violations", "last-event"];
 
 function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
@@ -20,7 +22,7 @@ function newRow(row, onOpen) {
     onclick: () => onOpen(row.userId) });
   const cells = {
     open,
-    email: el("span", { class: "meta email" }),
+    email: el("span", { class: "meta email", dir: "ltr", translate: "no" }),
     presenceDot: el("span", { class: "dot", "aria-hidden": "true" }),
     presence: el("span"),
     status: el("span"),
@@ -30,7 +32,9 @@ function newRow(row, onOpen) {
     eventText: el("span"),
   };
   // One wrapper per cell, so a narrow frame can lay each cell out as "label | content".
-  const cell = (index, ...children) => el("td", { role: "cell", "data-label": COLUMNS[index] },
+  const cell = (index, ...children) => el("td", {
+    role: "cell", "data-label": COLUMNS[index], class: `column-${COLUMN_CLASSES[index]}`,
+  },
     el("span", { class: "cell" }, ...children));
   const tr = el("tr", { role: "row" },
     el("th", { scope: "row", role: "rowheader", "data-label": COLUMNS[0] }, open, cells.email),

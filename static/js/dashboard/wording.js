@@ -36,9 +36,11 @@ export function clockText(ms) {
   return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${seconds}` : `${minutes}:${seconds}`;
 }
 
-const TIME = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const TIME = new Intl.DateTimeFormat(lang, {
+  hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
+});
 
-/** The time of day an ISO moment names, "10:32:05". */
+/** The time of day an ISO moment names, its zone named: "10:32:05 CET". */
 export function timeOfDay(iso) {
   const moment = new Date(iso);
   return Number.isNaN(moment.getTime()) ? "" : TIME.format(moment);
