@@ -11,10 +11,12 @@ import pytest
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
+from lti_tool.demo import roster
 from lti_tool.i18n import catalogues
 from tests.e2e.axe import assert_no_violations
 from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
+from tests.e2e.test_proctor_dashboard import StudentSocket, start_attempt
 from tests.e2e.test_take_exam import QUESTIONS
 
 pytestmark = pytest.mark.browser
@@ -60,7 +62,7 @@ def tab(browser, zone, locale="en-US"):
 
 
 def open_exam(page, live_server, title):
-    """A published exam of 30 minutes on a new link of the demo course, closing in three days."""
+    """A published exam of 30 minutes on a new link of the demo course, closing in three days: (maker, its id)."""
     maker = add_exam_to_course(page, live_server, title)
     exam_id = next(e["id"] for e in maker.call("GET", "/api/exams")["exams"] if e["title"] == title)
     for question in QUESTIONS[:2]:
@@ -68,6 +70,7 @@ def open_exam(page, live_server, title):
     closes = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
     maker.call("PATCH", f"/api/exams/{exam_id}", json={"duration_minutes": 30, "closes_at": closes.isoformat()})
     maker.call("POST", f"/api/exams/{exam_id}/publish")
+    return maker, exam_id
 
 
 def assert_no_english_left(frame, locale):
@@ -159,3 +162,35 @@ def test_an_arabic_student_takes_the_exam_in_arabic_from_start_to_end(live_serve
             timeout=WAIT_MS)
         assert_no_english_left(frame, "ar")
         screenshot(page, "exam-arabic-submitted")
+
+
+def test_a_proctor_watches_the_live_room_in_arabic(live_server, browser):
+    title = "Arabic live room"
+    with tab(browser, "Asia/Riyadh") as page:
+        maker, exam_id = open_exam(page, live_server, title)
+        maker.call("POST", "/api/course/roster/refresh")
+        maker.call("PUT", f"/api/exams/{exam_id}/proctors", json={"emails": [roster.PROCTOR.email]})
+        token = launch(page, live_server, "student", "Student", link=title)
+        student = StudentSocket(live_server, token, start_attempt(live_server, token, exam_id)["id"])
+        try:
+            student.violation("tab_hidden", "ar-1")
+            page.goto(f"{live_server['demo']}?locale=ar")
+            launch(page, live_server, "proctor", said("ar", "Proctor"), link=title, reload=False)
+            frame = tool_frame(page)
+            expect(frame.locator("html")).to_have_attribute("dir", "rtl")
+            expect(frame.locator("#connection")).to_have_text(said("ar", "Live: changes appear as they happen."),
+                                                             timeout=WAIT_MS)
+            name = roster.FIRST_STUDENT.name
+            row = frame.locator("#room-table tbody tr").filter(has=frame.get_by_role("button", name=name))
+            expect(row.locator(".column-violations")).to_contain_text(said("ar", "Left the exam tab"))
+            # The first column, the student's name, is at the right edge of the table.
+            table = frame.locator("#room-table").bounding_box()
+            first = frame.locator("#room-table thead th").first.bounding_box()
+            assert table["x"] + table["width"] - (first["x"] + first["width"]) < 5
+            assert_no_english_left(frame, "ar")
+            assert_no_violations(page.frame(name="tool-frame"), "the Arabic live room")
+            screenshot(page, "live-room-arabic")
+            frame.locator("#room-table").scroll_into_view_if_needed()
+            screenshot(page, "live-room-arabic-table")
+        finally:
+            student.close()
