@@ -19,6 +19,7 @@ from lti_tool import (
     static_files,
 )
 from lti_tool import config as app_config
+from lti_tool.launch import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ def create_app(config=None):
     metrics.init_app(app)
     plain_text.init_app(app)
     realtime.init_app(app)
+    registry.init_app(app)  # after realtime: it listens on the bus
     i18n.init_app(app)  # before static_files: it compiles the scripts' catalogues that static_files fingerprints
     static_files.init_app(app)
     _register_blueprints(app)

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from lti_tool.db import db, utcnow
+from lti_tool.launch import registry
 from lti_tool.launch.models import ToolKey
 
 
@@ -54,6 +55,7 @@ def rotate(bits=2048):
     db.session.add(new)
     for old in keys[1:]:
         old.retired_at = utcnow()
+    registry.changed()
     db.session.commit()
     return new, [k.kid for k in keys[1:]]
 
@@ -70,6 +72,7 @@ def reencrypt():
 def forget():
     """Delete every key (when KEY_ENCRYPTION_KEYS was lost they cannot be read); the next use makes a new one."""
     deleted = db.session.execute(delete(ToolKey)).rowcount
+    registry.changed()
     db.session.commit()
     return deleted
 

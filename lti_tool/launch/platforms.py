@@ -2,11 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lti_tool import audit
-from lti_tool.db import db
+from lti_tool.db import db, utcnow
 from lti_tool.errors import AppError
+from lti_tool.launch import registry
 from lti_tool.launch.models import Deployment, Platform
 
 
@@ -65,6 +66,7 @@ def save(*, issuer, client_id, name, auth_login_url, token_url, jwks_url, deploy
         data["changed"] = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
     audit.record("platform.registered" if created else "platform.updated", "platform", platform.id,
                  data=data, origin=origin)
+    registry.changed()
     return platform
 
 
@@ -81,6 +83,13 @@ def add_deployment(platform, deployment_id):
     deployment = Deployment(deployment_id=deployment_id)
     platform.deployments.append(deployment)
     return deployment
+
+
+def store_key_set(platform_id, key_set):
+    """Keep the platform's public keys as just fetched (committed by the caller)."""
+    db.session.execute(update(Platform).where(Platform.id == platform_id).values(
+        jwks_cache=key_set, jwks_fetched_at=utcnow()))
+    registry.changed()
 
 
 def find(issuer, client_id):

@@ -16,6 +16,7 @@ from lti_tool.identity import services as identity
 from lti_tool.identity.roles import ToolRole
 from lti_tool.identity.tokens import LaunchContext
 from lti_tool.launch import claims as launch_claims
+from lti_tool.launch import registry
 from lti_tool.launch.claims import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST
 from lti_tool.launch.models import Launch, LoginState, UsedNonce
 
@@ -54,9 +55,9 @@ def record(message_launch, role_map, *, origin):
     elif ToolRole.TEST_MAKER not in tool_roles:
         raise Forbidden("Only a course's instructors can add the tool to it.")
     db.session.flush()
-    deployment = next(d for d in platform.deployments if d.deployment_id == claims.deployment_id)
+    deployment_id = registry.deployment_row(platform, claims.deployment_id)
     launch = Launch(
-        id=str(uuid.uuid4()), platform_id=platform.id, deployment_id=deployment.id, user_id=user.id,
+        id=str(uuid.uuid4()), platform_id=platform.id, deployment_id=deployment_id, user_id=user.id,
         course_id=course.id, resource_link_id=link.id if link else None, message_type=claims.message_type,
         roles=[str(r) for r in tool_roles], claims=claims.kept(),
     )

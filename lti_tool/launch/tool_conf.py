@@ -4,11 +4,12 @@ from pylti1p3.deployment import Deployment as LibDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config import ToolConfAbstract
 
-from lti_tool.launch import keys, platforms
+from lti_tool.launch import registry
 
 
 class PlatformRegistration(Registration):
-    """A pylti1p3 Registration that remembers its Platform row and signs with our current key."""
+    """A pylti1p3 Registration that remembers its platform (a Platform row or registry's record of one) and signs
+    with our current key."""
 
     def __init__(self, platform, tool_key):
         super().__init__()
@@ -27,19 +28,16 @@ class PlatformRegistration(Registration):
 
 
 class DatabaseToolConf(ToolConfAbstract):
-    """One per login or launch: pylti1p3 asks for the same platform several times, so each is read once."""
+    """One per login or launch, reading the worker's copies of the registrations and key (registry.py)."""
 
     def __init__(self, key_bits=2048):
         super().__init__()
         self.key_bits = key_bits
         # Instance-level, so pylti1p3's class-level dict is never shared between requests.
         self.issuers_relation_types = {}
-        self._found = {}
 
     def _platform(self, iss, client_id):
-        if (iss, client_id) not in self._found:
-            self._found[(iss, client_id)] = platforms.find_for_login(iss, client_id)
-        return self._found[(iss, client_id)]
+        return registry.platform_for_login(iss, client_id)
 
     def check_iss_has_one_client(self, iss):
         return self._platform(iss, None) is not None  # found without a client_id only when it is the one
@@ -47,7 +45,7 @@ class DatabaseToolConf(ToolConfAbstract):
     def _registration(self, platform):
         if platform is None:
             return None
-        return PlatformRegistration(platform, keys.current(self.key_bits))
+        return PlatformRegistration(platform, registry.signing_key(self.key_bits))
 
     def find_registration_by_issuer(self, iss, *args, **kwargs):
         return self._registration(self._platform(iss, None))
@@ -56,7 +54,7 @@ class DatabaseToolConf(ToolConfAbstract):
         return self._registration(self._platform(iss, client_id))
 
     def _deployment(self, platform, deployment_id):
-        if platform is None or platforms.find_deployment(platform, deployment_id) is None:
+        if platform is None or registry.deployment_row(platform, deployment_id) is None:
             return None
         return LibDeployment().set_deployment_id(deployment_id)
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_tool import plain_text
 from lti_tool.db import db, utcnow
-from lti_tool.launch import key_sets
+from lti_tool.launch import key_sets, platforms
 from lti_tool.launch.claims import claim_name
 from lti_tool.launch.errors import LaunchRefused, StateCookieMissing
 from lti_tool.launch.login import COOKIE_PREFIX, PartitionedCookieService
@@ -158,8 +158,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 "jwks", "The LMS's signing keys could not be fetched to check this launch.", status=424,
                 hint="The LMS may be briefly unavailable. Wait a moment and open the tool again.",
             ) from exc
-        platform.jwks_cache = key_set
-        platform.jwks_fetched_at = utcnow()
+        platforms.store_key_set(platform.id, key_set)
         db.session.commit()
         self._registration.set_key_set(key_set)
 
