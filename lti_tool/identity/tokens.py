@@ -27,6 +27,8 @@ class LaunchContext:
     expires_at: int | None = None
     # The shipped locale the launch asked for ("fr", "pt_BR"), or None: its pages' and messages' language.
     locale: str | None = None
+    # The person's time zone in the LMS ("Europe/Paris"), or None: the browser's is used then.
+    time_zone: str | None = None
 
     def has_any(self, *roles):
         return any(r in self.roles for r in roles)
@@ -49,6 +51,7 @@ def issue(context, *, secret_key, issuer, ttl, now=None):
         "lid": context.launch_id,
         "lat": context.launched_at,
         "loc": context.locale,
+        "tz": context.time_zone,
         "iat": now,
         "exp": now + ttl,
     }
@@ -83,4 +86,5 @@ def verify(token, *, secret_key, issuer):
         launched_at=int(claims["lat"]),
         expires_at=int(claims["exp"]),
         locale=claims.get("loc") if isinstance(claims.get("loc"), str) else None,
+        time_zone=claims.get("tz") if isinstance(claims.get("tz"), str) else None,
     )

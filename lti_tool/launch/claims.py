@@ -4,6 +4,8 @@ spec caps ids at 255 characters); otherwise the launch is refused naming the cla
 shortened where they are stored (identity/services.py); text the databases cannot store never gets here
 (validation.py refuses it before the signature is checked)."""
 
+import functools
+import zoneinfo
 from dataclasses import dataclass
 
 from lti_tool.identity.models import Course, ResourceLink, User
@@ -80,6 +82,8 @@ class LaunchClaims:
     deep_linking_settings: dict | None
     # The person's language in the LMS ("fr", "pt-BR"), as sent; a page's language (lti_tool/i18n/locales.py).
     locale: str | None = None
+    # The person's time zone in the LMS ("Europe/Paris"), when the platform fills in the custom variable.
+    time_zone: str | None = None
 
     def kept(self):
         """What the launch's row keeps for later: a deep linking request's settings, read when the test maker
@@ -123,6 +127,7 @@ def read(claims):
         context_history=_context_history(custom.get("context_history")),
         deep_linking_settings=claims.get(CLAIM_DEEP_LINKING) if message_type == DEEP_LINKING_REQUEST else None,
         locale=_locale(claims.get(CLAIM_PRESENTATION)),
+        time_zone=_time_zone(custom.get("timezone")),
     )
 
 
@@ -130,6 +135,19 @@ def _locale(presentation):
     """The launch's language tag, or None: a language is a courtesy, so an odd one is ignored, never refused."""
     locale = presentation.get("locale") if isinstance(presentation, dict) else None
     return locale[:35] if isinstance(locale, str) else None
+
+
+def _time_zone(value):
+    """The IANA zone the LMS names for the person, or None for anything else (Moodle's "99", a variable the
+    platform left unfilled): like the language, a courtesy that never refuses a launch."""
+    if isinstance(value, str) and value.strip() in _zone_names():
+        return value.strip()
+    return None
+
+
+@functools.cache
+def _zone_names():
+    return frozenset(zoneinfo.available_timezones())
 
 
 def claim_name(path):

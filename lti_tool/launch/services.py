@@ -69,7 +69,7 @@ def record(message_launch, role_map, *, origin):
     launch_context = LaunchContext(
         user_id=user.id, course_id=course.id, resource_link_id=launch.resource_link_id,
         roles=tuple(launch.roles), launch_id=launch.id, launched_at=int(time.time()),
-        locale=locales.shipped(claims.locale) if claims.locale else None,
+        locale=locales.shipped(claims.locale) if claims.locale else None, time_zone=claims.time_zone,
     )
     landing = _landing(claims, tool_roles, link, user.id)
     db.session.commit()

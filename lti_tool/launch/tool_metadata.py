@@ -14,7 +14,10 @@ DEEP_LINK_PLACEMENTS = ("assignment_selection", "link_selection")
 # Sent with every launch: the course's earlier context ids, so an exam of the course it was copied from may be
 # copied into it (exam/copies.py). Canvas fills it in; Moodle 4.3 sends the variable as it is.
 CONTEXT_HISTORY_VARIABLE = "$Context.id.history"
-CUSTOM_PARAMETERS = {"context_history": CONTEXT_HISTORY_VARIABLE}
+# The person's time zone in the LMS (an IANA name), so the pages show times as the LMS does; Moodle and Canvas
+# both fill it in (Moodle sends "99" for "the server's zone", which is ignored).
+TIME_ZONE_VARIABLE = "$Person.address.timezone"
+CUSTOM_PARAMETERS = {"context_history": CONTEXT_HISTORY_VARIABLE, "timezone": TIME_ZONE_VARIABLE}
 
 
 def urls(base_url):

@@ -107,8 +107,10 @@ def _accept_launch(form, storage_state=None):
 
 
 def _landing_url(context, landing):
-    """The page a launch lands on, in the launch's language: each page hands `lang` on to the next."""
-    return url_for(landing, lang=context.locale) if context.locale else url_for(landing)
+    """The page a launch lands on, in the launch's language and the person's time zone in the LMS: each page
+    hands `lang` and `tz` on to the next."""
+    return url_for(landing, **{name: value for name, value in (("lang", context.locale), ("tz", context.time_zone))
+                               if value})
 
 
 def _same_origin_json():

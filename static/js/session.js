@@ -137,9 +137,11 @@ export async function api(path, { method = "GET", body, timeoutMs } = {}) {
 
 /** Go to another page of the tool, carrying the token in the fragment (never sent to servers). */
 export function navigate(path) {
-  // The page's language (set by the launch from the LMS's) goes on to the next page.
+  // The page's language and time zone (set by the launch from the LMS's) go on to the next page.
   const target = new URL(path, location.href);
-  const lang = new URLSearchParams(location.search).get("lang");
-  if (lang && !target.searchParams.has("lang")) target.searchParams.set("lang", lang);
+  const here = new URLSearchParams(location.search);
+  for (const name of ["lang", "tz"]) {
+    if (here.get(name) && !target.searchParams.has(name)) target.searchParams.set(name, here.get(name));
+  }
   location.assign(`${target.pathname}${target.search}#token=${encodeURIComponent(token)}`);
 }

@@ -1,6 +1,7 @@
 """Times across zones, in Chromium: a test maker in New York sets when the exam closes in her own time (the page
 names her zone); the server keeps the moment; a student in Tokyo reads the same moment in his time, the zone named,
-and so does the maker's exam list in hers (issue 15, item 5)."""
+and so does the maker's exam list in hers; where the LMS names the student's zone, his pages use it (issue 15,
+item 5)."""
 
 from datetime import UTC, datetime
 
@@ -50,5 +51,18 @@ def test_a_closing_time_set_in_new_york_reads_right_in_tokyo(live_server, browse
         launch(page, live_server, "student", "Student", link=title, reload=False)
         expect(tool_frame(page).locator('[data-fact="window"]')).to_have_text(
             "Open now until Jan 15, 2027, 11:00 PM GMT+9", timeout=WAIT_MS)
+
+        # Where the LMS names his zone (the launch's $Person.address.timezone lands as `tz`), times are in it,
+        # wherever the browser is; an unknown zone leaves the browser's.
+        tool = page.frame(name="tool-frame")
+        for zone, shown in (("America/New_York", "Open now until Jan 15, 2027, 9:00 AM EST"),
+                            ("Mars/Olympus", "Open now until Jan 15, 2027, 11:00 PM GMT+9")):
+            with tool.expect_navigation():
+                tool.evaluate("""(zone) => setTimeout(() => {
+                    const url = new URL(location.href);
+                    url.searchParams.set("tz", zone);
+                    location.assign(url.href);
+                })""", zone)
+            expect(tool_frame(page).locator('[data-fact="window"]')).to_have_text(shown, timeout=WAIT_MS)
     finally:
         student_context.close()

@@ -118,3 +118,17 @@ def test_a_launch_without_the_claim_lands_as_before(lti):
     assert data["landing"] == "/exam/lobby"
 
 
+
+
+@pytest.mark.parametrize(("sent", "kept"), [
+    ("Asia/Tokyo", "Asia/Tokyo"), (" America/New_York ", "America/New_York"),
+    ("99", None), ("$Person.address.timezone", None), ("Mars/Olympus", None), (7, None), ("", None),
+])
+def test_a_launch_lands_in_the_lms_users_time_zone_when_the_lms_fills_it_in(lti, sent, kept):
+    """Moodle and Canvas fill in $Person.address.timezone (Moodle sends "99" for its server's zone); anything
+    that is not a zone is ignored: the browser's zone is used, and the launch goes on."""
+    data = lti.token_for(**{LTI + "custom": {"timezone": sent}})
+    assert parse_qs(urlsplit(data["landing"]).query).get("tz") == ([kept] if kept else None)
+    context = access.verify_token(data["token"])
+    assert context.time_zone == kept
+    assert access.verify_token(access.refresh(context)).time_zone == kept

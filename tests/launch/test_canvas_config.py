@@ -25,4 +25,5 @@ def test_canvas_json_has_urls_scopes_placements_and_privacy(client):
 
 def test_canvas_json_asks_for_the_context_history(client):
     """Canvas fills it at each launch with the courses copied into this one (a term rollover)."""
-    assert client.get("/lti/config/canvas.json").json["custom_fields"] == {"context_history": "$Context.id.history"}
+    assert client.get("/lti/config/canvas.json").json["custom_fields"] == {
+        "context_history": "$Context.id.history", "timezone": "$Person.address.timezone"}

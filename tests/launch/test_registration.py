@@ -48,7 +48,8 @@ def test_dynamic_registration_with_a_link_then_launch(client, test_platform):
     assert messages["LtiDeepLinkingRequest"]["target_link_uri"] == "https://localhost/lti/launch"
     assert sent[TOOL_CONFIG]["domain"] == "localhost"
     # Each launch then says which courses were copied into this one (a term rollover: exam/copies.py).
-    assert sent[TOOL_CONFIG]["custom_parameters"] == {"context_history": "$Context.id.history"}
+    assert sent[TOOL_CONFIG]["custom_parameters"] == {
+        "context_history": "$Context.id.history", "timezone": "$Person.address.timezone"}
 
     [platform] = platform_rows()
     assert (platform.issuer, platform.client_id, platform.registered_via) == (

@@ -1,11 +1,11 @@
 // Extra time from a proctor, told to the student: the deadline the server sends moves later while the attempt runs
 // (or the time left grows while it is paused), and the page says by how much and until when, in a notice that
 // screen readers read out politely.
-import { lang, tn } from "../i18n.js";
+import { lang, timeZone, tn } from "../i18n.js";
 import { parseTime } from "./clock.js";
 
 const $ = (id) => document.getElementById(id);
-const END = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+const END = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZoneName: "short", timeZone });
 
 /** "14:05 (UTC)": the time of day of a moment, and its zone. */
 function endText(ms) {

@@ -1,7 +1,7 @@
 // Live proctoring on the exam page, from when the attempt is open until it ends: the socket to the proctors
 // (socket.js), what the page reports to them (violations.js, and the full screen gate through report()), and
 // what they send: the server's clock, pause and resume, warnings (warnings.js), announcements and the end.
-import { lang, t } from "../i18n.js";
+import { t, zonedTime } from "../i18n.js";
 import { parseTime } from "./clock.js";
 import { ProctorSocket } from "./socket.js";
 import { ViolationWatch } from "./violations.js";
@@ -102,7 +102,7 @@ export class Proctoring {
   }
 
   showAnnouncement({ text, at }) {
-    const time = new Intl.DateTimeFormat(lang, { timeStyle: "short" }).format(new Date(parseTime(at)));
+    const time = zonedTime(parseTime(at));
     const notice = document.createElement("p");
     notice.className = "notice announcement-text";
     const heading = document.createElement("strong");

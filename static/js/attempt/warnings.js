@@ -1,7 +1,7 @@
 // The proctor's warnings on the exam page: each in a modal dialog that stays until the student presses
 // "I understand" (Escape does not dismiss it), one at a time in the order they came. The server sends every
 // warning not yet acknowledged again after a reconnect or a reload; one already on this page is not queued twice.
-import { lang, t, tn } from "../i18n.js";
+import { t, tn, zonedTime } from "../i18n.js";
 import { parseTime } from "./clock.js";
 
 const $ = (id) => document.getElementById(id);
@@ -38,7 +38,7 @@ export class WarningDialog {
     const warning = this.queue[0];
     if (!warning || this.dialog.open) return;
     $("warn-text").textContent = warning.text;
-    const sent = new Intl.DateTimeFormat(lang, { timeStyle: "short" }).format(new Date(parseTime(warning.at)));
+    const sent = zonedTime(parseTime(warning.at));
     $("warn-time").textContent = t("Sent at %(time)s.", { time: sent });
     this.describeQueue();
     this.dialog.showModal();

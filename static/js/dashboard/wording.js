@@ -1,5 +1,5 @@
 // How the dashboard puts the room into words: violation types, presence, time left and each kind of event.
-import { lang, t, tn } from "../i18n.js";
+import { t, tn, zonedTime } from "../i18n.js";
 import { isolate } from "../isolate.js";
 
 const VIOLATIONS = {
@@ -36,14 +36,9 @@ export function clockText(ms) {
   return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${seconds}` : `${minutes}:${seconds}`;
 }
 
-const TIME = new Intl.DateTimeFormat(lang, {
-  hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
-});
-
 /** The time of day an ISO moment names, its zone named: "10:32:05 CET". */
 export function timeOfDay(iso) {
-  const moment = new Date(iso);
-  return Number.isNaN(moment.getTime()) ? "" : TIME.format(moment);
+  return zonedTime(iso, { seconds: true });
 }
 
 /** A text people wrote (a warning, a note), shortened to `max` characters and isolated in its own direction. */

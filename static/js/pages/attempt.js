@@ -763,7 +763,7 @@ function started(attempt, openedByCheck) {
   opened = openedByCheck;
   const query = new URLSearchParams(location.search);
   query.delete("exam");
-  query.set("id", attemptId); // and the page's language, if named, stays for a reload
+  query.set("id", attemptId); // and the page's language and time zone, if named, stay for a reload
   history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);
   openAttempt();
 }
