@@ -446,7 +446,10 @@ def main():
         bench = Bench(args, workdir, url, engine, seeded, secret)
 
         def server(name, app="wsgi:app", **env):
-            s = scenario.Server(url, 1, secret, workdir, app=app, name=name, env={"TOOL_BASE_URL": ISSUER, **env})
+            # One worker holds every socket of the run: a room larger than the default 4,000 needs the setting.
+            connections = str(max(4000, args.students + max(map(int, args.sizes.split(","))) + 500))
+            s = scenario.Server(url, 1, secret, workdir, app=app, name=name,
+                                env={"TOOL_BASE_URL": ISSUER, "WORKER_CONNECTIONS": connections, **env})
             servers.append(s)
             return s
 

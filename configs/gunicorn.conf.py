@@ -12,8 +12,9 @@ bind = os.environ.get("BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 # gevent's worker, with a deadline on request heads and a bound on the heads one address has on the way.
 worker_class = "request_heads.RequestHeadWorker"
-# Every open websocket is a connection; the gevent default (1000) is too low.
-worker_connections = 4000
+# Every open websocket is a connection; the gevent default (1000) is too low. A worker holding more students'
+# sockets needs it raised (with the open files limit, LimitNOFILE in deploy/systemd).
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "4000"))
 # A recycled worker drops every socket it holds, so never recycle.
 max_requests = 0
 control_socket_disable = True
