@@ -446,10 +446,13 @@ def main():
         bench = Bench(args, workdir, url, engine, seeded, secret)
 
         def server(name, app="wsgi:app", **env):
-            # One worker holds every socket of the run: a room larger than the default 4,000 needs the setting.
-            connections = str(max(4000, args.students + max(map(int, args.sizes.split(","))) + 500))
-            s = scenario.Server(url, 1, secret, workdir, app=app, name=name,
-                                env={"TOOL_BASE_URL": ISSUER, "WORKER_CONNECTIONS": connections, **env})
+            # One worker holds every socket of the run: a room larger than the default 4,000 needs the setting. All
+            # the clients are one address, whose thousands of simultaneous handshakes the slowloris guard would cut
+            # at 64 (real pages reconnect after it; these clients do not).
+            connections = str(max(4000, args.students + max(args.sizes) + 500))
+            s = scenario.Server(url, 1, secret, workdir, app=app, name=name, env={
+                "TOOL_BASE_URL": ISSUER, "WORKER_CONNECTIONS": connections, "PENDING_HEADS_PER_ADDRESS": connections,
+                **env})
             servers.append(s)
             return s
 
