@@ -49,18 +49,15 @@ class SeenQuestion:
 def as_seen(attempt, questions):
     """`questions` (the attempt's, in its order) with the wording each had when the attempt ended."""
     seen = [_seen(question) for question in questions]
+    current = {question.id: question.version for question in questions}
     older = {int(qid): version for qid, version in (attempt.question_versions or {}).items()
-             if version < _current(questions, int(qid))}
+             if version < current.get(int(qid), 0)}
     if not older:
         return seen
     rows = db.session.scalars(select(QuestionVersion).where(
         QuestionVersion.question_id.in_(older))).all()
     wording = {row.question_id: row for row in rows if row.version == older[row.question_id]}
     return [_worded(question, wording[question.id]) if question.id in wording else question for question in seen]
-
-
-def _current(questions, question_id):
-    return next((question.version for question in questions if question.id == question_id), 0)
 
 
 def _seen(question):

@@ -21,6 +21,7 @@ from lti_tool.exam import (
     review,
     services,
     timer,
+    versions,
 )
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.i18n import localised
@@ -486,9 +487,11 @@ def attempt_state(attempt):
     """What the student's page needs: never the right answers (those are the review's, exam/review.py)."""
     now = utcnow()
     exam = attempt.exam
-    questions = {q.id: q for q in attempts.questions_in_order(attempt)}
-    answers = attempts.answers_of(attempt.id)
     final = Status(attempt.status) in FINAL
+    ordered = attempts.questions_in_order(attempt)
+    # A finished attempt shows the wording it was answered against, as its review does (exam/versions.py).
+    questions = {q.id: q for q in (versions.as_seen(attempt, ordered) if final else ordered)}
+    answers = attempts.answers_of(attempt.id)
     state = {
         "id": attempt.id,
         "exam": {"id": exam.id, "title": exam.title, "instructions": exam.instructions,

@@ -43,6 +43,9 @@ def test_a_review_shows_the_wording_the_attempt_was_answered_against(course):
     before = review_of(course, first, early)
     assert (before["text"], [o["text"] for o in before["options"]]) == ("Question 1", ["right", "wrong"])
     assert before["explanation"] is None
+    # So does the finished attempt's own page (the end screen, a reload of it).
+    ended = course.call("GET", f"/api/attempts/{first['id']}", early).json["questions"][0]
+    assert (ended["text"], [o["text"] for o in ended["options"]]) == ("Question 1", ["right", "wrong"])
     after = review_of(course, second, late)
     assert (after["text"], [o["text"] for o in after["options"]]) == ("Question 1, reworded", ["right!", "wrong!"])
     assert after["explanation"] == "Now explained."
