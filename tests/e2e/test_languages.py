@@ -16,7 +16,7 @@ from lti_tool.i18n import catalogues
 from tests.e2e.axe import assert_no_violations
 from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
-from tests.e2e.test_proctor_dashboard import StudentSocket, start_attempt
+from tests.e2e.test_proctor_dashboard import flagged_student
 from tests.e2e.test_take_exam import QUESTIONS
 
 pytestmark = pytest.mark.browser
@@ -168,12 +168,7 @@ def test_a_proctor_watches_the_live_room_in_arabic(live_server, browser):
     title = "Arabic live room"
     with tab(browser, "Asia/Riyadh") as page:
         maker, exam_id = open_exam(page, live_server, title)
-        maker.call("POST", "/api/course/roster/refresh")
-        maker.call("PUT", f"/api/exams/{exam_id}/proctors", json={"emails": [roster.PROCTOR.email]})
-        token = launch(page, live_server, "student", "Student", link=title)
-        student = StudentSocket(live_server, token, start_attempt(live_server, token, exam_id)["id"])
-        try:
-            student.violation("tab_hidden", "ar-1")
+        with flagged_student(page, live_server, maker, exam_id, title):
             page.goto(f"{live_server['demo']}?locale=ar")
             launch(page, live_server, "proctor", said("ar", "Proctor"), link=title, reload=False)
             frame = tool_frame(page)
@@ -192,5 +187,3 @@ def test_a_proctor_watches_the_live_room_in_arabic(live_server, browser):
             screenshot(page, "live-room-arabic")
             frame.locator("#room-table").scroll_into_view_if_needed()
             screenshot(page, "live-room-arabic-table")
-        finally:
-            student.close()

@@ -10,6 +10,7 @@ irregularity report. Each wait is on something the page or a socket shows, withi
 import json
 import re
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlparse
 
@@ -165,6 +166,21 @@ def launch_as(page, live_server, person, link=None):
 
 def start_attempt(live_server, token, exam_id):
     return ToolApi(live_server["tool"], token).call("POST", f"/api/exams/{exam_id}/attempts")
+
+
+@contextmanager
+def flagged_student(page, live_server, maker, exam_id, title):
+    """A room to watch: the course's proctor listed for the exam of the link `title`, and its first student in an
+    attempt, who left the exam tab once (their page's socket, closed afterwards)."""
+    maker.call("POST", "/api/course/roster/refresh")
+    maker.call("PUT", f"/api/exams/{exam_id}/proctors", json={"emails": [roster.PROCTOR.email]})
+    token = launch(page, live_server, "student", "Student", link=title)
+    student = StudentSocket(live_server, token, start_attempt(live_server, token, exam_id)["id"])
+    try:
+        student.violation("tab_hidden", "left-once")
+        yield student
+    finally:
+        student.close()
 
 
 def row_of(frame, person):

@@ -19,7 +19,7 @@ from lti_tool.i18n.pseudo import pseudo
 from tests.e2e.conftest import screenshot, serve
 from tests.e2e.demo_lms import add_exam_to_course, launch, tool_frame
 from tests.e2e.proctor_client import ProctorClient
-from tests.e2e.test_proctor_dashboard import StudentSocket, start_attempt
+from tests.e2e.test_proctor_dashboard import flagged_student
 from tests.e2e.test_take_exam import QUESTIONS, attempt_id_of
 
 pytestmark = pytest.mark.browser
@@ -185,12 +185,7 @@ def test_every_student_page_and_state_is_wholly_translated_and_fits(pseudo_serve
 
 def test_the_live_room_and_a_students_dialog_are_wholly_translated_and_fit(pseudo_server, page):
     title, maker, exam_id = open_exam(page, pseudo_server)
-    maker.call("POST", "/api/course/roster/refresh")
-    maker.call("PUT", f"/api/exams/{exam_id}/proctors", json={"emails": [roster.PROCTOR.email]})
-    token = launch(page, pseudo_server, "student", "Student", link=title)
-    student = StudentSocket(pseudo_server, token, start_attempt(pseudo_server, token, exam_id)["id"])
-    try:
-        student.violation("tab_hidden", "p-1")
+    with flagged_student(page, pseudo_server, maker, exam_id, title):
         page.set_viewport_size({"width": 800, "height": 1000})
         page.goto(f"{pseudo_server['demo']}?locale=en-001")
         launch(page, pseudo_server, "proctor", pseudo("Proctor"), link=title, reload=False)
@@ -203,5 +198,3 @@ def test_the_live_room_and_a_students_dialog_are_wholly_translated_and_fit(pseud
         frame.get_by_role("button", name=name, exact=True).click()
         expect(frame.get_by_role("dialog", name=name)).to_be_visible()
         swept(page, "live-room-student", title)
-    finally:
-        student.close()
