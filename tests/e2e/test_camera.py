@@ -126,7 +126,10 @@ def camera_exam(page, live_server, **settings):
 def open_check(page, live_server, title, reload=True):
     """The student presses Start in the lobby: the pre-exam check, and no attempt yet."""
     launch(page, live_server, "student", "Student", link=title, reload=reload)
-    tool_frame(page).get_by_role("button", name="Start the exam").click()
+    # With the keyboard: a test that has just changed the frame's `allow` makes Chromium move the frame to another
+    # process, and until it has redrawn it a mouse click can land on the <iframe> element instead (one CI run lost
+    # the click: the lobby stayed, its button never pressed).
+    tool_frame(page).get_by_role("button", name="Start the exam").press("Enter")
     check = tool_frame(page).get_by_role("region", name="Pre-exam check")
     expect(check).to_be_visible(timeout=15000)
     return check
