@@ -69,6 +69,7 @@ def _import_models():
 
 
 def _register_blueprints(app):
+    from lti_tool.bank.views import bp as bank_bp
     from lti_tool.content.views import bp as content_bp
     from lti_tool.exam.views import bp as exam_bp
     from lti_tool.identity.views import bp as session_bp
@@ -80,8 +81,8 @@ def _register_blueprints(app):
     from lti_tool.proctor.review_views import bp as review_bp
     from lti_tool.proctor.views import bp as proctor_bp
 
-    for blueprint in (landing_bp, launch_bp, session_bp, team_bp, exam_bp, proctor_bp, review_bp, camera_bp,
-                      content_bp):
+    for blueprint in (landing_bp, launch_bp, session_bp, team_bp, exam_bp, bank_bp, proctor_bp, review_bp,
+                      camera_bp, content_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(lti_cli)
     if app.config["DEMO_ENABLED"]:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from blinker import Namespace
 from flask_babel import gettext, ngettext
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -65,8 +65,7 @@ def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, c
                              hint=gettext("Your instructor has not published it yet."))
     if not timer.is_open(exam, now):
         raise AttemptRefused(_closed_reason(exam, now))
-    # Asked, not loaded: a bank of 500 questions would be 500 rows read for a yes.
-    if not db.session.scalar(select(exists().where(Question.exam_id == exam.id))):
+    if not draws.has_questions(exam):
         raise AttemptRefused(gettext("This exam has no questions yet."), hint=gettext("Please tell your instructor."))
     used = current.number if current is not None else 0
     if used >= exam.attempts_allowed:
@@ -129,13 +128,11 @@ def _questions_for_new_attempt(exam, rng):
     """The questions a new attempt gets, in the exam's order, with their options. With random draws, a pool's
     questions are drawn from an outline (id, category) and only the drawn ones are loaded: a bank of 500 questions
     costs a start one light read, not 500 questions with their options."""
-    if exam.draws:
-        outline = db.session.execute(
-            select(Question.id, Question.category).where(Question.exam_id == exam.id)).all()
-        questions = questions_of_exam(exam.id, [row.id for row in draws.drawn(exam, outline, rng)])
-    else:
-        questions = questions_of_exam(exam.id)
-    return sorted(questions.values(), key=lambda q: q.position)
+    if not exam.draws:
+        return sorted(questions_of_exam(exam.id).values(), key=lambda q: q.position)
+    ids = [row.id for row in draws.drawn(exam, draws.outline(exam), rng)]
+    questions = questions_by_id(ids)
+    return [questions[qid] for qid in ids if qid in questions]
 
 
 def standing(exam, user_id, *, grace_seconds, student=True, now=None):
@@ -344,12 +341,10 @@ def _end(open_attempts, to, *, actor_user_id, origin, reason, now):
     if not ended:
         return ended
     answers = _chosen_options([a.id for a in ended])
-    questions = {}
+    questions = questions_by_id({qid for attempt in ended for qid in attempt.question_order})
     for attempt in ended:
         exam = attempt.exam
-        if exam.id not in questions:
-            questions[exam.id] = questions_of_exam(exam.id)
-        ordered = questions_in_order(attempt, questions[exam.id])
+        ordered = questions_in_order(attempt, questions)
         attempt.score, attempt.max_score, attempt.breakdown = grading.grade(
             ordered, answers.get(attempt.id, {}), partial_credit=exam.partial_credit)
         versions.record(attempt, ordered)
@@ -370,18 +365,23 @@ def _chosen_options(attempt_ids):
     return chosen
 
 
-def questions_of_exam(exam_id, ids=None):
-    """{question id: question} of the exam (or of its questions `ids`) with their options loaded, in two queries
-    (not one per question)."""
+def questions_of_exam(exam_id):
+    """{question id: question} of the exam's own questions with their options loaded, in two queries (not one per
+    question)."""
     query = select(Question).options(selectinload(Question.options)).where(Question.exam_id == exam_id)
-    if ids is not None:
-        query = query.where(Question.id.in_(ids))
+    return {q.id: q for q in db.session.scalars(query)}
+
+
+def questions_by_id(ids):
+    """{question id: question} of the questions `ids` (an attempt's: its exam's own and those it drew from the
+    course's bank) with their options loaded, in two queries."""
+    query = select(Question).options(selectinload(Question.options)).where(Question.id.in_(list(ids)))
     return {q.id: q for q in db.session.scalars(query)}
 
 
 def questions_in_order(attempt, questions=None):
     """The attempt's questions with their options, in the attempt's order."""
-    questions = questions if questions is not None else questions_of_exam(attempt.exam_id, attempt.question_order)
+    questions = questions if questions is not None else questions_by_id(attempt.question_order)
     return [questions[qid] for qid in attempt.question_order if qid in questions]
 
 

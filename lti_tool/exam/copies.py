@@ -7,7 +7,7 @@ the camera settings and the proctors who are people of its course; never attempt
 from dataclasses import dataclass
 
 from blinker import Namespace
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from lti_tool import audit
 from lti_tool.content import images
@@ -147,11 +147,32 @@ def _copy(source, course_id, *, title, actor_user_id, copied_from=None):
                 **{name: getattr(source, name) for name in settings.FIELDS if name != "title"})
     copy.questions = [copied_question(question, course_id) for question in source.questions]
     copy.draws = [Draw(category=rule.category, count=rule.count) for rule in source.draws]
+    if course_id != source.course_id:
+        _copy_drawn_bank(source, course_id)
     db.session.add(copy)
     db.session.flush()
     db.session.add_all(ExamProctor(exam_id=copy.id, user_id=user_id) for user_id in _proctors_in(source, course_id))
     copied.send(source, copy=copy)
     return copy
+
+
+def _copy_drawn_bank(source, course_id):
+    """A copy in another course draws from that course's question bank: the source bank's questions of the
+    categories its rules draw from come along, unless that bank has the category already (an earlier copy of
+    another exam brought it, or the test maker filled it)."""
+    wanted = {rule.category for rule in source.draws}
+    have = set(db.session.scalars(select(Question.category).distinct().where(
+        Question.bank_course_id == course_id, Question.category.in_(wanted))))
+    if not wanted - have:
+        return
+    start = db.session.scalar(select(func.max(Question.position)).where(Question.bank_course_id == course_id)) or 0
+    brought = db.session.scalars(
+        select(Question).where(Question.bank_course_id == source.course_id, Question.category.in_(wanted - have))
+        .order_by(Question.category, Question.position, Question.id))
+    for number, question in enumerate(brought, start + 1):
+        copy = copied_question(question, course_id, position=number)
+        copy.bank_course_id = course_id
+        db.session.add(copy)
 
 
 def copied_question(question, course_id, position=None):
@@ -162,7 +183,7 @@ def copied_question(question, course_id, position=None):
     return Question(position=question.position if position is None else position, kind=question.kind,
                     text=text(question.text), points=question.points,
                     explanation=text(question.explanation), text_format=question.text_format,
-                    category=question.category,
+                    category=question.category, tags=question.tags,
                     options=[Option(position=o.position, text=text(o.text), is_correct=o.is_correct, weight=o.weight)
                              for o in question.options])
 

@@ -1,7 +1,8 @@
 """Random draws, as Moodle's random questions and Canvas's question groups: a rule "draw N of category C" makes the
-exam's questions of C a pool, and each attempt gets N of them at random when it starts. What an attempt got is its
-question order (exam/attempts.py), so a reload, another device, grading and the review all see the same questions.
-Questions of a category without a rule, or of none, are in every attempt.
+exam's questions of C and the course bank's (lti_tool/bank/) a pool, and each attempt gets N of them at random when
+it starts. What an attempt got is its question order (exam/attempts.py), so a reload, another device, grading and
+the review all see the same questions. The exam's questions of a category without a rule, or of none, are in every
+attempt; the bank's are only ever drawn.
 
 Each attempt draws uniformly and on its own: no shared counter, so starts at the launch rush never wait on each
 other. Over n attempts drawing k of a pool of m, a question is drawn n·k/m times on average, give or take
@@ -9,7 +10,7 @@ other. Over n attempts drawing k of a pool of m, a question is drawn n·k/m time
 
 from collections import Counter, defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from lti_tool import audit
 from lti_tool.db import db
@@ -19,17 +20,33 @@ from lti_tool.exam.models import Draw, Question
 
 
 def categories(exam):
-    """{category: how many of the exam's questions are in it}, for the named categories."""
+    """{category: how many questions the exam and its course's bank hold in it}, for the named categories."""
+    return _own_categories(exam) + bank_categories(exam.course_id)
+
+
+def _own_categories(exam):
     return Counter(question.category for question in exam.questions if question.category)
 
 
+def bank_categories(course_id, names=None):
+    """{category: how many questions the course's bank holds in it} (of `names` only, when given)."""
+    query = (select(Question.category, func.count()).where(Question.bank_course_id == course_id,
+                                                           Question.category != "")
+             .group_by(Question.category))
+    if names is not None:
+        query = query.where(Question.category.in_(names))
+    return Counter(dict(db.session.execute(query).all()))
+
+
 def summary(exam):
-    """The rules with the questions each can draw from, and every category of the exam."""
-    counts = categories(exam)
+    """The rules with the questions each can draw from, and every category of the exam and of the bank."""
+    own, bank = _own_categories(exam), bank_categories(exam.course_id)
+    counts = own + bank
     return {
         "rules": [{"category": rule.category, "count": rule.count, "available": counts.get(rule.category, 0)}
                   for rule in exam.draws],
-        "categories": [{"name": name, "questions": count} for name, count in sorted(counts.items())],
+        "categories": [{"name": name, "questions": count, "in_bank": bank.get(name, 0)}
+                       for name, count in sorted(counts.items())],
     }
 
 
@@ -59,7 +76,7 @@ def _read(rules, counts):
         elif category in wanted:
             problems.append(f"Category “{category}” has two draws; give it one.")
         elif category not in counts:
-            problems.append(f"No question of this exam is in category “{category}”.")
+            problems.append(f"No question of this exam or of the course's bank is in category “{category}”.")
         elif not 1 <= count <= counts[category]:
             problems.append(f"Category “{category}” has {_questions(counts[category])}: draw from 1 to "
                             f"{counts[category]} of them.")
@@ -79,7 +96,8 @@ def problems(exam):
         if rule.count > available:
             found.append(f"Category “{rule.category}” has {_questions(available)}, and its random draw asks for "
                          f"{rule.count}: add questions or draw fewer.")
-        points = sorted({q.points for q in exam.questions if q.category == rule.category})
+        points = sorted({q.points for q in exam.questions if q.category == rule.category}
+                        | bank_points(exam.course_id, rule.category))
         if len(points) > 1:
             found.append(f"The questions of category “{rule.category}” are worth different points "
                          f"({', '.join(f'{p:g}' for p in points)}): students drawing different ones would be marked "
@@ -87,20 +105,51 @@ def problems(exam):
     return found
 
 
+def bank_points(course_id, category):
+    """The points the course bank's questions of `category` are worth (a set: one value when they agree)."""
+    return set(db.session.scalars(select(Question.points).distinct().where(Question.bank_course_id == course_id,
+                                                                           Question.category == category)))
+
+
 def question_counts(exam):
-    """(how many questions the exam holds, how many each attempt gets), counted by the database: a student's lobby
-    on a bank of hundreds reads no question."""
-    per_category = dict(db.session.execute(select(Question.category, func.count())
-                                           .where(Question.exam_id == exam.id).group_by(Question.category)).all())
+    """(how many questions the exam holds and can draw from the bank, how many each attempt gets), counted by the
+    database: a student's lobby on a bank of hundreds reads no question."""
+    per_category = Counter(dict(db.session.execute(
+        select(Question.category, func.count()).where(Question.exam_id == exam.id)
+        .group_by(Question.category)).all()))
     rules = {rule.category: rule.count for rule in exam.draws}
+    if rules:
+        per_category += bank_categories(exam.course_id, rules)
     fixed = sum(count for category, count in per_category.items() if category not in rules)
     drawn = sum(min(count, per_category.get(category, 0)) for category, count in rules.items())
     return sum(per_category.values()), fixed + drawn
 
 
+def has_questions(exam):
+    """Whether an attempt at the exam would get a question. Asked, not loaded: a bank of 500 questions would be 500
+    rows read for a yes."""
+    own = db.session.scalar(select(exists().where(Question.exam_id == exam.id)))
+    return own or (bool(exam.draws) and question_counts(exam)[1] > 0)
+
+
+def outline(exam):
+    """What a start draws from, as (id, category) rows in the order an attempt shows them: the exam's questions,
+    then the bank's questions of the categories the rules draw from, by category."""
+    own = db.session.execute(select(Question.id, Question.category).where(Question.exam_id == exam.id)
+                             .order_by(Question.position)).all()
+    rules = [rule.category for rule in exam.draws]
+    if not rules:
+        return own
+    bank = db.session.execute(
+        select(Question.id, Question.category)
+        .where(Question.bank_course_id == exam.course_id, Question.category.in_(rules))
+        .order_by(Question.category, Question.position, Question.id)).all()
+    return own + bank
+
+
 def drawn(exam, questions, rng):
-    """The questions one attempt gets, in the order given: all of them outside the pools, and each rule's count of
-    its pool, chosen by `rng`."""
+    """The questions one attempt gets, in the order given: all of the exam's own outside the pools, and each
+    rule's count of its pool, chosen by `rng`."""
     rules = {rule.category: rule.count for rule in exam.draws}
     if not rules:
         return questions

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from lti_tool.content import rich_text
 from lti_tool.db import db
 from lti_tool.exam import gradebook, roster
+from lti_tool.exam.attempts import questions_by_id
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.exam.models import Attempt, GradeOutbox
 from lti_tool.spreadsheet import safe_cell
@@ -92,8 +93,12 @@ def question_stats(exam):
     for attempt in finals:
         for result in attempt.breakdown or []:
             by_question[result["question_id"]].append(result)
+    own = list(exam.questions)
+    # The course bank's questions the attempts drew come after the exam's own, by category.
+    known = {question.id for question in own}
+    drawn = questions_by_id([qid for qid in by_question if qid not in known]).values()
     stats = []
-    for question in exam.questions:
+    for question in own + sorted(drawn, key=lambda q: (q.category, q.position, q.id)):
         results = by_question[question.id]
         correct = sum(1 for r in results if r["earned"] >= r["points"])
         wrong = Counter(i for r in results for i in r["chosen"] if i not in r["correct"])
@@ -104,6 +109,7 @@ def question_stats(exam):
             "text": question.text,
             "html": rich_text.to_html(question.text, question.text_format),
             "category": question.category,
+            "from_bank": question.bank_course_id is not None,
             "seen": len(results),  # the attempts that had it: all of them, unless it was drawn at random
             "answered": sum(1 for r in results if r["chosen"]),
             "percent_correct": round(100 * correct / len(results), 1) if results else None,

@@ -1,6 +1,18 @@
 """Exams, their questions and options, accommodations, attempts, answers and the grade outbox."""
 
-from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import false, true
 
@@ -51,11 +63,19 @@ class Exam(db.Model):
 
 
 class Question(db.Model):
+    """A question of one exam, or of its course's question bank (lti_tool/bank/), which the course's exams draw
+    from: exactly one of `exam_id` and `bank_course_id` is set."""
+
     __tablename__ = "questions"
-    __table_args__ = (Index("ix_questions_exam_position", "exam_id", "position"),)
+    __table_args__ = (
+        Index("ix_questions_exam_position", "exam_id", "position"),
+        Index("ix_questions_bank_category", "bank_course_id", "category"),
+        CheckConstraint("(exam_id IS NULL) <> (bank_course_id IS NULL)", name="one_owner"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"))
+    exam_id: Mapped[int | None] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"))
+    bank_course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(10))  # "single" or "multi"
     text: Mapped[str] = mapped_column(Text)
@@ -67,8 +87,10 @@ class Question(db.Model):
     category: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Raised by each change of wording once students have taken the exam (exam/versions.py).
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The test maker's labels for finding questions in the bank (lti_tool/exam/tags.py); None or [] for none.
+    tags: Mapped[list | None] = mapped_column(JSON)
 
-    exam: Mapped[Exam] = relationship(back_populates="questions")
+    exam: Mapped[Exam | None] = relationship(back_populates="questions")
     options: Mapped[list["Option"]] = relationship(
         back_populates="question", cascade="all, delete-orphan", order_by="Option.position"
     )

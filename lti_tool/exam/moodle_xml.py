@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring  # writing only:
 from defusedxml import DefusedXmlException, ElementTree
 
 from lti_tool.content import rich_text
-from lti_tool.exam import qti
+from lti_tool.exam import qti, tags
 from lti_tool.exam.parsed import ParsedOption, ParsedQuestion, Problem, Skipped
 
 READ = ("multichoice", "truefalse")
@@ -59,7 +59,8 @@ def read(text, *, pictures, limit):
             skipped.append(Skipped(line, name, kind))
             continue
         try:
-            questions.append(dataclasses.replace(_question(element, line, name, kind, pictures), category=category))
+            questions.append(dataclasses.replace(_question(element, line, name, kind, pictures), category=category,
+                                                 tags=tags.normalised(_tags(element))))
         except _Refused as refusal:
             questions.append(None)
             problems.append(Problem(line, f'question "{name}": {refusal}'))
@@ -102,6 +103,11 @@ def _question(element, line, name, kind, pictures):
 
 
 _TRUE_FALSE = {"true": "True", "false": "False"}
+
+
+def _tags(element):
+    """The question's tags, as Moodle writes them: <tags><tag><text>week 3</text></tag>...</tags>."""
+    return [tag.findtext("text") or "" for tag in element.findall("tags/tag")]
 
 
 def _category(path):
@@ -202,6 +208,10 @@ def _written(number, question, picture):
         answer = _text_element("answer", option["text"], fmt, picture)
         answer.set("fraction", _moodle_number(fraction))
         element.append(answer)
+    if question.get("tags"):
+        listed = _sub(element, "tags")
+        for tag in question["tags"]:
+            _sub(_sub(listed, "tag"), "text", tag)
     return element
 
 

@@ -21,6 +21,7 @@ class ParsedQuestion:
     options: tuple[ParsedOption, ...]
     format: str = "plain"  # of every text of the question: "plain" or "html" (lti_tool/content/rich_text.py)
     category: str = ""  # the file's grouping of the question, "" for none (exam/draws.py)
+    tags: tuple[str, ...] = ()  # normalised by exam/tags.py
 
 
 @dataclass(frozen=True)

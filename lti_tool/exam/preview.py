@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_tool import audit
 from lti_tool.db import db, utcnow
-from lti_tool.exam import attempts
+from lti_tool.exam import attempts, draws
 from lti_tool.exam.lifecycle import OPEN, Status
 from lti_tool.exam.models import Answer, Attempt
 
@@ -28,7 +28,7 @@ def start_or_resume(exam, user_id, *, origin, grace_seconds, now=None):
         current = attempts.finalize_if_overdue(current, grace_seconds=grace_seconds, now=now)
         if Status(current.status) in OPEN:
             return current
-    if not exam.questions:
+    if not draws.has_questions(exam):
         raise attempts.AttemptRefused("Add a question before previewing the exam.")
     attempt = attempts.new_attempt(exam, user_id, NUMBER, None, now,
                                    now + timedelta(minutes=exam.duration_minutes), is_preview=True)

@@ -30,8 +30,8 @@ def problems(exam, now=None):
     """Why students could not take the exam as it stands, every reason at once ([] when it can be published)."""
     now = now or utcnow()
     found = []
-    if not exam.questions:
-        found.append("Add at least one question.")
+    if not draws.has_questions(exam):
+        found.append("Add at least one question, or draw some from the course's question bank.")
     unanswerable = [q.position for q in exam.questions
                     if not any(o.is_correct or (o.weight or 0) > 0 for o in q.options)]
     if unanswerable:

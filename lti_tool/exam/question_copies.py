@@ -47,14 +47,27 @@ def source_questions(target, source_exam_id, user_id):
 def copy(target, source_exam_id, question_ids, *, actor_user_id, origin):
     """Append copies of the source's questions `question_ids` (all of them when None), in the source's order."""
     source = _source(target, source_exam_id, actor_user_id)
-    chosen = _chosen(source, question_ids)
+    chosen = _chosen(source.questions, question_ids)
+    return _append(target, chosen, {"from_exam": source.id}, actor_user_id=actor_user_id, origin=origin)
+
+
+def copy_from_bank(target, question_ids, *, actor_user_id, origin):
+    """Append copies of the course bank's questions `question_ids` to the exam, as questions every student gets
+    (a random draw takes bank questions without copying them, exam/draws.py)."""
+    bank = db.session.scalars(select(Question).where(Question.bank_course_id == target.course_id)
+                              .order_by(Question.category, Question.position, Question.id)).all()
+    return _append(target, _chosen(bank, question_ids), {"from_bank": True}, actor_user_id=actor_user_id,
+                   origin=origin)
+
+
+def _append(target, chosen, source, *, actor_user_id, origin):
     services.check_editable(target, "Copying questions in")
     start = (db.session.scalar(select(func.max(Question.position)).where(Question.exam_id == target.id)) or 0) + 1
     for offset, question in enumerate(chosen):
         target.questions.append(copies.copied_question(question, target.course_id, position=start + offset))
     db.session.flush()
     audit.record("questions.copied", "exam", target.id, actor_user_id=actor_user_id, course_id=target.course_id,
-                 data={"from_exam": source.id, "questions": [question.id for question in chosen]}, origin=origin)
+                 data={**source, "questions": [question.id for question in chosen]}, origin=origin)
     db.session.commit()
     return target.questions[-len(chosen):]
 
@@ -69,17 +82,17 @@ def _source(target, source_exam_id, user_id):
     return source
 
 
-def _chosen(source, question_ids):
+def _chosen(questions, question_ids):
     if question_ids is None:
-        chosen = list(source.questions)
+        chosen = list(questions)
     elif isinstance(question_ids, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in question_ids):
-        by_id = {question.id: question for question in source.questions}
+        by_id = {question.id: question for question in questions}
         missing = [i for i in question_ids if i not in by_id]
         if missing:
-            raise InvalidExam(f"{_count(len(missing))} chosen {'is' if len(missing) == 1 else 'are'} not in that "
-                              "exam any more: reload its questions and choose again.")
+            raise InvalidExam(f"{_count(len(missing))} chosen {'is' if len(missing) == 1 else 'are'} not there any "
+                              "more: list the questions again and choose.")
         wanted = set(question_ids)
-        chosen = [question for question in source.questions if question.id in wanted]
+        chosen = [question for question in questions if question.id in wanted]
     else:
         raise InvalidExam('Send the questions to copy as a list of ids: {"question_ids": [12, 13]}.')
     if not chosen:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from lti_tool import plain_text
 from lti_tool.content import rich_text
 from lti_tool.errors import AppError
-from lti_tool.exam import gift, moodle_xml, qti
+from lti_tool.exam import gift, moodle_xml, qti, tags
 from lti_tool.exam.parsed import ParsedOption, ParsedQuestion, Problem, Skipped
 
 FORMATS = ("csv", "json", "gift", "moodle_xml", "qti")
@@ -149,7 +149,7 @@ def _count_problems(questions, problems, skipped=()):
 def question_problems(question: ParsedQuestion) -> list[Problem]:
     """Every rule a question breaks, whatever file it came from."""
     messages = [*_text_problems(question), *_unstorable_problems(question), *_option_problems(question.options),
-                *_correct_problems(question), *_weight_problems(question)]
+                *_correct_problems(question), *_weight_problems(question), *tags.problems(question.tags)]
     return [Problem(question.line, message) for message in messages]
 
 
@@ -262,7 +262,7 @@ def _number(value):
 
 # JSON
 
-_QUESTION_KEYS = ("type", "text", "points", "explanation", "options", "format", "category")
+_QUESTION_KEYS = ("type", "text", "points", "explanation", "options", "format", "category", "tags")
 _OPTION_KEYS = ("text", "correct", "weight")
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
@@ -346,7 +346,7 @@ def _json_question(item, line):
     explanation = (item.get("explanation") or "").strip() or None
     question = ParsedQuestion(line, item["type"], item.get("text", "").strip(), _number(item.get("points", 1)),
                               explanation, tuple(option for option, _ in read), item.get("format", "plain"),
-                              (item.get("category") or "").strip())
+                              (item.get("category") or "").strip(), tags.normalised(item.get("tags") or ()))
     return question, problems
 
 
@@ -360,11 +360,16 @@ def _json_wrong_fields(item):
         (isinstance(item.get("explanation", ""), str | None), '"explanation" must be text in double quotes'),
         (item.get("format", "plain") in rich_text.FORMATS, '"format" must be "plain" or "html"'),
         (isinstance(item.get("category") or "", str), '"category" must be text in double quotes'),
+        (_text_list(item.get("tags") or []), '"tags" must be a list of texts, like ["week 3", "hard"]'),
         (isinstance(options, list), '"options" must be a list [...] like [{"text": "Paris", "correct": true}]'),
         (not isinstance(options, list) or len(options) <= MAX_OPTIONS,
          f"a question can have at most {MAX_OPTIONS} options; this one has {len(options or ())}"),
     ]
     return [message for fine, message in checks if not fine]
+
+
+def _text_list(value):
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def _json_option(option, number):
@@ -530,6 +535,8 @@ def _json_entry(question):
         entry["explanation"] = question["explanation"]
     if question.get("category"):
         entry["category"] = question["category"]
+    if question.get("tags"):
+        entry["tags"] = list(question["tags"])
     entry["options"] = [_json_option_entry(option) for option in question["options"]]
     return entry
 

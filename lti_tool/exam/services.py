@@ -165,10 +165,10 @@ def check_editable(exam, what):
 def add_questions(exam, parsed, *, actor_user_id, origin, action="questions.added"):
     """Append parsed questions (all or nothing, in the caller's transaction) and commit."""
     check_editable(exam, "Adding questions")
-    _check_pictures(exam, parsed)
+    check_pictures(exam.course_id, parsed)
     start = (db.session.scalar(select(func.max(Question.position)).where(Question.exam_id == exam.id)) or 0) + 1
     for offset, item in enumerate(parsed):
-        exam.questions.append(_question_from(item, start + offset))
+        exam.questions.append(new_question(item, start + offset))
     db.session.flush()
     audit.record(action, "exam", exam.id, actor_user_id=actor_user_id, course_id=exam.course_id,
                  data={"count": len(parsed)}, origin=origin)
@@ -176,9 +176,11 @@ def add_questions(exam, parsed, *, actor_user_id, origin, action="questions.adde
     return exam.questions[-len(parsed):]
 
 
-def _question_from(item, position):
+def new_question(item, position, **owner):
+    """A question row of a parsed question, at `position` (of its exam, or of the bank: `owner`)."""
     return Question(position=position, kind=item.kind, text=item.text, points=item.points,
                     explanation=item.explanation, text_format=item.format, category=item.category,
+                    tags=list(item.tags), **owner,
                     options=[Option(position=i, text=o.text, is_correct=o.correct, weight=o.weight)
                              for i, o in enumerate(item.options, start=1)])
 
@@ -201,11 +203,11 @@ def _texts_of(parsed):
     return [parsed.text, parsed.explanation, *(option.text for option in parsed.options)]
 
 
-def _check_pictures(exam, parsed):
-    """Formatted questions show only pictures of the exam's own course."""
+def check_pictures(course_id, parsed):
+    """Formatted questions show only pictures of their own course."""
     shown = {image_id for item in parsed if item.format == "html"
              for text in _texts_of(item) for image_id in rich_text.image_ids(text)}
-    if shown - images.of_course(exam.course_id, shown):
+    if shown - images.of_course(course_id, shown):
         raise InvalidExam("The question was not saved: it shows a picture that is not one of this course's.",
                           hint="Add the picture to the question again from your computer.")
 
@@ -219,11 +221,23 @@ def get_question(exam, question_id):
 
 def update_question(exam, question, parsed, *, actor_user_id, origin):
     """Replace a question's content. Once attempts exist only wording may change, not scoring."""
-    _check_pictures(exam, [parsed])
-    if has_attempts(exam.id):
+    check_pictures(exam.course_id, [parsed])
+    apply_edit(question, parsed, taken=has_attempts(exam.id),
+               refusal="Students have taken this exam: only the wording of questions and options may change now, "
+                       "not the answers, points, category or number of options.")
+    audit.record("question.updated", "question", question.id, actor_user_id=actor_user_id,
+                 course_id=exam.course_id, data={"exam_id": exam.id}, origin=origin)
+    db.session.commit()
+    return question
+
+
+def apply_edit(question, parsed, *, taken, refusal):
+    """Give `question` the content of `parsed`. Once students have had it (`taken`), only its wording and tags may
+    change (else EditRefused with `refusal`), and the wording it replaces is kept as a version."""
+    question.tags = list(parsed.tags)
+    if taken:
         if _scoring_of(question) != _scoring_of_parsed(parsed):
-            raise EditRefused("Students have taken this exam: only the wording of questions and options may "
-                              "change now, not the answers, points, category or number of options.")
+            raise EditRefused(refusal)
         if _wording_of(question) != _wording_of_parsed(parsed):
             versions.keep_wording(question)
         question.text, question.explanation = parsed.text, parsed.explanation
@@ -236,10 +250,6 @@ def update_question(exam, question, parsed, *, actor_user_id, origin):
         question.points, question.explanation = parsed.points, parsed.explanation
         question.options = [Option(position=i, text=o.text, is_correct=o.correct, weight=o.weight)
                             for i, o in enumerate(parsed.options, start=1)]
-    audit.record("question.updated", "question", question.id, actor_user_id=actor_user_id,
-                 course_id=exam.course_id, data={"exam_id": exam.id}, origin=origin)
-    db.session.commit()
-    return question
 
 
 # The category is scoring too: it decides which questions later students may draw (exam/draws.py).
@@ -291,12 +301,17 @@ def import_file(exam, data, filename, *, dry_run, actor_user_id, origin):
 
     The pictures a file carries are kept in the course's store even by a dry run, so its preview shows them: that
     adds no question, and the same picture checked again is the same row."""
-    read = question_files.read(data, question_files.detect_format(filename), pictures=_keep_picture(exam.course_id))
+    read = read_file(exam.course_id, data, filename)
     if dry_run:
         db.session.commit()
         return read
     add_questions(exam, read.questions, actor_user_id=actor_user_id, origin=origin, action="questions.imported")
     return read
+
+
+def read_file(course_id, data, filename):
+    """A question file read and checked, the pictures it carries kept in the course's store."""
+    return question_files.read(data, question_files.detect_format(filename), pictures=_keep_picture(course_id))
 
 
 def _keep_picture(course_id):
@@ -317,13 +332,14 @@ def outbox_row(exam, row_id):
     return row
 
 
-def export_questions(exam, fmt="json"):
-    """The exam's questions as a JSON file, or a Moodle XML file or QTI 2.1 package with the pictures they show."""
+def export_questions(questions, fmt="json"):
+    """Questions (an exam's, a bank's) as a JSON file, or a Moodle XML file or QTI 2.1 package with the pictures
+    they show."""
     questions = [
         {"kind": q.kind, "text": q.text, "format": q.text_format, "points": q.points, "explanation": q.explanation,
-         "category": q.category,
+         "category": q.category, "tags": q.tags or [],
          "options": [{"text": o.text, "correct": o.is_correct, "weight": o.weight} for o in q.options]}
-        for q in exam.questions]
+        for q in questions]
     if fmt == "moodle_xml":
         return moodle_xml.write(questions, _picture_file)
     if fmt == "qti":
@@ -344,6 +360,7 @@ def question_json(question, *, with_answers):
             "options": [{"id": o.id, "text": o.text, "html": rich_text.to_html(o.text, fmt)} for o in question.options]}
     if with_answers:
         body["category"] = question.category
+        body["tags"] = question.tags or []
         body["explanation"] = question.explanation
         body["explanation_html"] = rich_text.to_html(question.explanation, fmt)
         for option, source in zip(body["options"], question.options, strict=True):

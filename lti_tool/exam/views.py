@@ -42,7 +42,7 @@ def _actor():
     return {"actor_user_id": g.launch.user_id, "origin": _origin()}
 
 
-def _body():
+def json_body():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise AppError("The request body must be a JSON object.")
@@ -103,7 +103,7 @@ def list_exams():
 @bp.post("/api/exams")
 @access.require_launch(MAKER)
 def create_exam():
-    body = _body()
+    body = json_body()
     exam = services.create_exam(g.launch.course_id, body.pop("title", None), fields=body, **_actor())
     return exam_detail(exam), 201
 
@@ -117,7 +117,7 @@ def get_exam(exam_id):
 @bp.patch("/api/exams/<int:exam_id>")
 @access.require_launch(MAKER)
 def update_exam(exam_id):
-    return exam_detail(services.update_exam(_my_exam(exam_id), _body(), **_actor()))
+    return exam_detail(services.update_exam(_my_exam(exam_id), json_body(), **_actor()))
 
 
 @bp.delete("/api/exams/<int:exam_id>")
@@ -170,7 +170,7 @@ def close_exam(exam_id):
 @access.require_launch(MAKER)
 def add_question(exam_id):
     exam = _my_exam(exam_id)
-    [question] = services.add_questions(exam, [services.parse_question_body(_body())], **_actor())
+    [question] = services.add_questions(exam, [services.parse_question_body(json_body())], **_actor())
     return services.question_json(question, with_answers=True), 201
 
 
@@ -179,7 +179,7 @@ def add_question(exam_id):
 def update_question(exam_id, question_id):
     exam = _my_exam(exam_id)
     question = services.get_question(exam, question_id)
-    parsed = services.parse_question_body(_body())
+    parsed = services.parse_question_body(json_body())
     return services.question_json(services.update_question(exam, question, parsed, **_actor()), with_answers=True)
 
 
@@ -195,7 +195,7 @@ def delete_question(exam_id, question_id):
 @access.require_launch(MAKER)
 def reorder_questions(exam_id):
     exam = _my_exam(exam_id)
-    services.reorder_questions(exam, _body().get("order"), **_actor())
+    services.reorder_questions(exam, json_body().get("order"), **_actor())
     return exam_detail(exam)
 
 
@@ -208,7 +208,7 @@ def exam_draws(exam_id):
 @bp.put("/api/exams/<int:exam_id>/draws")
 @access.require_launch(MAKER)
 def set_exam_draws(exam_id):
-    return draws.summary(draws.set_rules(_my_exam(exam_id), _body().get("draws"), **_actor()))
+    return draws.summary(draws.set_rules(_my_exam(exam_id), json_body().get("draws"), **_actor()))
 
 
 @bp.get("/api/exams/<int:exam_id>/question-sources")
@@ -226,8 +226,11 @@ def source_questions(exam_id, source_id):
 @bp.post("/api/exams/<int:exam_id>/questions/copy")
 @access.require_launch(MAKER)
 def copy_questions(exam_id):
-    body = _body()
-    copied = question_copies.copy(_my_exam(exam_id), body.get("exam_id"), body.get("question_ids"), **_actor())
+    body = json_body()
+    if body.get("bank") is True:
+        copied = question_copies.copy_from_bank(_my_exam(exam_id), body.get("question_ids"), **_actor())
+    else:
+        copied = question_copies.copy(_my_exam(exam_id), body.get("exam_id"), body.get("question_ids"), **_actor())
     return {"copied": len(copied)}, 201
 
 
@@ -239,16 +242,26 @@ IMPORT_MAX_BYTES = question_files.MAX_BYTES
 @access.require_launch(MAKER)
 @body_limits.allows_body(IMPORT_MAX_BYTES)
 def import_questions(exam_id):
+    upload, dry_run = uploaded_questions()
+    read = services.import_file(_my_exam(exam_id), upload.read(), upload.filename, dry_run=dry_run, **_actor())
+    return import_json(read, dry_run)
+
+
+def uploaded_questions():
+    """The question file of an import request, and whether it is only to be checked."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise AppError("Choose a CSV, JSON, GIFT, Moodle XML or QTI file to import.")
-    dry_run = request.args.get("dry_run", "1") != "0"
-    read = services.import_file(_my_exam(exam_id), upload.read(), upload.filename, dry_run=dry_run, **_actor())
+    return upload, request.args.get("dry_run", "1") != "0"
+
+
+def import_json(read, dry_run):
+    """What an import (or its dry run) answers: every question read, and those of other types left out."""
     parsed = read.questions
     return {"dry_run": dry_run, "count": len(parsed),
             "skipped": [{"line": s.line, "name": s.name, "type": s.type} for s in read.skipped],
             "questions": [{"line": q.line, "type": q.kind, "text": q.text, "html": rich_text.to_html(q.text, q.format),
-                           "points": q.points, "category": q.category,
+                           "points": q.points, "category": q.category, "tags": list(q.tags),
                            "options": [{"text": o.text, "html": rich_text.to_html(o.text, q.format),
                                         "correct": o.correct, "weight": o.weight}
                                        for o in q.options]} for q in parsed]}
@@ -258,12 +271,17 @@ def import_questions(exam_id):
 @access.require_launch(MAKER)
 def export_questions(exam_id):
     exam = _my_exam(exam_id)
+    return export_response(exam.questions, f"exam-{exam.id}-questions")
+
+
+def export_response(questions, name):
+    """A download of `questions` in the format the request asks for."""
     fmt = request.args.get("format", "json")
     if fmt not in EXPORTS:
         raise AppError("Export as json, moodle_xml or qti.")
     mimetype, extension = EXPORTS[fmt]
-    return Response(services.export_questions(exam, fmt), mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="exam-{exam.id}-questions.{extension}"'})
+    return Response(services.export_questions(questions, fmt), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{extension}"'})
 
 
 EXPORTS = {"json": ("application/json", "json"), "moodle_xml": ("application/xml", "xml"),
@@ -273,7 +291,7 @@ EXPORTS = {"json": ("application/json", "json"), "moodle_xml": ("application/xml
 @bp.put("/api/exams/<int:exam_id>/accommodations/<int:user_id>")
 @access.require_launch(MAKER)
 def set_accommodation(exam_id, user_id):
-    body = _body()
+    body = json_body()
     row = services.set_accommodation(_my_exam(exam_id), user_id, extra_minutes=body.get("extra_minutes", 0),
                                      time_multiplier=body.get("time_multiplier", 1.0), **_actor())
     return {"user_id": row.user_id, "extra_minutes": row.extra_minutes, "time_multiplier": row.time_multiplier}
@@ -282,7 +300,7 @@ def set_accommodation(exam_id, user_id):
 @bp.put("/api/exams/<int:exam_id>/proctors")
 @access.require_launch(MAKER)
 def set_proctors(exam_id):
-    body = _body()
+    body = json_body()
     people = proctors.set_listed(_my_exam(exam_id), user_ids=body.get("user_ids"), emails=body.get("emails"),
                                  **_actor())
     return {"proctors": [person_json(p) for p in people]}
@@ -402,7 +420,7 @@ def review_attempt(attempt_id):
 @ANSWER_SAVE_SECONDS.time()
 @access.require_launch(STUDENT, MAKER)
 def save_answer(attempt_id, question_id):
-    body = _body()
+    body = json_body()
     saved_at, applied = attempts.save_answer(attempt_id, question_id, body.get("option_ids"),
                                              user_id=g.launch.user_id, course_id=g.launch.course_id,
                                              flagged=body.get("flagged", False), seq=body.get("seq"),
@@ -414,7 +432,7 @@ def save_answer(attempt_id, question_id):
 @bp.put("/api/attempts/<int:attempt_id>/position")
 @access.require_launch(STUDENT, MAKER)
 def set_position(attempt_id):
-    position = _body().get("position")
+    position = json_body().get("position")
     if not isinstance(position, int) or isinstance(position, bool):
         raise AppError("position must be a question number (from 0).")
     attempts.set_position(_my_attempt(attempt_id), position)

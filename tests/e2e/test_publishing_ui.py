@@ -35,7 +35,7 @@ def test_a_new_exam_is_a_draft_until_published_and_previews_record_nothing(live_
     card = frame.get_by_role("listitem", name=title)
     expect(card).to_contain_text("Draft")
     card.get_by_role("button", name=f"Publish: {title}").click()
-    expect(card.locator(".problems")).to_contain_text("Add at least one question.")
+    expect(card.locator(".problems")).to_contain_text("Add at least one question, or draw some")
     expect(card.get_by_role("button", name=f"Publish: {title}")).to_be_focused()
 
     # Preview as a student: the banner says nothing is recorded; answer, submit, see the result.

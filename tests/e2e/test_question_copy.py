@@ -25,10 +25,10 @@ def test_a_test_maker_copies_chosen_questions_from_another_exam(live_server, pag
     expect(frame.get_by_role("heading", level=1)).to_have_text(f"Edit “{target}”", timeout=15000)
     frame.get_by_role("tab", name="Questions").click()
 
-    copying = frame.get_by_role("region", name="Copy questions from another exam")
+    copying = frame.get_by_role("region", name="Copy questions from the question bank or another exam")
     copying.get_by_role("button", name="Show its questions").click()
-    expect(copying.get_by_role("alert")).to_have_text("Choose the exam to copy questions from.")
-    copying.get_by_label("Exam to copy from").select_option(label=f"{source}: 3 questions")
+    expect(copying.get_by_role("alert")).to_have_text("Choose the question bank or the exam to copy questions from.")
+    copying.get_by_label("Copy from").select_option(label=f"{source}: 3 questions")
     copying.get_by_role("button", name="Show its questions").click()
     chosen = copying.get_by_role("group", name=f"Questions of “{source}”")
     expect(chosen.get_by_role("checkbox")).to_have_count(3)

@@ -42,7 +42,8 @@ def test_each_attempt_gets_the_fixed_questions_and_its_draw_of_each_pool(course)
     saved = set_draws(course, exam, [{"category": "Cells", "count": 2}])
     assert saved.status_code == 200, saved.json
     assert saved.json == {"rules": [{"category": "Cells", "count": 2, "available": 5}],
-                          "categories": [{"name": "Cells", "questions": 5}, {"name": "Genes", "questions": 3}]}
+                          "categories": [{"name": "Cells", "questions": 5, "in_bank": 0},
+                                         {"name": "Genes", "questions": 3, "in_bank": 0}]}
     course.publish(exam)
     # What the lobby tells students: the questions each attempt has.
     current = course.call("GET", "/api/exams/current", course.student()).json["exam"]
@@ -108,7 +109,8 @@ def test_draws_are_even_over_many_attempts():
 @pytest.mark.parametrize(("rules", "message"), [
     ([{"category": "Cells", "count": 6}], "Category “Cells” has 5 questions: draw from 1 to 5 of them."),
     ([{"category": "Cells", "count": 0}], "Category “Cells” has 5 questions: draw from 1 to 5 of them."),
-    ([{"category": "Plants", "count": 1}], "No question of this exam is in category “Plants”."),
+    ([{"category": "Plants", "count": 1}],
+     "No question of this exam or of the course's bank is in category “Plants”."),
     ([{"category": "Cells", "count": 1}, {"category": "Cells", "count": 2}], "Category “Cells” has two draws"),
     ([{"category": "Cells", "count": "2"}], "Draw 1 needs a category and a whole number of questions to draw."),
     ([{"category": "Cells", "count": True}], "Draw 1 needs a category and a whole number of questions to draw."),

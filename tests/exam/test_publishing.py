@@ -40,7 +40,8 @@ def test_publishing_is_refused_with_every_problem_listed(course):
     refused = course.call("POST", f"/api/exams/{empty['id']}/publish")
     assert refused.status_code == 409
     assert refused.json["error"]["problems"] == [
-        "Add at least one question.", "The exam has already closed: set a closing time in the future."]
+        "Add at least one question, or draw some from the course's question bank.",
+        "The exam has already closed: set a closing time in the future."]
     unanswerable = draft(course, questions=2)
     second = unanswerable["question_list"][1]["id"]
     for option in db.session.scalars(select(Option).where(Option.question_id == second)):

@@ -113,7 +113,7 @@ def test_wrong_choices_and_a_taken_exam_copy_nothing(course):
     gone = questions_of(course, source)[0]["id"]
     target = course.exam(questions=1)
     for body, message in [
-        ({"exam_id": source["id"], "question_ids": [gone, 123456]}, "1 question chosen is not in that exam"),
+        ({"exam_id": source["id"], "question_ids": [gone, 123456]}, "1 question chosen is not there any more"),
         ({"exam_id": source["id"], "question_ids": "all"}, "as a list of ids"),
         ({"exam_id": source["id"], "question_ids": [True]}, "as a list of ids"),
         ({"exam_id": source["id"], "question_ids": []}, "Choose at least one question"),

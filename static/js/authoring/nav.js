@@ -7,11 +7,19 @@ import { el } from "./dom.js";
 export const pages = {
   manage: () => "/exam/manage",
   team: () => "/course/team",
+  bank: () => "/bank",
   edit: (id) => `/exam/edit?id=${encodeURIComponent(id)}`,
   marks: (id) => `/exam/marks?id=${encodeURIComponent(id)}`,
   room: (id) => `/proctor/?id=${encodeURIComponent(id)}`,
   review: (id) => `/proctor/review?id=${encodeURIComponent(id)}`,
 };
+
+/** The nav of a course page (`current`, its title) under the exam list. */
+export function fillCourseNav(current) {
+  document.getElementById("page-nav").replaceChildren(el("ul", {},
+    el("li", {}, el("button", { type: "button", class: "link", onclick: () => navigate(pages.manage()) }, "All exams")),
+    el("li", {}, el("span", { "aria-current": "page", class: "current" }, current))));
+}
 
 /** A button that goes to another authoring page; `label` is its accessible name when given. */
 export function goButton(text, path, { label, className = "secondary" } = {}) {

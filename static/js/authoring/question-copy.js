@@ -14,7 +14,8 @@ const choice = byId("copy-choice");
 const list = byId("copy-list");
 const msg = messenger("copy-status", "copy-alert");
 const sources = new Map(); // exam id -> what question-sources said of it
-let shown = null; // the source exam whose questions are listed
+let shown = null; // the source whose questions are listed: an exam, or BANK
+const BANK = { title: "Question bank" };
 
 function sourceOption(item) {
   const where = item.same_course ? "" : ` (${item.course})`;
@@ -22,12 +23,15 @@ function sourceOption(item) {
 }
 
 async function loadSources() {
-  const { exams } = await api(`/api/exams/${examId}/question-sources`);
+  const [{ exams }, bank] = await Promise.all([api(`/api/exams/${examId}/question-sources`), api("/api/bank")]);
   for (const item of exams) sources.set(item.exam_id, item);
   const here = exams.filter((item) => item.same_course);
   const elsewhere = exams.filter((item) => !item.same_course);
+  const any = exams.length || bank.questions;
   source.replaceChildren(
-    el("option", { value: "" }, exams.length ? "Choose an exam" : "No other exam has questions to copy"),
+    el("option", { value: "" }, any ? "Choose the bank or an exam" : "No other exam or bank has questions to copy"),
+    bank.questions ? el("option", { value: "bank" }, `The course's question bank: ${plural(bank.questions, "question")}`)
+      : null,
     here.length ? el("optgroup", { label: "This course" }, here.map(sourceOption)) : null,
     elsewhere.length ? el("optgroup", { label: "Your other courses" }, elsewhere.map(sourceOption)) : null);
 }
@@ -46,13 +50,15 @@ async function show(event) {
   msg.clear();
   choice.hidden = true;
   if (!source.value) {
-    msg.fail("Choose the exam to copy questions from.");
+    msg.fail("Choose the question bank or the exam to copy questions from.");
     source.focus();
     return;
   }
   try {
-    const { questions } = await api(`/api/exams/${examId}/question-sources/${source.value}`);
-    shown = sources.get(Number(source.value));
+    const fromBank = source.value === "bank";
+    const { questions } = await api(fromBank ? "/api/bank/questions"
+      : `/api/exams/${examId}/question-sources/${source.value}`);
+    shown = fromBank ? BANK : sources.get(Number(source.value));
     list.replaceChildren(...questions.map(questionItem));
     byId("copy-choice-title").textContent = `Questions of “${shown.title}”`;
     choice.hidden = false;
@@ -72,8 +78,9 @@ async function copy(event) {
     return;
   }
   try {
+    const from = shown === BANK ? { bank: true } : { exam_id: shown.exam_id };
     const { copied } = await api(`/api/exams/${examId}/questions/copy`,
-      { method: "POST", body: { exam_id: shown.exam_id, question_ids: ids } });
+      { method: "POST", body: { ...from, question_ids: ids } });
     await reload();
     choice.hidden = true;
     renderQuestions();

@@ -13,7 +13,9 @@ const blankOption = () => ({ text: "", correct: false, weight: null });
  * Build the form. `question` is null for a new one. `onSave(body)` sends it and resolves, or rejects with
  * the server's message (shown in the form); `onCancel()` closes it. Answers the <form>.
  */
-export function questionForm({ question, number, locked, categories = [], onSave, onCancel }) {
+export function questionForm({ question, number, locked, categories = [], onSave, onCancel,
+  categoryHint = "Questions of one category can be drawn at random, a few per student: see Random draws below the list.",
+  lockedNote = "Students have taken this exam: only the wording of the question, its options and the explanation can change." }) {
   const n = ++formCount;
   const id = (name) => `qf${n}-${name}`;
   const isNew = !question;
@@ -33,6 +35,8 @@ export function questionForm({ question, number, locked, categories = [], onSave
     list: id("categories"), disabled: locked, "aria-describedby": id("category-hint") });
   category.value = question?.category || "";
   const known = el("datalist", { id: id("categories") }, categories.map((name) => el("option", { value: name })));
+  const tags = el("input", { type: "text", id: id("tags"), autocomplete: "off", "aria-describedby": id("tags-hint") });
+  tags.value = (question?.tags || []).join(", ");
   const explanation = el("textarea", { id: id("explanation"), rows: 2 });
   explanation.value = question?.explanation || "";
 
@@ -111,6 +115,7 @@ export function questionForm({ question, number, locked, categories = [], onSave
       text: text.value,
       points: raw === "" ? 1 : (Number.isFinite(Number(raw)) ? Number(raw) : raw),
       category: category.value.trim(),
+      tags: tags.value.split(",").map((tag) => tag.trim()).filter(Boolean),
       explanation: explanation.value.trim() || null,
       options: rows.map((row) => {
         const item = { text: row.querySelector(".option-text").value,
@@ -151,17 +156,18 @@ export function questionForm({ question, number, locked, categories = [], onSave
 
   append(form, [
     heading,
-    locked ? el("p", { class: "notice notice-warn" },
-      "Students have taken this exam: only the wording of the question, its options and the explanation can change.")
-      : null,
+    locked ? el("p", { class: "notice notice-warn" }, lockedNote) : null,
     el("div", { class: "field-row" },
       el("div", { class: "field grow" }, el("label", { for: id("type") }, "Answer type"), type),
       el("div", { class: "field" }, el("label", { for: id("points") }, "Points"), points)),
     el("div", { class: "field" },
       el("label", { for: id("category") }, "Category ", el("span", { class: "hint" }, "(optional)")),
       category, known,
-      el("p", { class: "hint", id: id("category-hint") },
-        "Questions of one category can be drawn at random, a few per student: see Random draws below the list.")),
+      el("p", { class: "hint", id: id("category-hint") }, categoryHint)),
+    el("div", { class: "field" },
+      el("label", { for: id("tags") }, "Tags ", el("span", { class: "hint" }, "(optional)")), tags,
+      el("p", { class: "hint", id: id("tags-hint") },
+        "Labels to find the question by, separated by commas: week 3, hard.")),
     el("div", { class: "field" }, el("label", { for: id("format") }, "Text format"), content.select, content.hint),
     el("div", { class: "field" }, el("label", { for: id("text") }, "Question text"), content.toolbar, text),
     el("fieldset", { class: "options-fieldset" }, el("legend", {}, "Options"),

@@ -1,11 +1,11 @@
-// The edit page's import (a file checked and previewed before anything is added) and export of questions.
+// Import (a file checked and previewed before anything is added) and export of questions, for an exam's edit page
+// and the course's question bank: `base` is the API address of the questions' owner.
 import { showContent } from "../content.js";
 import { ApiError } from "../session.js";
 import { download, upload } from "./http.js";
 import { busy, byId, el, messenger } from "./dom.js";
-import { exam, examId, reload } from "./edited-exam.js";
 import { num, plural } from "./format.js";
-import { renderQuestions, TYPE_NAMES } from "./question-list.js";
+import { TYPE_NAMES } from "./question-card.js";
 import { fitsUploadLimit } from "./upload-limit.js";
 
 const importForm = byId("import-form");
@@ -25,16 +25,19 @@ function problemList(problems) {
   return el("ul", { class: "problems" }, problems.map((p) => el("li", {}, p.line ? `Line ${p.line}: ${p.message}` : p.message)));
 }
 
+let base = "";
+
 async function check(file) {
   resetPreview();
   if (!fitsUploadLimit(fileInput) || !file) { importMsg.clear(); return; }
   importMsg.say(`Checking “${file.name}”…`);
   try {
-    const result = await upload(`/api/exams/${examId}/import?dry_run=1`, file);
+    const result = await upload(`${base}/import?dry_run=1`, file);
     checkedFile = file;
     byId("preview-list").replaceChildren(...result.questions.map((q) => el("li", {},
       el("p", {}, el("span", { class: "meta" }, `Line ${q.line} · ${TYPE_NAMES[q.type] || q.type} · `
-        + `${plural(num(q.points), "point")}${q.category ? ` · Category: ${q.category}` : ""}: `)), showContent(el("div", { class: "question-text", dir: "auto" }), q.html),
+        + `${plural(num(q.points), "point")}${q.category ? ` · Category: ${q.category}` : ""}`
+        + `${q.tags.length ? ` · Tags: ${q.tags.join(", ")}` : ""}: `)), showContent(el("div", { class: "question-text", dir: "auto" }), q.html),
       el("ul", { class: "option-list" }, q.options.map((o) => el("li", { class: o.correct ? "correct" : "" },
         el("span", { class: "mark", "aria-hidden": "true" }, o.correct ? "✓" : "·"), showContent(el("span", { dir: "auto" }), o.html),
         o.correct ? el("span", { class: "visually-hidden" }, " (correct)") : null))))));
@@ -68,9 +71,14 @@ function showSkipped(skipped) {
       `Line ${s.line}: `, el("bdi", {}, s.name || "(no name)"), ` (${s.type} question)`))));
 }
 
-export function questionImport() {
-  importForm.hidden = exam.has_attempts;
-  if (exam.has_attempts) {
+/**
+ * Wire the import and export controls. `after(count)` runs once an import has added `count` questions and answers
+ * what the status line says; `locked` turns importing off (an exam students have taken); `fileName` names exports.
+ */
+export function questionImport({ api: address, after, locked = false, fileName }) {
+  base = address;
+  importForm.hidden = locked;
+  if (locked) {
     byId("import-hint").textContent = "Importing is off: students have taken this exam, so no questions can be added.";
   }
   fileInput.addEventListener("change", () => check(fileInput.files[0]));
@@ -92,14 +100,10 @@ export function questionImport() {
   importConfirm.addEventListener("click", () => {
     if (!checkedFile) return;
     busy(importConfirm, "Importing…", async () => {
-      const result = await upload(`/api/exams/${examId}/import?dry_run=0`, checkedFile);
+      const result = await upload(`${base}/import?dry_run=0`, checkedFile);
       resetPreview();
       fileInput.value = "";
-      await reload();
-      renderQuestions();
-      importMsg.say(`Imported ${plural(result.count, "question")}. The exam now has `
-        + `${plural(exam.question_list.length, "question")}.`);
-      byId("questions-title").focus();
+      importMsg.say(await after(result.count));
     }).catch((error) => importMsg.fail(error.message));
   });
 
@@ -109,7 +113,7 @@ export function questionImport() {
   for (const [button, query, extension] of exports) {
     byId(button).addEventListener("click", (event) => {
       busy(event.currentTarget, "Preparing…", async () => {
-        const name = await download(`/api/exams/${examId}/export${query}`, `exam-${examId}-questions.${extension}`);
+        const name = await download(`${base}/export${query}`, `${fileName}.${extension}`);
         exportMsg.say(`Downloaded ${name}.`);
       }).catch((error) => exportMsg.fail(error.message));
     });

@@ -1,9 +1,9 @@
 // The edit page's Questions: the list (edit, move, delete) and the form that adds or edits one.
-import { showContent } from "../content.js";
 import { api } from "../session.js";
-import { append, byId, confirmInline, el, messenger } from "./dom.js";
+import { byId, confirmInline, messenger } from "./dom.js";
 import { exam, examId, reload, replaceExam } from "./edited-exam.js";
-import { num, plural } from "./format.js";
+import { plural } from "./format.js";
+import { cardActions, questionCard } from "./question-card.js";
 import { questionForm } from "./question-form.js";
 import { renderDraws } from "./random-draws.js";
 import { forget, watch } from "./unsaved.js";
@@ -12,8 +12,6 @@ const list = byId("question-list");
 const msg = messenger("questions-status", "questions-alert");
 const addButton = byId("add-question");
 let editor = null; // the open question form, if any: { form, questionId }
-
-export const TYPE_NAMES = { single: "Single answer", multi: "Multiple answers" };
 
 export function renderQuestions({ focus } = {}) {
   const questions = exam.question_list;
@@ -27,25 +25,7 @@ export function renderQuestions({ focus } = {}) {
 
 function questionItem(q, index, count) {
   const number = index + 1;
-  const titleId = `q-${q.id}-title`;
-  const item = el("li", { class: "question", "data-question-id": q.id, "aria-labelledby": titleId });
-  const head = el("div", { class: "question-head" },
-    el("h3", { id: titleId }, `Question ${number}`),
-    el("span", { class: "meta" }, `${TYPE_NAMES[q.type] || q.type} · ${plural(num(q.points), "point")}`,
-      q.category ? el("span", {}, " · Category: ", el("bdi", {}, q.category)) : null));
-  const options = el("ul", { class: "option-list", "aria-label": `Options of question ${number}` },
-    q.options.map((o) => el("li", { class: o.correct ? "correct" : "" },
-      el("span", { class: "mark", "aria-hidden": "true" }, o.correct ? "✓" : "·"),
-      showContent(el("span", { dir: "auto" }), o.html),
-      o.correct ? el("span", { class: "visually-hidden" }, " (correct)") : null,
-      o.weight !== null && o.weight !== undefined ? el("span", { class: "meta" }, ` weight ${num(o.weight)}%`) : null)));
-  const actions = el("div", { class: "actions" });
-  const button = (text, label, handler, extra = {}) => {
-    const b = el("button", { type: "button", class: "secondary small", "aria-label": label, ...extra }, text);
-    b.addEventListener("click", () => handler(b));
-    actions.append(b);
-    return b;
-  };
+  const { actions, add: button } = cardActions();
   button("Edit", `Edit question ${number}`, () => openEditor(q, number), { "data-action": "edit" });
   if (!exam.has_attempts) {
     button("Move up", `Move up: question ${number}`, () => move(q.id, -1), { disabled: index === 0, "data-action": "up" });
@@ -53,9 +33,7 @@ function questionItem(q, index, count) {
       { disabled: index === count - 1, "data-action": "down" });
     button("Delete", `Delete question ${number}`, (b) => removeQuestion(q, number, item, b), { "data-action": "delete" });
   }
-  append(item, [head, showContent(el("div", { class: "question-text", dir: "auto" }), q.html), options,
-    q.explanation ? el("div", { class: "hint" }, "Explanation: ",
-      showContent(el("div", { class: "explanation-text", dir: "auto" }), q.explanation_html)) : null, actions]);
+  const item = questionCard(q, { id: `q-${q.id}`, title: `Question ${number}`, number, actions });
   return item;
 }
 

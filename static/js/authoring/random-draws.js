@@ -26,7 +26,8 @@ export function renderDraws() {
     input.value = counts[category.name] ?? "";
     return el("tr", {},
       el("th", { scope: "row" }, el("label", { for: inputId }, el("bdi", {}, category.name))),
-      el("td", {}, plural(category.questions, "question")),
+      el("td", {}, plural(category.questions, "question"),
+        category.in_bank ? el("span", { class: "meta" }, `, ${category.in_bank} of them in the question bank`) : null),
       el("td", {}, input));
   }));
   byId("draws-save").hidden = exam.has_attempts;

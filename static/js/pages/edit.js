@@ -4,14 +4,14 @@ import { byId, el, messenger } from "../authoring/dom.js";
 import { exam, examId, reload } from "../authoring/edited-exam.js";
 import { closeNow } from "../authoring/close-now.js";
 import { extraTime } from "../authoring/extra-time.js";
-import { zoneName } from "../authoring/format.js";
+import { plural, zoneName } from "../authoring/format.js";
 import { fillNav } from "../authoring/nav.js";
 import { proctoringForm } from "../authoring/proctoring-form.js";
 import { proctorsForm } from "../authoring/proctors-form.js";
 import { publishingControls, stateBadge } from "../authoring/publishing.js";
 import { questionCopy } from "../authoring/question-copy.js";
 import { questionImport } from "../authoring/question-import.js";
-import { questionList } from "../authoring/question-list.js";
+import { questionList, renderQuestions } from "../authoring/question-list.js";
 import { randomDraws } from "../authoring/random-draws.js";
 import { sectionTabs } from "../authoring/section-tabs.js";
 import { settingsForm } from "../authoring/settings-form.js";
@@ -47,7 +47,15 @@ try {
   byId("locked-notice").hidden = !exam.has_attempts;
   randomDraws();
   questionList();
-  questionImport();
+  questionImport({
+    api: `/api/exams/${examId}`, locked: exam.has_attempts, fileName: `exam-${examId}-questions`,
+    after: async (count) => {
+      await reload();
+      renderQuestions();
+      byId("questions-title").focus();
+      return `Imported ${plural(count, "question")}. The exam now has ${plural(exam.question_list.length, "question")}.`;
+    },
+  });
   questionCopy();
   closeNow();
   sectionTabs(byId("edit-sections"));

@@ -203,6 +203,7 @@ function onCreate(formId, inputId, options) {
 
 byId("exams-title").tabIndex = -1;
 byId("team-link").addEventListener("click", () => navigate(pages.team()));
+byId("bank-link").addEventListener("click", () => navigate(pages.bank()));
 onCreate("create-form", "new-exam-title", {});
 onCreate("create-for-link-form", "link-exam-title", { forLink: true });
 

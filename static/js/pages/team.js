@@ -2,8 +2,8 @@
 // person. A switch saves at once; a refusal (the last test maker) puts it back and says why.
 import { byId, el, messenger } from "../authoring/dom.js";
 import { plural } from "../authoring/format.js";
-import { pages } from "../authoring/nav.js";
-import { api, navigate, start } from "../session.js";
+import { fillCourseNav } from "../authoring/nav.js";
+import { api, start } from "../session.js";
 import { roleNames } from "./identity.js";
 
 const body = byId("team-table").querySelector("tbody");
@@ -71,7 +71,5 @@ async function load() {
 }
 
 filter.addEventListener("input", render);
-const nav = byId("page-nav");
-nav.append(el("ul", {}, el("li", {}, el("button", { type: "button", class: "link", onclick: () => navigate(pages.manage()) },
-  "All exams")), el("li", {}, el("span", { "aria-current": "page", class: "current" }, "Course team"))));
+fillCourseNav("Course team");
 load().catch((error) => msg.fail(error.message));

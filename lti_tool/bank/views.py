@@ -1,0 +1,80 @@
+"""The course question bank's page and the JSON API it uses, for the course's test makers."""
+
+from flask import Blueprint, g, render_template, request
+
+from lti_tool import body_limits
+from lti_tool.bank import services as bank
+from lti_tool.exam import services
+from lti_tool.exam.views import IMPORT_MAX_BYTES, export_response, import_json, json_body, uploaded_questions
+from lti_tool.identity import access
+from lti_tool.identity.roles import ToolRole
+
+bp = Blueprint("bank", __name__)
+MAKER = ToolRole.TEST_MAKER
+
+
+def _actor():
+    return {"actor_user_id": g.launch.user_id, "origin": request.remote_addr or "unknown"}
+
+
+def _course():
+    return g.launch.course_id
+
+
+@bp.get("/bank")
+def page():
+    return render_template("bank/bank.html", import_max_bytes=IMPORT_MAX_BYTES)
+
+
+@bp.get("/api/bank")
+@access.require_launch(MAKER)
+def summary():
+    return bank.summary(_course())
+
+
+@bp.get("/api/bank/questions")
+@access.require_launch(MAKER)
+def list_questions():
+    found = bank.questions(_course(), category=request.args.get("category"), tag=request.args.get("tag") or None)
+    return {"questions": [_question_json(question) for question in found]}
+
+
+@bp.post("/api/bank/questions")
+@access.require_launch(MAKER)
+def add_question():
+    [question] = bank.add(_course(), [services.parse_question_body(json_body())], **_actor())
+    return _question_json(question), 201
+
+
+@bp.put("/api/bank/questions/<int:question_id>")
+@access.require_launch(MAKER)
+def update_question(question_id):
+    question = bank.get(_course(), question_id)
+    parsed = services.parse_question_body(json_body())
+    return _question_json(bank.update(question, parsed, **_actor()))
+
+
+@bp.delete("/api/bank/questions/<int:question_id>")
+@access.require_launch(MAKER)
+def delete_question(question_id):
+    bank.delete(bank.get(_course(), question_id), **_actor())
+    return "", 204
+
+
+@bp.post("/api/bank/import")
+@access.require_launch(MAKER)
+@body_limits.allows_body(IMPORT_MAX_BYTES)
+def import_questions():
+    upload, dry_run = uploaded_questions()
+    read = bank.import_file(_course(), upload.read(), upload.filename, dry_run=dry_run, **_actor())
+    return import_json(read, dry_run)
+
+
+@bp.get("/api/bank/export")
+@access.require_launch(MAKER)
+def export_questions():
+    return export_response(bank.questions(_course()), "question-bank")
+
+
+def _question_json(question):
+    return {**services.question_json(question, with_answers=True), "drawn": bank.drawn_by_students(question)}
