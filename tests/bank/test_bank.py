@@ -15,6 +15,9 @@ from lti_tool.db import db
 from lti_tool.exam import draws
 from lti_tool.exam.models import Exam, Question
 from tests.exam.conftest import Course, right_option
+from tests.lti_platform import INSTRUCTOR
+
+OLD, NEW = "course-2025", "course-2026"
 
 
 def add(course, text, category="Cells", points=1, tags=(), token=None):
@@ -310,3 +313,27 @@ def test_a_question_file_with_bad_tags_is_refused_with_its_line(course, tags):
     refused = upload(course, "/api/bank/import?dry_run=1", "bank.json", body)
     assert refused.status_code == 400
     assert refused.json["error"]["problems"][0]["line"] == 1
+
+
+def test_a_term_copy_brings_the_bank_categories_its_draws_use(client, lti):
+    """The LMS copies the course into a new term (Moodle's backup and restore); the exam copied into the new course
+    draws from the new course's bank, which gets the old bank's questions of the categories the exam draws."""
+    old = Course(client, lti, context_id=OLD, link="quiz")
+    for n in (1, 2, 3):
+        add(old, f"Cell {n}", tags=["week 1"])
+    add(old, "Gene 1", category="Genes")  # no draw uses it: it stays behind
+    exam = bank_exam(old, {"Cells": 2})
+    assert old.call("POST", f"/api/exams/{exam['id']}/bind").status_code == 204
+    lti.platform.place_link(OLD, "quiz", {"exam_id": str(exam["id"])})
+    lti.platform.set_moodle_shape()
+    renamed = lti.platform.copy_course(OLD, NEW)
+    new = Course(client, lti, context_id=NEW, link=renamed["quiz"])
+    new.maker = lti.token_for((INSTRUCTOR,), sub=f"teacher-{OLD}", context_id=NEW,
+                              resource_link_id=renamed["quiz"])["token"]  # the same teacher, in the new term
+    accepted = new.call("POST", "/api/exams/current/copy-offer/accept")
+    assert accepted.status_code == 200, accepted.json
+    assert listed(new) == ["Cell 1", "Cell 2", "Cell 3"]
+    assert {q["id"] for q in new.call("GET", "/api/bank/questions").json["questions"]}.isdisjoint(
+        q["id"] for q in old.call("GET", "/api/bank/questions").json["questions"])
+    assert accepted.json["draws"]["rules"] == [{"category": "Cells", "count": 2, "available": 3}]
+    assert listed(old) == ["Cell 1", "Cell 2", "Cell 3", "Gene 1"]  # the old bank is as it was

@@ -159,7 +159,8 @@ function renderQuestions(stats) {
     return;
   }
   body.replaceChildren(...stats.map((q, index) => el("tr", {},
-    el("th", { scope: "row" }, String(index + 1)),
+    el("th", { scope: "row" }, String(index + 1),
+      q.from_bank ? el("span", { class: "meta" }, " (question bank)") : null),
     showContent(el("td", { class: "question-cell", dir: "auto" }), q.html),
     el("td", { class: "num" }, String(q.seen)),
     el("td", { class: "num" }, String(q.answered)),
