@@ -9,7 +9,7 @@ from sqlalchemy import exists, func, select
 from lti_tool import audit
 from lti_tool.db import db
 from lti_tool.errors import NotFound
-from lti_tool.exam import services, tags
+from lti_tool.exam import copies, question_copies, services, tags
 from lti_tool.exam.errors import EditRefused, InvalidExam
 from lti_tool.exam.models import Attempt, Draw, Exam, Question
 
@@ -53,16 +53,38 @@ def get(course_id, question_id):
 def add(course_id, parsed, *, actor_user_id, origin, action="bank.questions_added"):
     """Add parsed questions to the bank (all or nothing) and commit."""
     services.check_pictures(course_id, parsed)
-    for category, points in {(item.category, item.points) for item in parsed}:
+    return _append(course_id, parsed, lambda item, position: services.new_question(
+        item, position, bank_course_id=course_id), action, {}, actor_user_id=actor_user_id, origin=origin)
+
+
+def copy_in(course_id, source_exam_id, question_ids, *, actor_user_id, origin):
+    """Copies of an exam's questions `question_ids` (all when None) added to the bank, each in its category: from
+    an exam of this course, or of another where the person is a test maker (how an exam's own pool of questions
+    moves into the bank)."""
+    source = question_copies.source_exam(course_id, source_exam_id, actor_user_id)
+    chosen = question_copies.chosen_of(source.questions, question_ids)
+
+    def copied(question, position):
+        copy = copies.copied_question(question, course_id, position=position)
+        copy.bank_course_id = course_id
+        return copy
+
+    return _append(course_id, chosen, copied, "bank.questions_copied", {"from_exam": source.id},
+                   actor_user_id=actor_user_id, origin=origin)
+
+
+def _append(course_id, items, make, action, data, *, actor_user_id, origin):
+    """`make(item, position)` of each item added after the bank's last question, in one commit."""
+    for category, points in {(item.category, item.points) for item in items}:
         _check_points(course_id, category, points)
     start = (db.session.scalar(select(func.max(Question.position))
                                .where(Question.bank_course_id == course_id)) or 0) + 1
-    added = [services.new_question(item, start + offset, bank_course_id=course_id)
-             for offset, item in enumerate(parsed)]
+    added = [make(item, start + offset) for offset, item in enumerate(items)]
     db.session.add_all(added)
     db.session.flush()
     audit.record(action, "bank", course_id, actor_user_id=actor_user_id, course_id=course_id,
-                 data={"count": len(added), "questions": [question.id for question in added]}, origin=origin)
+                 data={**data, "count": len(added), "questions": [question.id for question in added]},
+                 origin=origin)
     db.session.commit()
     return added
 

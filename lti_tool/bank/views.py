@@ -4,7 +4,7 @@ from flask import Blueprint, g, render_template, request
 
 from lti_tool import body_limits
 from lti_tool.bank import services as bank
-from lti_tool.exam import services
+from lti_tool.exam import question_copies, services
 from lti_tool.exam.views import IMPORT_MAX_BYTES, export_response, import_json, json_body, uploaded_questions
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
@@ -59,6 +59,26 @@ def update_question(question_id):
 def delete_question(question_id):
     bank.delete(bank.get(_course(), question_id), **_actor())
     return "", 204
+
+
+@bp.get("/api/bank/question-sources")
+@access.require_launch(MAKER)
+def question_sources():
+    return {"exams": question_copies.sources(_course(), g.launch.user_id)}
+
+
+@bp.get("/api/bank/question-sources/<int:source_id>")
+@access.require_launch(MAKER)
+def source_questions(source_id):
+    return {"questions": question_copies.source_questions(_course(), source_id, g.launch.user_id)}
+
+
+@bp.post("/api/bank/questions/copy")
+@access.require_launch(MAKER)
+def copy_questions():
+    body = json_body()
+    copied = bank.copy_in(_course(), body.get("exam_id"), body.get("question_ids"), **_actor())
+    return {"copied": len(copied)}, 201
 
 
 @bp.post("/api/bank/import")

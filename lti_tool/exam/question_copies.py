@@ -1,7 +1,7 @@
-"""Questions copied from one exam into another: of the same course, or of another course of the same LMS where the
-person is a test maker too (last term's exams, a colleague's course they teach in). A copy takes the question's
-texts, options, points, category and pictures (copied into the target's course); it is a new question, so editing
-either never changes the other."""
+"""Questions copied from one exam into another exam or into a course's question bank (lti_tool/bank/): from an exam
+of the same course, or of another course of the same LMS where the person is a test maker too (last term's exams, a
+colleague's course they teach in). A copy takes the question's texts, options, points, category, tags and pictures
+(copied into the target's course); it is a new question, so editing either never changes the other."""
 
 from sqlalchemy import func, select
 
@@ -17,18 +17,19 @@ from lti_tool.identity.roles import ToolRole
 MAX_COPIED = 500
 
 
-def sources(target, user_id):
-    """The exams this person may copy questions from into `target`, its own course's first, then by course."""
-    courses = {target.course_id, *_courses_made_in(user_id)}
+def sources(course_id, user_id, besides=None):
+    """The exams this person may copy questions from into course `course_id` (into its exam `besides`, which is
+    left out), the course's own first, then by course."""
+    courses = {course_id, *_courses_made_in(user_id)}
     rows = db.session.execute(
         select(Exam, Course, func.count(Question.id))
         .join(Course, Course.id == Exam.course_id)
         .outerjoin(Question, Question.exam_id == Exam.id)
-        .where(Exam.course_id.in_(courses), Exam.id != target.id, Exam.archived_at.is_(None))
+        .where(Exam.course_id.in_(courses), Exam.id != besides, Exam.archived_at.is_(None))
         .group_by(Exam.id, Course.id)
-        .order_by(Exam.course_id != target.course_id, Course.id, Exam.title, Exam.id))
+        .order_by(Exam.course_id != course_id, Course.id, Exam.title, Exam.id))
     return [{"exam_id": exam.id, "title": exam.title, "course": course.display_name,
-             "same_course": course.id == target.course_id, "questions": count}
+             "same_course": course.id == course_id, "questions": count}
             for exam, course, count in rows if count]
 
 
@@ -38,16 +39,16 @@ def _courses_made_in(user_id):
     return [course_id for course_id, roles in rows if ToolRole.TEST_MAKER in (roles or ())]
 
 
-def source_questions(target, source_exam_id, user_id):
+def source_questions(course_id, source_exam_id, user_id, besides=None):
     """The questions of a source exam, for choosing which to copy."""
-    source = _source(target, source_exam_id, user_id)
+    source = source_exam(course_id, source_exam_id, user_id, besides)
     return [services.question_json(question, with_answers=True) for question in source.questions]
 
 
 def copy(target, source_exam_id, question_ids, *, actor_user_id, origin):
     """Append copies of the source's questions `question_ids` (all of them when None), in the source's order."""
-    source = _source(target, source_exam_id, actor_user_id)
-    chosen = _chosen(source.questions, question_ids)
+    source = source_exam(target.course_id, source_exam_id, actor_user_id, besides=target.id)
+    chosen = chosen_of(source.questions, question_ids)
     return _append(target, chosen, {"from_exam": source.id}, actor_user_id=actor_user_id, origin=origin)
 
 
@@ -56,7 +57,7 @@ def copy_from_bank(target, question_ids, *, actor_user_id, origin):
     (a random draw takes bank questions without copying them, exam/draws.py)."""
     bank = db.session.scalars(select(Question).where(Question.bank_course_id == target.course_id)
                               .order_by(Question.category, Question.position, Question.id)).all()
-    return _append(target, _chosen(bank, question_ids), {"from_bank": True}, actor_user_id=actor_user_id,
+    return _append(target, chosen_of(bank, question_ids), {"from_bank": True}, actor_user_id=actor_user_id,
                    origin=origin)
 
 
@@ -72,17 +73,20 @@ def _append(target, chosen, source, *, actor_user_id, origin):
     return target.questions[-len(chosen):]
 
 
-def _source(target, source_exam_id, user_id):
+def source_exam(course_id, source_exam_id, user_id, besides=None):
+    """The exam to copy questions from into course `course_id` (into its exam `besides`), if this person may."""
     known = isinstance(source_exam_id, int) and not isinstance(source_exam_id, bool) and 0 < source_exam_id < 2**31
     source = db.session.get(Exam, source_exam_id) if known else None
-    if source is None or source.id == target.id:
+    if source is None or source.id == besides:
         raise NotFound("There is no such exam to copy questions from.")
-    if source.course_id != target.course_id and source.course_id not in _courses_made_in(user_id):
+    if source.course_id != course_id and source.course_id not in _courses_made_in(user_id):
         raise Forbidden("You can copy questions only from exams of courses where you are a test maker.")
     return source
 
 
-def _chosen(questions, question_ids):
+def chosen_of(questions, question_ids):
+    """The questions of `questions` whose ids are `question_ids` (all when None), in their order; InvalidExam for a
+    choice that is not a list of ids, names a question not among them, or is too long."""
     if question_ids is None:
         chosen = list(questions)
     elif isinstance(question_ids, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in question_ids):

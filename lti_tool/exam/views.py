@@ -214,13 +214,16 @@ def set_exam_draws(exam_id):
 @bp.get("/api/exams/<int:exam_id>/question-sources")
 @access.require_launch(MAKER)
 def question_sources(exam_id):
-    return {"exams": question_copies.sources(_my_exam(exam_id), g.launch.user_id)}
+    exam = _my_exam(exam_id)
+    return {"exams": question_copies.sources(exam.course_id, g.launch.user_id, besides=exam.id)}
 
 
 @bp.get("/api/exams/<int:exam_id>/question-sources/<int:source_id>")
 @access.require_launch(MAKER)
 def source_questions(exam_id, source_id):
-    return {"questions": question_copies.source_questions(_my_exam(exam_id), source_id, g.launch.user_id)}
+    exam = _my_exam(exam_id)
+    return {"questions": question_copies.source_questions(exam.course_id, source_id, g.launch.user_id,
+                                                          besides=exam.id)}
 
 
 @bp.post("/api/exams/<int:exam_id>/questions/copy")

@@ -337,3 +337,37 @@ def test_a_term_copy_brings_the_bank_categories_its_draws_use(client, lti):
         q["id"] for q in old.call("GET", "/api/bank/questions").json["questions"])
     assert accepted.json["draws"]["rules"] == [{"category": "Cells", "count": 2, "available": 3}]
     assert listed(old) == ["Cell 1", "Cell 2", "Cell 3", "Gene 1"]  # the old bank is as it was
+
+
+def test_an_exams_questions_are_copied_into_the_bank_with_their_categories_and_tags(client, lti, course):
+    exam = course.exam(questions=0)
+    for text, category in (("Osmosis?", "Cells"), ("Skip me", ""), ("Mitosis?", "Cells")):
+        added = course.call("POST", f"/api/exams/{exam['id']}/questions", json={
+            "type": "single", "text": text, "points": 1, "category": category, "tags": ["old bank"],
+            "options": [{"text": "right", "correct": True}, {"text": "wrong", "correct": False}]})
+        assert added.status_code == 201, added.json
+    sources = course.call("GET", "/api/bank/question-sources").json["exams"]
+    assert [(s["exam_id"], s["questions"], s["same_course"]) for s in sources] == [(exam["id"], 3, True)]
+    offered = course.call("GET", f"/api/bank/question-sources/{exam['id']}").json["questions"]
+    ids = [q["id"] for q in offered if q["text"] != "Skip me"]
+    copied = course.call("POST", "/api/bank/questions/copy", json={"exam_id": exam["id"], "question_ids": ids})
+    assert copied.status_code == 201 and copied.json == {"copied": 2}
+    bank = course.call("GET", "/api/bank/questions").json["questions"]
+    assert [(q["text"], q["category"], q["tags"]) for q in bank] == [
+        ("Osmosis?", "Cells", ["old bank"]), ("Mitosis?", "Cells", ["old bank"])]
+    assert {q["id"] for q in bank}.isdisjoint(ids)
+    assert len(course.call("GET", f"/api/exams/{exam['id']}").json["question_list"]) == 3  # the exam keeps its own
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "bank.questions_copied")).one()
+    assert entry.data["from_exam"] == exam["id"] and entry.data["count"] == 2
+
+    # Another course's exam: only where the person is a test maker too.
+    other = Course(client, lti, context_id="course-2", link="link-2")
+    theirs = other.exam(questions=1)
+    refused = course.call("POST", "/api/bank/questions/copy", json={"exam_id": theirs["id"]})
+    assert refused.status_code == 403
+    lti.token_for((INSTRUCTOR,), sub="teacher-course-1", context_id="course-2", resource_link_id="link-2")
+    assert course.call("POST", "/api/bank/questions/copy", json={"exam_id": theirs["id"]}).status_code == 201
+    for body, status in (({"exam_id": 0}, 404), ({"exam_id": exam["id"], "question_ids": "all"}, 400),
+                         ({"exam_id": exam["id"], "question_ids": [123456]}, 400)):
+        assert course.call("POST", "/api/bank/questions/copy", json=body).status_code == status, body
+    assert course.call("POST", "/api/bank/questions/copy", course.student(), json={}).status_code == 403

@@ -14,21 +14,28 @@ from tests.e2e.conftest import screenshot
 from tests.e2e.demo_lms import add_exam_to_course, tool_frame
 from tests.e2e.test_authoring_ui import launch_as_test_maker
 from tests.e2e.test_proctor_dashboard import launch_as, start_attempt
-from tests.e2e.test_random_draws import moodle_bank
+from tests.e2e.test_random_draws import moodle_bank, question
+from tests.e2e.test_take_exam import make_exam
 from tests.e2e.tool_api import ToolApi
 
 pytestmark = pytest.mark.browser
 
 
+def open_bank(frame):
+    """From the exam list to the question bank, once its script has loaded it (the heading is there before)."""
+    frame.get_by_role("button", name="Question bank").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text("Question bank", timeout=15000)
+    expect(frame.get_by_role("heading", level=2, name=re.compile("^Questions"))).to_be_visible()
+
+
 def test_a_test_maker_fills_the_bank_and_an_exam_draws_from_it(live_server, page):
     title = f"Bank draws {uuid.uuid4().hex[:6]}"
     # Its own name: the demo course's bank is shared by the other browser tests' exams.
-    category = f"Bank cells {uuid.uuid4().hex[:6]}"
+    category = f"Bank pool {uuid.uuid4().hex[:6]}"
     maker = add_exam_to_course(page, live_server, title)
     exam_id = next(e["id"] for e in maker.call("GET", "/api/exams")["exams"] if e["title"] == title)
     frame = launch_as_test_maker(page, live_server)
-    frame.get_by_role("button", name="Question bank").click()
-    expect(frame.get_by_role("heading", level=1)).to_have_text("Question bank", timeout=15000)
+    open_bank(frame)
 
     bank = moodle_bank(6).replace("$course$/top/Cells", f"$course$/top/{category}")
     frame.get_by_label("Question file (.csv, .json, .gift, .xml or .zip)").set_input_files(
@@ -38,7 +45,7 @@ def test_a_test_maker_fills_the_bank_and_an_exam_draws_from_it(live_server, page
     expect(frame.locator("#import-status")).to_contain_text("Imported 6 questions into the bank")
 
     frame.get_by_label("Category").select_option(label=f"{category}: 6 questions")
-    frame.get_by_role("button", name="Show").click()
+    frame.get_by_role("button", name="Show", exact=True).click()
     expect(frame.locator("#bank-list > li")).to_have_count(6)
     expect(frame.locator("#bank-status")).to_have_text("6 questions shown.")
     frame.get_by_role("button", name="Edit question 1").click()
@@ -47,7 +54,7 @@ def test_a_test_maker_fills_the_bank_and_an_exam_draws_from_it(live_server, page
     expect(frame.locator("#bank-status")).to_have_text("Question saved.")
     expect(frame.locator("#bank-list > li").first).to_contain_text("Tags: week 1, microscope")
     frame.get_by_label("Tag").select_option(label="microscope: 1 question")
-    frame.get_by_role("button", name="Show").click()
+    frame.get_by_role("button", name="Show", exact=True).click()
     expect(frame.locator("#bank-list > li")).to_have_count(1)
     expect(frame.locator("#bank-list img[alt='A green cell']")).to_be_visible()
     expect(frame.locator("#bank-list math msup")).to_have_count(1)
@@ -94,11 +101,31 @@ def test_a_test_maker_fills_the_bank_and_an_exam_draws_from_it(live_server, page
     # The marks: one row per bank question drawn, each counting the attempts that drew it.
     had = {}
     for _, attempt in attempts:
-        for question in attempt["questions"]:
-            had[question["id"]] = had.get(question["id"], 0) + 1
+        for drawn_question in attempt["questions"]:
+            had[drawn_question["id"]] = had.get(drawn_question["id"], 0) + 1
     frame = launch_as_test_maker(page, live_server)
     frame.get_by_role("listitem", name=title).get_by_role("button", name=f"Marks of {title}").click()
     rows = frame.locator("#questions-table tbody tr")
     expect(rows).to_have_count(len(had))
     expect(rows.first.locator("th")).to_contain_text("(question bank)")
     assert sorted(int(rows.nth(n).locator("td").nth(1).inner_text()) for n in range(len(had))) == sorted(had.values())
+
+
+def test_a_test_maker_copies_an_exams_questions_into_the_bank(live_server, page):
+    title = f"Old pool {uuid.uuid4().hex[:6]}"
+    category = f"Moved {uuid.uuid4().hex[:6]}"
+    make_exam(page, live_server, title, [question("Osmosis?", category), question("Diffusion?", category)])
+    frame = launch_as_test_maker(page, live_server)
+    open_bank(frame)
+    copying = frame.get_by_role("region", name="Copy questions from an exam")
+    expect(copying.get_by_role("option", name=f"{title}: 2 questions")).to_be_attached()
+    copying.get_by_label("Copy from").select_option(label=f"{title}: 2 questions")
+    copying.get_by_role("button", name="Show its questions").click()
+    expect(copying.get_by_role("checkbox", name=f"Question 1 ({category})")).to_be_focused()
+    copying.get_by_role("button", name="Copy the chosen questions").click()
+    expect(copying.get_by_role("status")).to_contain_text(f"2 questions copied from “{title}”: the bank now holds")
+    frame.get_by_label("Category").select_option(label=f"{category}: 2 questions")
+    frame.get_by_role("button", name="Show", exact=True).click()
+    expect(frame.locator("#bank-list > li")).to_have_count(2)
+    expect(frame.locator("#bank-list")).to_contain_text("Osmosis?")
+    assert_no_violations(page.frame(name="tool-frame"), "the question bank after a copy from an exam")

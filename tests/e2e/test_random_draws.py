@@ -47,9 +47,9 @@ def test_a_test_maker_sets_a_random_draw_and_students_get_different_questions(li
     expect(frame.get_by_role("status").filter(has_text="Question 1 saved.")).to_be_visible()
     expect(frame.locator("#question-list > li").first).to_contain_text("Category: Warm-up")
     draws = frame.get_by_role("region", name="Random draws")
-    expect(draws.get_by_label("Warm-up")).to_be_visible()  # a row of its own beside Cells (and the bank's)
+    expect(draws.get_by_label("Warm-up", exact=True)).to_be_visible()  # a row of its own beside Cells (and the bank's)
 
-    cells = draws.get_by_label("Cells")
+    cells = draws.get_by_label("Cells", exact=True)
     cells.fill("9")
     draws.get_by_role("button", name="Save the draws").click()
     expect(draws.get_by_role("alert")).to_have_text(
@@ -124,7 +124,7 @@ def test_a_moodle_bank_becomes_a_random_slot_that_students_see_with_its_pictures
     frame.get_by_role("button", name="Import 6 questions").click()
     expect(frame.locator("#question-list > li")).to_have_count(6)
     draws = frame.get_by_role("region", name="Random draws")
-    draws.get_by_label("Cells").fill("2")
+    draws.get_by_label("Cells", exact=True).fill("2")
     draws.get_by_role("button", name="Save the draws").click()
     expect(draws.get_by_role("status")).to_have_text("Saved: each student is drawn 2 of Cells.")
 

@@ -1,12 +1,10 @@
-// The edit page's "Copy questions from another exam": the exams this test maker may copy from (this course's, and
-// those of other courses where they are a test maker, lti_tool/exam/question_copies.py), one exam's questions to
-// choose from, and the copy, appended to this exam's questions.
+// "Copy questions from …", on an exam's edit page and on the course's question bank: the sources this test maker
+// may copy from (the course's bank, for an exam; this course's exams and those of other courses where they are a
+// test maker, lti_tool/exam/question_copies.py), one source's questions to choose from, and the copy.
 import { showContent } from "../content.js";
 import { api } from "../session.js";
 import { byId, el, messenger } from "./dom.js";
-import { exam, examId, reload } from "./edited-exam.js";
 import { plural } from "./format.js";
-import { renderQuestions } from "./question-list.js";
 
 const section = byId("copy-section");
 const source = byId("copy-source");
@@ -14,8 +12,9 @@ const choice = byId("copy-choice");
 const list = byId("copy-list");
 const msg = messenger("copy-status", "copy-alert");
 const sources = new Map(); // exam id -> what question-sources said of it
-let shown = null; // the source whose questions are listed: an exam, or BANK
 const BANK = { title: "Question bank" };
+let shown = null; // the source whose questions are listed: an exam, or BANK
+let target = null; // what questionCopy() was given
 
 function sourceOption(item) {
   const where = item.same_course ? "" : ` (${item.course})`;
@@ -23,13 +22,14 @@ function sourceOption(item) {
 }
 
 async function loadSources() {
-  const [{ exams }, bank] = await Promise.all([api(`/api/exams/${examId}/question-sources`), api("/api/bank")]);
+  const [{ exams }, bank] = await Promise.all([api(`${target.api}/question-sources`),
+    target.withBank ? api("/api/bank") : { questions: 0 }]);
   for (const item of exams) sources.set(item.exam_id, item);
   const here = exams.filter((item) => item.same_course);
   const elsewhere = exams.filter((item) => !item.same_course);
-  const any = exams.length || bank.questions;
+  const blank = target.withBank ? "Choose the bank or an exam" : "Choose an exam";
   source.replaceChildren(
-    el("option", { value: "" }, any ? "Choose the bank or an exam" : "No other exam or bank has questions to copy"),
+    el("option", { value: "" }, exams.length || bank.questions ? blank : "No other exam has questions to copy"),
     bank.questions ? el("option", { value: "bank" }, `The course's question bank: ${plural(bank.questions, "question")}`)
       : null,
     here.length ? el("optgroup", { label: "This course" }, here.map(sourceOption)) : null,
@@ -50,14 +50,15 @@ async function show(event) {
   msg.clear();
   choice.hidden = true;
   if (!source.value) {
-    msg.fail("Choose the question bank or the exam to copy questions from.");
+    msg.fail(target.withBank ? "Choose the question bank or the exam to copy questions from."
+      : "Choose the exam to copy questions from.");
     source.focus();
     return;
   }
   try {
     const fromBank = source.value === "bank";
     const { questions } = await api(fromBank ? "/api/bank/questions"
-      : `/api/exams/${examId}/question-sources/${source.value}`);
+      : `${target.api}/question-sources/${source.value}`);
     shown = fromBank ? BANK : sources.get(Number(source.value));
     list.replaceChildren(...questions.map(questionItem));
     byId("copy-choice-title").textContent = `Questions of “${shown.title}”`;
@@ -79,22 +80,24 @@ async function copy(event) {
   }
   try {
     const from = shown === BANK ? { bank: true } : { exam_id: shown.exam_id };
-    const { copied } = await api(`/api/exams/${examId}/questions/copy`,
+    const { copied } = await api(`${target.api}/questions/copy`,
       { method: "POST", body: { ...from, question_ids: ids } });
-    await reload();
     choice.hidden = true;
-    renderQuestions();
-    msg.say(`${plural(copied, "question")} copied from “${shown.title}”: this exam now has `
-      + `${plural(exam.question_list.length, "question")}.`);
-    byId("questions-title").focus();
+    msg.say(await target.after(copied, shown.title));
   } catch (error) {
     msg.fail(error.message);
   }
 }
 
-export async function questionCopy() {
-  section.hidden = exam.has_attempts;
-  if (exam.has_attempts) return;
+/**
+ * Wire the section. `api`: the target's API address (an exam's, or the bank's); `withBank`: offer the course's
+ * bank as a source; `locked`: hide the section (an exam students have taken); `after(copied, title)`: runs once
+ * `copied` questions came from the source titled `title`, and answers what the status line says.
+ */
+export async function questionCopy({ api: address, withBank = false, locked = false, after }) {
+  target = { api: address, withBank, after };
+  section.hidden = locked;
+  if (locked) return;
   byId("copy-form").addEventListener("submit", show);
   choice.addEventListener("submit", copy);
   byId("copy-all").addEventListener("click", () => {

@@ -4,6 +4,7 @@ import { busy, byId, confirmInline, el, messenger } from "../authoring/dom.js";
 import { plural } from "../authoring/format.js";
 import { fillCourseNav } from "../authoring/nav.js";
 import { cardActions, questionCard } from "../authoring/question-card.js";
+import { questionCopy } from "../authoring/question-copy.js";
 import { questionForm } from "../authoring/question-form.js";
 import { questionImport } from "../authoring/question-import.js";
 import { forget, watch } from "../authoring/unsaved.js";
@@ -130,6 +131,15 @@ try {
     }).catch((error) => msg.fail(error.message));
   });
   addButton.addEventListener("click", () => openEditor(null, shown.length + 1));
+  questionCopy({
+    api: "/api/bank",
+    after: async (copied, title) => {
+      await load();
+      byId("bank-questions-title").focus();
+      return `${plural(copied, "question")} copied from “${title}”: the bank now holds `
+        + `${plural(bank.questions, "question")}.`;
+    },
+  });
   questionImport({
     api: "/api/bank", fileName: "question-bank",
     after: async (count) => {

@@ -56,7 +56,16 @@ try {
       return `Imported ${plural(count, "question")}. The exam now has ${plural(exam.question_list.length, "question")}.`;
     },
   });
-  questionCopy();
+  questionCopy({
+    api: `/api/exams/${examId}`, withBank: true, locked: exam.has_attempts,
+    after: async (copied, title) => {
+      await reload();
+      renderQuestions();
+      byId("questions-title").focus();
+      return `${plural(copied, "question")} copied from “${title}”: this exam now has `
+        + `${plural(exam.question_list.length, "question")}.`;
+    },
+  });
   closeNow();
   sectionTabs(byId("edit-sections"));
   byId("edit-body").hidden = false;
