@@ -1,13 +1,15 @@
 """Starting attempts with random draws against starting them with fixed questions (issue 14): one course, two
 published exams on a fresh PostgreSQL database, served by gunicorn as deployed (one gevent worker):
   fixed: 20 questions x 4 options, every attempt gets all of them;
-  draws: a bank of 500 questions x 4 options in one category, each attempt draws 20.
+  draws: a bank of 500 questions x 4 options in one category, each attempt draws 20; the exam's own questions, or
+         with --from-bank the course question bank's (lti_tool/bank/), the exam holding none of its own.
 Students start attempts one after another (POST /api/exams/<id>/attempts, keep-alive), in rounds that alternate
 which exam goes first; the worker's CPU seconds are read from /proc around each batch. Prints, per round, the worker
 CPU per start on each exam and their ratio (draws / fixed), then the median ratio. It measures; it does not assert.
 
     .venv/bin/python bench/random_draws.py                   # 5 rounds of 400 starts per exam: 2,000 each (~2 min)
     .venv/bin/python bench/random_draws.py --rounds 3 --per-round 100
+    .venv/bin/python bench/random_draws.py --from-bank       # the pool in the course's question bank
 """
 
 import argparse
@@ -27,9 +29,10 @@ import sqlalchemy as sa  # noqa: E402
 DRAWN = 20
 
 
-def seed(url, *, bank, students):
-    """The draws exam (the seeded one, its bank in category "Pool", 20 drawn), the fixed exam with its own link,
-    and `students` students; returns (seeded, fixed exam id, fixed link id)."""
+def seed(url, *, bank, students, from_bank):
+    """The draws exam (the seeded one, its pool in category "Pool", 20 drawn; moved into the course question bank
+    when `from_bank`), the fixed exam with its own link, and `students` students; returns (seeded, fixed exam id,
+    fixed link id)."""
     engine = scenario.engine_for(url)
     now = scenario._now()
     seeded = scenario.seed_exam(engine, students=0, questions=bank, multi_every=0, deadline=now + timedelta(hours=1),
@@ -38,6 +41,10 @@ def seed(url, *, bank, students):
     with engine.begin() as conn:
         conn.execute(sa.update(exam_m.Question.__table__).where(exam_m.Question.__table__.c.exam_id
                                                                 == seeded["exam_id"]).values(category="Pool", points=1))
+        if from_bank:
+            conn.execute(sa.update(exam_m.Question.__table__).where(
+                exam_m.Question.__table__.c.exam_id == seeded["exam_id"]).values(
+                exam_id=None, bank_course_id=seeded["course_id"]))
         conn.execute(sa.insert(exam_m.Draw.__table__), [dict(exam_id=seeded["exam_id"], category="Pool",
                                                              count=DRAWN)])
         [fixed_id] = scenario._insert(conn, exam_m.Exam.__table__, [dict(
@@ -84,13 +91,14 @@ def main():
     parser.add_argument("--per-round", type=int, default=400)
     parser.add_argument("--bank", type=int, default=500)
     parser.add_argument("--budget", type=float, default=900)
+    parser.add_argument("--from-bank", action="store_true", help="the pool in the course's question bank")
     args = parser.parse_args()
     scenario.install_guards(args.budget)
     secret = secrets.token_urlsafe(32)
     students = 2 * args.rounds * args.per_round
     with scenario.fresh_postgres() as url, tempfile.TemporaryDirectory() as workdir:
         scenario.migrate(url)
-        seeded, fixed_id, fixed_link = seed(url, bank=args.bank, students=students)
+        seeded, fixed_id, fixed_link = seed(url, bank=args.bank, students=students, from_bank=args.from_bank)
         server = scenario.Server(url, 1, secret, workdir)
         try:
             def tokens(users, link_id):
@@ -109,7 +117,8 @@ def main():
                     people, batch = batch[:args.per_round], batch[args.per_round:]
                     spent[name] = start_all(server, tokens(people, link_id), exam_id) / args.per_round
                 ratios.append(spent["draws"] / spent["fixed"])
-                print(f"round {round_ + 1}: worker CPU per start: draws (20 of {args.bank}) "
+                where = "the bank's" if args.from_bank else "the exam's"
+                print(f"round {round_ + 1}: worker CPU per start: draws (20 of {where} {args.bank}) "
                       f"{spent['draws'] * 1000:.2f} ms, fixed (20) {spent['fixed'] * 1000:.2f} ms, "
                       f"ratio {ratios[-1]:.2f}", flush=True)
             print(f"median ratio draws / fixed over {args.rounds} rounds of {args.per_round} starts each: "

@@ -117,8 +117,11 @@ def dialect_insert(model):
 def upsert(model, values, *, key, update, only_if=None):
     """INSERT ... ON CONFLICT (key) DO UPDATE SET update [WHERE only_if(existing row, proposed row)]: one
     statement, safe when two writers race. Whether a row was written."""
-    statement = dialect_insert(model).values(**values)
-    result = db.session.execute(statement.on_conflict_do_update(
-        index_elements=[getattr(model, name) for name in key], set_=update,
-        where=only_if(model.__table__.c, statement.excluded) if only_if else None))
+    table = model.__table__
+    statement = dialect_insert(table).values(**values)
+    # Core on the session's connection: the ORM's handling of a statement about a mapped class costs more than
+    # the statement (bench/README.md, section 15).
+    result = db.session.connection().execute(statement.on_conflict_do_update(
+        index_elements=[table.c[name] for name in key], set_=update,
+        where=only_if(table.c, statement.excluded) if only_if else None))
     return result.rowcount > 0

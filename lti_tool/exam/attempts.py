@@ -14,9 +14,9 @@ from sqlalchemy.orm import selectinload
 from lti_tool import audit
 from lti_tool.db import db, upsert, utcnow
 from lti_tool.errors import AppError, NotFound
-from lti_tool.exam import draws, gradebook, grading, notices, proctors, publishing, timer, versions
+from lti_tool.exam import draws, gradebook, grading, notices, option_sets, proctors, publishing, timer, versions
 from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, check_legal, transition
-from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Option, Question
+from lti_tool.exam.models import Accommodation, Answer, Attempt, Exam, Question
 
 # The proctoring side's say in a start (proctor/prechecks.py): `starting` may refuse it (the pre-exam check's
 # record is wrong, or the camera's consent is missing), `started` keeps the check with the new attempt, in the
@@ -108,7 +108,7 @@ def new_attempt(exam, user_id, number, resource_link_id, now, deadline, *, is_pr
     """An attempt row with the questions it drew (exam/draws.py), and theirs and their options' order for this
     attempt (shuffled if the exam says)."""
     shuffler = random.Random()
-    questions = _questions_for_new_attempt(exam, shuffler)
+    questions = _questions_for_new_attempt(exam)
     if exam.shuffle_questions:
         shuffler.shuffle(questions)
     option_order = {}
@@ -124,13 +124,12 @@ def new_attempt(exam, user_id, number, resource_link_id, now, deadline, *, is_pr
     )
 
 
-def _questions_for_new_attempt(exam, rng):
-    """The questions a new attempt gets, in the exam's order, with their options. With random draws, a pool's
-    questions are drawn from an outline (id, category) and only the drawn ones are loaded: a bank of 500 questions
-    costs a start one light read, not 500 questions with their options."""
+def _questions_for_new_attempt(exam):
+    """The questions a new attempt gets, in the exam's order, with their options. With random draws the database
+    draws them and only the drawn ones are loaded: a bank of 500 questions costs a start the 20 it drew."""
     if not exam.draws:
         return sorted(questions_of_exam(exam.id).values(), key=lambda q: q.position)
-    ids = [row.id for row in draws.drawn(exam, draws.outline(exam), rng)]
+    ids = draws.drawn_ids(exam)
     questions = questions_by_id(ids)
     return [questions[qid] for qid in ids if qid in questions]
 
@@ -197,8 +196,9 @@ def save_answer(attempt_id, question_id, option_ids, *, user_id, course_id, flag
                 grace_seconds, now=None):
     """Store the student's choice for one question. Refused, changing nothing, unless the attempt is this
     student's, in this course, in progress and within its deadline plus grace. The common case is four
-    statements: stamp the attempt (the stamp's conditions are those checks), check the options, upsert the
-    answer, commit.
+    statements, Core on the session's connection (no ORM unit of work): stamp the attempt (the stamp's
+    conditions are those checks), check the options (read once per worker for a student's attempt,
+    exam/option_sets.py), upsert the answer, commit.
 
     `seq` is the page's order number for its saves. The page resends a save it gave up waiting for, so the
     first copy may still arrive after a later choice for the same question: a save whose `seq` is below the
@@ -207,13 +207,13 @@ def save_answer(attempt_id, question_id, option_ids, *, user_id, course_id, flag
     now = now or utcnow()
     chosen = _option_id_list(option_ids)
     seq = _order_number(seq)
-    question_order = _hold_open(attempt_id, user_id, course_id, grace_seconds, now)
+    held = _hold_open(attempt_id, user_id, course_id, grace_seconds, now)
     try:
-        if question_order is None:
+        if held is None:
             _refuse_save(attempt_id, user_id, course_id, grace_seconds, now)
-        if question_id not in question_order:
+        if question_id not in held.question_order:
             raise SaveRefused("That question is not part of this attempt.")
-        _check_options(question_id, chosen)
+        _check_options(question_id, chosen, frozen=not held.is_preview)
     except AppError:
         db.session.rollback()
         raise
@@ -229,19 +229,18 @@ def save_answer(attempt_id, question_id, option_ids, *, user_id, course_id, flag
 
 def _hold_open(attempt_id, user_id, course_id, grace_seconds, now):
     """Stamp the attempt if it is this student's, in this course, and still taking saves; its question
-    order, or None. On PostgreSQL the row lock orders this save against a concurrent finalize, so an
-    acknowledged answer is always one the grade saw."""
-    held = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.user_id == user_id,
-               Attempt.exam_id.in_(select(Exam.id).where(Exam.course_id == course_id)),
-               Attempt.status == str(Status.IN_PROGRESS),
-               Attempt.deadline >= now - timedelta(seconds=grace_seconds))
+    order and whether it is a preview, or None. On PostgreSQL the row lock orders this save against a
+    concurrent finalize, so an acknowledged answer is always one the grade saw."""
+    attempts = Attempt.__table__.c
+    return db.session.connection().execute(
+        update(Attempt.__table__)
+        .where(attempts.id == attempt_id, attempts.user_id == user_id,
+               attempts.exam_id.in_(select(Exam.__table__.c.id).where(Exam.__table__.c.course_id == course_id)),
+               attempts.status == str(Status.IN_PROGRESS),
+               attempts.deadline >= now - timedelta(seconds=grace_seconds))
         .values(last_saved_at=now)
-        .returning(Attempt.question_order)
-        .execution_options(synchronize_session=False)
+        .returning(attempts.question_order, attempts.is_preview)
     ).first()
-    return held.question_order if held is not None else None
 
 
 def _refuse_save(attempt_id, user_id, course_id, grace_seconds, now):
@@ -277,14 +276,11 @@ def _option_id_list(option_ids):
     return sorted(set(option_ids))
 
 
-def _check_options(question_id, chosen):
-    rows = db.session.execute(
-        select(Option.id, Question.kind).join(Question, Question.id == Option.question_id)
-        .where(Option.question_id == question_id)
-    ).all()
-    if not set(chosen) <= {option_id for option_id, _ in rows}:
+def _check_options(question_id, chosen, *, frozen):
+    kind, options = option_sets.of(question_id, frozen=frozen)
+    if not set(chosen) <= options:
         raise SaveRefused("That option does not belong to this question.")
-    if rows and rows[0].kind == "single" and len(chosen) > 1:
+    if kind == "single" and len(chosen) > 1:
         raise SaveRefused("This question takes one answer.")
 
 

@@ -1,10 +1,8 @@
 """Random draws (exam/draws.py): "draw N of category C" gives each attempt N of C's questions, kept for the
 attempt's life and its review, drawn evenly over many attempts; rules checked when set and at publishing."""
 
-import random
 from collections import Counter
 from io import BytesIO
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import event, select
@@ -12,6 +10,7 @@ from sqlalchemy import event, select
 from lti_tool.audit import AuditEntry
 from lti_tool.db import db
 from lti_tool.exam import draws
+from lti_tool.exam.models import Exam, Question
 from tests.exam.conftest import right_option, wrong_option
 
 
@@ -96,12 +95,15 @@ def test_the_marks_count_each_question_over_the_students_who_drew_it(course):
         f"Cells {n}": drew[f"Cells {n}"] for n in range(1, 5)}
 
 
-def test_draws_are_even_over_many_attempts():
-    """3 of 10, 3,000 times: each question about 900 times. The bound is 5 standard deviations (√630 ≈ 25)."""
-    questions = [SimpleNamespace(id=n, category="Cells") for n in range(10)]
-    exam = SimpleNamespace(draws=[SimpleNamespace(category="Cells", count=3)])
-    rng = random.Random(20261204)
-    counts = Counter(q.id for _ in range(3000) for q in draws.drawn(exam, questions, rng))
+def test_draws_are_even_over_many_attempts(course):
+    """3 of 10, 3,000 times, as each start draws (in the database): each question about 900 times. The bound is
+    5 standard deviations (√630 ≈ 25)."""
+    exam = exam_with_pools(course, [("Cells", 10)], fixed=1)
+    assert set_draws(course, exam, [{"category": "Cells", "count": 3}]).status_code == 200
+    row = db.session.get(Exam, exam["id"])
+    fixed = db.session.scalar(select(Question.id).where(Question.exam_id == row.id, Question.category == ""))
+    counts = Counter(qid for _ in range(3000) for qid in draws.drawn_ids(row))
+    assert counts.pop(fixed) == 3000  # outside the pool: in every attempt
     assert sum(counts.values()) == 9000 and len(counts) == 10
     assert all(abs(count - 900) < 5 * 25 for count in counts.values()), counts
 

@@ -3,15 +3,16 @@ import { api } from "../session.js";
 import { byId, confirmInline, messenger } from "./dom.js";
 import { exam, examId, reload, replaceExam } from "./edited-exam.js";
 import { plural } from "./format.js";
+import { inlineEditor } from "./inline-editor.js";
 import { cardActions, questionCard } from "./question-card.js";
 import { questionForm } from "./question-form.js";
 import { renderDraws } from "./random-draws.js";
-import { forget, watch } from "./unsaved.js";
 
 const list = byId("question-list");
 const msg = messenger("questions-status", "questions-alert");
 const addButton = byId("add-question");
-let editor = null; // the open question form, if any: { form, questionId }
+const editing = inlineEditor({ list, host: byId("question-editor-host"), addButton, heading: byId("questions-title"),
+  canAdd: () => !exam.has_attempts });
 
 export function renderQuestions({ focus } = {}) {
   const questions = exam.question_list;
@@ -37,26 +38,12 @@ function questionItem(q, index, count) {
   return item;
 }
 
-function closeEditor({ restoreFocus = true } = {}) {
-  if (!editor) return;
-  const { form, questionId } = editor;
-  form.remove();
-  forget(form);
-  editor = null;
-  const item = list.querySelector(`[data-question-id="${questionId}"]`);
-  if (item) item.hidden = false;
-  addButton.hidden = exam.has_attempts;
-  if (restoreFocus) {
-    (item?.querySelector('[data-action="edit"]') || (addButton.hidden ? byId("questions-title") : addButton)).focus();
-  }
-}
-
 function openEditor(question, number) {
-  closeEditor({ restoreFocus: false });
+  editing.close({ restoreFocus: false });
   msg.clear();
   const form = questionForm({
     question, number, locked: exam.has_attempts, categories: exam.draws.categories.map((c) => c.name),
-    onCancel: () => closeEditor(),
+    onCancel: () => editing.close(),
     onSave: async (body) => {
       if (question) {
         await api(`/api/exams/${examId}/questions/${question.id}`, { method: "PUT", body });
@@ -64,24 +51,13 @@ function openEditor(question, number) {
         await api(`/api/exams/${examId}/questions`, { method: "POST", body });
       }
       await reload();
-      closeEditor({ restoreFocus: false });
+      editing.close({ restoreFocus: false });
       const n = question ? number : exam.question_list.length;
       renderQuestions({ focus: `li:nth-child(${n}) [data-action="edit"]` });
       msg.say(question ? `Question ${n} saved.` : `Question ${n} added.`);
     },
   });
-  editor = { form, questionId: question?.id ?? null };
-  // Discarding an open editor's changes closes it: what was saved is still in the list.
-  watch(form, () => closeEditor({ restoreFocus: false }));
-  if (question) {
-    const item = list.querySelector(`[data-question-id="${question.id}"]`);
-    item.hidden = true;
-    item.after(form);
-  } else {
-    byId("question-editor-host").append(form);
-    addButton.hidden = true;
-  }
-  form.querySelector("h3").focus();
+  editing.open(form, question?.id ?? null);
 }
 
 async function move(questionId, step) {
@@ -91,7 +67,7 @@ async function move(questionId, step) {
   if (to < 0 || to >= order.length) return;
   [order[from], order[to]] = [order[to], order[from]];
   try {
-    closeEditor({ restoreFocus: false });
+    editing.close({ restoreFocus: false });
     replaceExam(await api(`/api/exams/${examId}/questions/order`, { method: "PUT", body: { order } }));
     const moved = exam.question_list.findIndex((q) => q.id === questionId) + 1;
     // Keep focus on the same move button; at the top or bottom (where it is disabled), on the other one.

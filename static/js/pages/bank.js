@@ -2,12 +2,12 @@
 // edited or deleted in place, new ones added with the question form or imported from a file, all exported.
 import { busy, byId, confirmInline, el, messenger } from "../authoring/dom.js";
 import { plural } from "../authoring/format.js";
+import { inlineEditor } from "../authoring/inline-editor.js";
 import { fillCourseNav } from "../authoring/nav.js";
 import { cardActions, questionCard } from "../authoring/question-card.js";
 import { questionCopy } from "../authoring/question-copy.js";
 import { questionForm } from "../authoring/question-form.js";
 import { questionImport } from "../authoring/question-import.js";
-import { forget, watch } from "../authoring/unsaved.js";
 import { api, start } from "../session.js";
 
 const list = byId("bank-list");
@@ -17,7 +17,8 @@ const tag = byId("filter-tag");
 const msg = messenger("bank-status", "bank-alert");
 let bank = null; // what GET /api/bank last answered: categories and tags with their counts
 let shown = []; // the questions listed
-let editor = null; // the open question form: { form, questionId }
+const editing = inlineEditor({ list, host: byId("bank-editor-host"), addButton,
+  heading: byId("bank-questions-title") });
 
 // Each option's value is "=" and the name ("=" alone: questions without a category); "" shows them all.
 function filterOptions(select, items, blank, describe) {
@@ -57,32 +58,20 @@ function card(q, index) {
   return item;
 }
 
-function closeEditor({ restoreFocus = true } = {}) {
-  if (!editor) return;
-  const { form, questionId } = editor;
-  form.remove();
-  forget(form);
-  editor = null;
-  const item = list.querySelector(`[data-question-id="${questionId}"]`);
-  if (item) item.hidden = false;
-  addButton.hidden = false;
-  if (restoreFocus) (item?.querySelector('[data-action="edit"]') || addButton).focus();
-}
-
 function openEditor(question, number) {
-  closeEditor({ restoreFocus: false });
+  editing.close({ restoreFocus: false });
   msg.clear();
   const form = questionForm({
     question, number, locked: Boolean(question?.drawn), categories: bank.categories.map((c) => c.name).filter(Boolean),
     categoryHint: "Exams draw questions at random by category: give the questions to be drawn together one category.",
     lockedNote: "Students have been drawn this question: only the wording of the question, its options and the "
       + "explanation, and its tags can change.",
-    onCancel: () => closeEditor(),
+    onCancel: () => editing.close(),
     onSave: async (body) => {
       const saved = question
         ? await api(`/api/bank/questions/${question.id}`, { method: "PUT", body })
         : await api("/api/bank/questions", { method: "POST", body });
-      closeEditor({ restoreFocus: false });
+      editing.close({ restoreFocus: false });
       await load();
       const at = shown.findIndex((q) => q.id === saved.id) + 1;
       render({ focus: at ? `li:nth-child(${at}) [data-action="edit"]` : undefined });
@@ -90,17 +79,7 @@ function openEditor(question, number) {
       msg.say(question ? "Question saved." : `Question added${saved.category ? ` to category ${saved.category}` : ""}.`);
     },
   });
-  editor = { form, questionId: question?.id ?? null };
-  watch(form, () => closeEditor({ restoreFocus: false }));
-  if (question) {
-    const item = list.querySelector(`[data-question-id="${question.id}"]`);
-    item.hidden = true;
-    item.after(form);
-  } else {
-    byId("bank-editor-host").append(form);
-    addButton.hidden = true;
-  }
-  form.querySelector("h3").focus();
+  editing.open(form, question?.id ?? null);
 }
 
 async function remove(q, number, item, button) {
@@ -125,7 +104,7 @@ try {
   byId("bank-filter").addEventListener("submit", (event) => {
     event.preventDefault();
     busy(event.submitter, "Showing…", async () => {
-      closeEditor({ restoreFocus: false });
+      editing.close({ restoreFocus: false });
       await load();
       msg.say(`${plural(shown.length, "question")} shown.`);
     }).catch((error) => msg.fail(error.message));
