@@ -5,6 +5,7 @@ exported. A bank question some student was drawn keeps its scoring, and its word
 from collections import Counter
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.orm import selectinload
 
 from lti_tool import audit
 from lti_tool.db import db
@@ -16,7 +17,7 @@ from lti_tool.exam.models import Attempt, Draw, Exam, Question
 
 def questions(course_id, *, category=None, tag=None):
     """The bank's questions by category then as added; of one category ("" for none) or carrying a tag, if asked."""
-    query = select(Question).where(Question.bank_course_id == course_id)
+    query = select(Question).options(selectinload(Question.options)).where(Question.bank_course_id == course_id)
     if category is not None:
         query = query.where(Question.category == category)
     found = db.session.scalars(query.order_by(Question.category, Question.position, Question.id)).all()
@@ -129,15 +130,21 @@ def import_file(course_id, data, filename, *, dry_run, actor_user_id, origin):
     return read
 
 
-def drawn_by_students(question):
+def drawn_by_students(question, taken=None):
     """Whether a student's attempt may have been drawn this bank question: an exam of the course that students
-    have taken draws from its category. Exact, as neither can change after: an exam's rules are fixed once taken,
-    and so is the category of a question drawn."""
-    if not question.category:
-        return False
-    return db.session.scalar(select(exists().where(
-        Draw.category == question.category, Draw.exam_id == Exam.id, Exam.course_id == question.bank_course_id,
-        Attempt.exam_id == Exam.id, Attempt.is_preview.is_(False))))
+    have taken draws from its category (`taken`: taken_categories, when read already). Exact, as neither can
+    change after: an exam's rules are fixed once taken, and so is the category of a question drawn."""
+    taken = taken_categories(question.bank_course_id) if taken is None else taken
+    return bool(question.category) and question.category in taken
+
+
+def taken_categories(course_id):
+    """The categories that exams of the course students have taken draw from: their bank questions may have been
+    drawn (one statement for a whole list)."""
+    return set(db.session.scalars(
+        select(Draw.category).distinct().join(Exam, Exam.id == Draw.exam_id)
+        .where(Exam.course_id == course_id,
+               exists().where(Attempt.exam_id == Exam.id, Attempt.is_preview.is_(False)))))
 
 
 def _drawn_categories(course_id):

@@ -36,14 +36,15 @@ def summary():
 @access.require_launch(MAKER)
 def list_questions():
     found = bank.questions(_course(), category=request.args.get("category"), tag=request.args.get("tag") or None)
-    return {"questions": [_question_json(question) for question in found]}
+    taken = bank.taken_categories(_course())
+    return {"questions": [_question_json(question, taken) for question in found]}
 
 
 @bp.post("/api/bank/questions")
 @access.require_launch(MAKER)
 def add_question():
     [question] = bank.add(_course(), [services.parse_question_body(json_body())], **_actor())
-    return _question_json(question), 201
+    return _question_json(question, bank.taken_categories(_course())), 201
 
 
 @bp.put("/api/bank/questions/<int:question_id>")
@@ -51,7 +52,7 @@ def add_question():
 def update_question(question_id):
     question = bank.get(_course(), question_id)
     parsed = services.parse_question_body(json_body())
-    return _question_json(bank.update(question, parsed, **_actor()))
+    return _question_json(bank.update(question, parsed, **_actor()), bank.taken_categories(_course()))
 
 
 @bp.delete("/api/bank/questions/<int:question_id>")
@@ -96,5 +97,7 @@ def export_questions():
     return export_response(bank.questions(_course()), "question-bank")
 
 
-def _question_json(question):
-    return {**services.question_json(question, with_answers=True), "drawn": bank.drawn_by_students(question)}
+def _question_json(question, taken_categories):
+    """A bank question for its page; `drawn`: students may have been drawn it (its scoring is fixed)."""
+    return {**services.question_json(question, with_answers=True),
+            "drawn": bank.drawn_by_students(question, taken_categories)}

@@ -91,8 +91,10 @@ class Question(db.Model):
     tags: Mapped[list | None] = mapped_column(JSON)
 
     exam: Mapped[Exam | None] = relationship(back_populates="questions")
+    # Read for all the questions loaded at once (one statement), not one statement per question: an exam's edit
+    # page, its marks and the course bank list hundreds.
     options: Mapped[list["Option"]] = relationship(
-        back_populates="question", cascade="all, delete-orphan", order_by="Option.position"
+        back_populates="question", cascade="all, delete-orphan", order_by="Option.position", lazy="selectin"
     )
 
 

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from lti_tool.audit import AuditEntry
 from lti_tool.db import db
@@ -368,3 +368,23 @@ def test_an_exams_questions_are_copied_into_the_bank_with_their_categories_and_t
                          ({"exam_id": exam["id"], "question_ids": [123456]}, 400)):
         assert course.call("POST", "/api/bank/questions/copy", json=body).status_code == status, body
     assert course.call("POST", "/api/bank/questions/copy", course.student(), json={}).status_code == 403
+
+
+def test_listing_the_bank_reads_a_few_statements_whatever_its_size(course):
+    for n in range(30):
+        add(course, f"Cell {n}")
+    exam = bank_exam(course, {"Cells": 2})
+    course.publish(exam)
+    start(course, exam, "s1")
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement.split()[0])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        answer = course.call("GET", "/api/bank/questions")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(answer.json["questions"]) == 30 and all(q["drawn"] for q in answer.json["questions"])
+    assert len(statements) <= 8, statements  # the launch's checks, the questions, their options, the drawn categories
