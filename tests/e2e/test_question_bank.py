@@ -8,13 +8,11 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from lti_tool.demo import roster
 from tests.e2e.axe import assert_no_violations
 from tests.e2e.conftest import screenshot
-from tests.e2e.demo_lms import add_exam_to_course, tool_frame
+from tests.e2e.demo_lms import add_exam_to_course
 from tests.e2e.test_authoring_ui import launch_as_test_maker
-from tests.e2e.test_proctor_dashboard import launch_as, start_attempt
-from tests.e2e.test_random_draws import moodle_bank, question
+from tests.e2e.test_random_draws import moodle_bank, question, students_draw_differently
 from tests.e2e.test_take_exam import make_exam
 from tests.e2e.tool_api import ToolApi
 
@@ -79,22 +77,7 @@ def test_a_test_maker_fills_the_bank_and_an_exam_draws_from_it(live_server, page
     expect(frame.locator("#question-heading")).to_have_text("Question 1 of 2", timeout=15000)
     assert maker.call("POST", f"/api/exams/{exam_id}/publish")["published"] is True
 
-    # Students until two draws differ ((1/15)^4 that five are alike), the last one's page in the browser.
-    drawn, attempts = set(), []
-    for person in roster.STUDENTS:
-        token = launch_as(page, live_server, person, link=title)
-        attempt = start_attempt(live_server, token, exam_id)
-        assert len(attempt["questions"]) == 2
-        drawn.add(tuple(sorted(q["id"] for q in attempt["questions"])))
-        attempts.append((token, attempt))
-        if len(drawn) > 1:
-            break
-    assert len(drawn) > 1, f"five students drew the same two questions: {drawn}"
-    student = tool_frame(page)
-    student.get_by_role("button", name=re.compile("^(Continue|Resume|Start)")).first.click()
-    expect(student.locator("#question-heading")).to_have_text("Question 1 of 2", timeout=15000)
-    expect(student.locator("#question-text").get_by_role("img", name="A green cell")).to_be_visible()
-    expect(student.locator('#question-text math[display="inline"] msup')).to_have_count(1)
+    attempts = students_draw_differently(page, live_server, title, exam_id)
     for token, attempt in attempts:
         ToolApi(live_server["tool"], token).call("POST", f"/api/attempts/{attempt['id']}/submit")
 

@@ -134,13 +134,21 @@ def test_a_moodle_bank_becomes_a_random_slot_that_students_see_with_its_pictures
     expect(frame.locator("#question-heading")).to_have_text("Question 1 of 2", timeout=15000)
     maker.call("POST", f"/api/exams/{exam_id}/publish")
 
-    # Students until two draws differ ((1/15)^4 that five are alike), the last one's page in the browser.
-    drawn = set()
+    students_draw_differently(page, live_server, title, exam_id)
+    screenshot(page, "random-draws-student")
+
+
+def students_draw_differently(page, live_server, title, exam_id):
+    """Students of the demo course start the exam of link `title` (2 of a Moodle bank of pictures and formulas
+    drawn each) until two draws differ ((1/15)^4 that five are alike); the last one's page, in the browser, shows
+    the picture and the formula. [(token, attempt)] of those who started."""
+    drawn, attempts = set(), []
     for person in roster.STUDENTS:
         token = launch_as(page, live_server, person, link=title)
-        questions = start_attempt(live_server, token, exam_id)["questions"]
-        assert len(questions) == 2
-        drawn.add(tuple(sorted(q["id"] for q in questions)))
+        attempt = start_attempt(live_server, token, exam_id)
+        assert len(attempt["questions"]) == 2
+        drawn.add(tuple(sorted(q["id"] for q in attempt["questions"])))
+        attempts.append((token, attempt))
         if len(drawn) > 1:
             break
     assert len(drawn) > 1, f"five students drew the same two questions: {drawn}"
@@ -150,4 +158,4 @@ def test_a_moodle_bank_becomes_a_random_slot_that_students_see_with_its_pictures
     text = student.locator("#question-text")
     expect(text.get_by_role("img", name="A green cell")).to_be_visible()
     expect(text.locator('math[display="inline"] msup')).to_have_count(1)
-    screenshot(page, "random-draws-student")
+    return attempts
