@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 NO_LAUNCH = "Open this exam from your course in the LMS"
 PAGES = ["/exam/lobby", "/exam/manage", "/exam/edit?id=1", "/exam/marks?id=1", "/exam/attempt?id=1",
-         "/proctor/?exam=1", "/course/team", "/lti/deep-link"]
+         "/proctor/?exam=1", "/course/team", "/bank", "/lti/deep-link"]
 
 
 def expired_token():
