@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from lti_tool import audit
 from lti_tool.db import db
 from lti_tool.errors import NotFound
-from lti_tool.exam import copies, question_copies, services, tags
+from lti_tool.exam import copies, draws, question_copies, services, tags
 from lti_tool.exam.errors import EditRefused, InvalidExam
 from lti_tool.exam.models import Attempt, Draw, Exam, Question
 
@@ -35,7 +35,7 @@ def summary(course_id):
         for tag in question_tags or ():
             tag_counts[tag.casefold()] += 1
             spelling.setdefault(tag.casefold(), tag)
-    drawn = _drawn_categories(course_id)
+    drawn = drawn_categories(course_id)
     return {
         "questions": len(rows),
         "categories": [{"name": name, "questions": count, "drawn": name in drawn}
@@ -76,8 +76,9 @@ def copy_in(course_id, source_exam_id, question_ids, *, actor_user_id, origin):
 
 def _append(course_id, items, make, action, data, *, actor_user_id, origin):
     """`make(item, position)` of each item added after the bank's last question, in one commit."""
+    drawn = drawn_categories(course_id)
     for category, points in {(item.category, item.points) for item in items}:
-        _check_points(course_id, category, points)
+        _check_points(course_id, category, points, drawn)
     start = (db.session.scalar(select(func.max(Question.position))
                                .where(Question.bank_course_id == course_id)) or 0) + 1
     added = [make(item, start + offset) for offset, item in enumerate(items)]
@@ -96,7 +97,7 @@ def update(question, parsed, *, actor_user_id, origin):
     services.check_pictures(course_id, [parsed])
     taken = drawn_by_students(question)
     if not taken and (parsed.category, parsed.points) != (question.category, question.points):
-        _check_points(course_id, parsed.category, parsed.points, besides=question.id)
+        _check_points(course_id, parsed.category, parsed.points, drawn_categories(course_id), besides=question.id)
     services.apply_edit(question, parsed, taken=taken,
                         refusal="Students have been drawn this question: only the wording of the question, its "
                                 "options and explanation, and its tags may change now, not the answers, points, "
@@ -141,27 +142,23 @@ def drawn_by_students(question, taken=None):
 def taken_categories(course_id):
     """The categories that exams of the course students have taken draw from: their bank questions may have been
     drawn (one statement for a whole list)."""
-    return set(db.session.scalars(
-        select(Draw.category).distinct().join(Exam, Exam.id == Draw.exam_id)
-        .where(Exam.course_id == course_id,
-               exists().where(Attempt.exam_id == Exam.id, Attempt.is_preview.is_(False)))))
+    return drawn_categories(course_id, taken_only=True)
 
 
-def _drawn_categories(course_id):
-    return set(db.session.scalars(select(Draw.category).distinct().join(Exam, Exam.id == Draw.exam_id)
-                                  .where(Exam.course_id == course_id)))
+def drawn_categories(course_id, *, taken_only=False):
+    """The categories the course's exams draw from (only those of exams students have taken, if asked)."""
+    query = select(Draw.category).distinct().join(Exam, Exam.id == Draw.exam_id).where(Exam.course_id == course_id)
+    if taken_only:
+        query = query.where(exists().where(Attempt.exam_id == Exam.id, Attempt.is_preview.is_(False)))
+    return set(db.session.scalars(query))
 
 
-def _check_points(course_id, category, points, besides=None):
-    """A category an exam draws from keeps one value of points: students drawing different questions would be
-    marked out of different totals (exam/draws.py checks an exam's own questions at publishing)."""
-    if not category or category not in _drawn_categories(course_id):
+def _check_points(course_id, category, points, drawn, besides=None):
+    """A category an exam draws from (`drawn`) keeps one value of points: students drawing different questions
+    would be marked out of different totals (exam/draws.py checks an exam's own questions at publishing)."""
+    if not category or category not in drawn:
         return
-    query = select(Question.points).distinct().where(Question.bank_course_id == course_id,
-                                                     Question.category == category)
-    if besides is not None:
-        query = query.where(Question.id != besides)
-    others = set(db.session.scalars(query)) - {points}
+    others = draws.bank_points(course_id, category, besides) - {points}
     if others:
         worth = ", ".join(f"{value:g}" for value in sorted(others))
         raise InvalidExam(f"An exam draws from category “{category}”, whose questions are worth {worth} "

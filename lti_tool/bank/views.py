@@ -5,16 +5,12 @@ from flask import Blueprint, g, render_template, request
 from lti_tool import body_limits
 from lti_tool.bank import services as bank
 from lti_tool.exam import question_copies, services
-from lti_tool.exam.views import IMPORT_MAX_BYTES, export_response, import_json, json_body, uploaded_questions
+from lti_tool.exam.views import IMPORT_MAX_BYTES, actor, export_response, import_json, json_body, uploaded_questions
 from lti_tool.identity import access
 from lti_tool.identity.roles import ToolRole
 
 bp = Blueprint("bank", __name__)
 MAKER = ToolRole.TEST_MAKER
-
-
-def _actor():
-    return {"actor_user_id": g.launch.user_id, "origin": request.remote_addr or "unknown"}
 
 
 def _course():
@@ -43,7 +39,7 @@ def list_questions():
 @bp.post("/api/bank/questions")
 @access.require_launch(MAKER)
 def add_question():
-    [question] = bank.add(_course(), [services.parse_question_body(json_body())], **_actor())
+    [question] = bank.add(_course(), [services.parse_question_body(json_body())], **actor())
     return _question_json(question, bank.taken_categories(_course())), 201
 
 
@@ -52,13 +48,13 @@ def add_question():
 def update_question(question_id):
     question = bank.get(_course(), question_id)
     parsed = services.parse_question_body(json_body())
-    return _question_json(bank.update(question, parsed, **_actor()), bank.taken_categories(_course()))
+    return _question_json(bank.update(question, parsed, **actor()), bank.taken_categories(_course()))
 
 
 @bp.delete("/api/bank/questions/<int:question_id>")
 @access.require_launch(MAKER)
 def delete_question(question_id):
-    bank.delete(bank.get(_course(), question_id), **_actor())
+    bank.delete(bank.get(_course(), question_id), **actor())
     return "", 204
 
 
@@ -78,7 +74,7 @@ def source_questions(source_id):
 @access.require_launch(MAKER)
 def copy_questions():
     body = json_body()
-    copied = bank.copy_in(_course(), body.get("exam_id"), body.get("question_ids"), **_actor())
+    copied = bank.copy_in(_course(), body.get("exam_id"), body.get("question_ids"), **actor())
     return {"copied": len(copied)}, 201
 
 
@@ -87,7 +83,7 @@ def copy_questions():
 @body_limits.allows_body(IMPORT_MAX_BYTES)
 def import_questions():
     upload, dry_run = uploaded_questions()
-    read = bank.import_file(_course(), upload.read(), upload.filename, dry_run=dry_run, **_actor())
+    read = bank.import_file(_course(), upload.read(), upload.filename, dry_run=dry_run, **actor())
     return import_json(read, dry_run)
 
 

@@ -105,10 +105,12 @@ def problems(exam):
     return found
 
 
-def bank_points(course_id, category):
-    """The points the course bank's questions of `category` are worth (a set: one value when they agree)."""
-    return set(db.session.scalars(select(Question.points).distinct().where(Question.bank_course_id == course_id,
-                                                                           Question.category == category)))
+def bank_points(course_id, category, besides=None):
+    """The points the course bank's questions of `category` (but question `besides`) are worth (a set: one value
+    when they agree)."""
+    query = select(Question.points).distinct().where(Question.bank_course_id == course_id,
+                                                     Question.category == category, Question.id != besides)
+    return set(db.session.scalars(query))
 
 
 def question_counts(exam):

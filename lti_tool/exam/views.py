@@ -38,7 +38,8 @@ def _origin():
     return request.remote_addr or "unknown"
 
 
-def _actor():
+def actor():
+    """Who acts and from where, as the services record it."""
     return {"actor_user_id": g.launch.user_id, "origin": _origin()}
 
 
@@ -104,7 +105,7 @@ def list_exams():
 @access.require_launch(MAKER)
 def create_exam():
     body = json_body()
-    exam = services.create_exam(g.launch.course_id, body.pop("title", None), fields=body, **_actor())
+    exam = services.create_exam(g.launch.course_id, body.pop("title", None), fields=body, **actor())
     return exam_detail(exam), 201
 
 
@@ -117,52 +118,52 @@ def get_exam(exam_id):
 @bp.patch("/api/exams/<int:exam_id>")
 @access.require_launch(MAKER)
 def update_exam(exam_id):
-    return exam_detail(services.update_exam(_my_exam(exam_id), json_body(), **_actor()))
+    return exam_detail(services.update_exam(_my_exam(exam_id), json_body(), **actor()))
 
 
 @bp.delete("/api/exams/<int:exam_id>")
 @access.require_launch(MAKER)
 def delete_exam(exam_id):
-    services.delete_exam(_my_exam(exam_id), **_actor())
+    services.delete_exam(_my_exam(exam_id), **actor())
     return "", 204
 
 
 @bp.post("/api/exams/<int:exam_id>/duplicate")
 @access.require_launch(MAKER)
 def duplicate_exam(exam_id):
-    return exam_detail(copies.duplicate_exam(_my_exam(exam_id), **_actor())), 201
+    return exam_detail(copies.duplicate_exam(_my_exam(exam_id), **actor())), 201
 
 
 @bp.post("/api/exams/<int:exam_id>/archive")
 @access.require_launch(MAKER)
 def archive_exam(exam_id):
-    services.archive_exam(_my_exam(exam_id), **_actor())
+    services.archive_exam(_my_exam(exam_id), **actor())
     return "", 204
 
 
 @bp.post("/api/exams/<int:exam_id>/bind")
 @access.require_launch(MAKER)
 def bind_exam(exam_id):
-    services.bind_link(_my_exam(exam_id), g.launch.resource_link_id, **_actor())
+    services.bind_link(_my_exam(exam_id), g.launch.resource_link_id, **actor())
     return "", 204
 
 
 @bp.post("/api/exams/<int:exam_id>/publish")
 @access.require_launch(MAKER)
 def publish_exam(exam_id):
-    return exam_detail(publishing.publish(_my_exam(exam_id), **_actor()))
+    return exam_detail(publishing.publish(_my_exam(exam_id), **actor()))
 
 
 @bp.post("/api/exams/<int:exam_id>/unpublish")
 @access.require_launch(MAKER)
 def unpublish_exam(exam_id):
-    return exam_detail(publishing.unpublish(_my_exam(exam_id), **_actor()))
+    return exam_detail(publishing.unpublish(_my_exam(exam_id), **actor()))
 
 
 @bp.post("/api/exams/<int:exam_id>/close")
 @access.require_launch(MAKER)
 def close_exam(exam_id):
-    ended = attempts.close_exam(_my_exam(exam_id), **_actor())
+    ended = attempts.close_exam(_my_exam(exam_id), **actor())
     return {"attempts_ended": ended}
 
 
@@ -170,7 +171,7 @@ def close_exam(exam_id):
 @access.require_launch(MAKER)
 def add_question(exam_id):
     exam = _my_exam(exam_id)
-    [question] = services.add_questions(exam, [services.parse_question_body(json_body())], **_actor())
+    [question] = services.add_questions(exam, [services.parse_question_body(json_body())], **actor())
     return services.question_json(question, with_answers=True), 201
 
 
@@ -180,14 +181,14 @@ def update_question(exam_id, question_id):
     exam = _my_exam(exam_id)
     question = services.get_question(exam, question_id)
     parsed = services.parse_question_body(json_body())
-    return services.question_json(services.update_question(exam, question, parsed, **_actor()), with_answers=True)
+    return services.question_json(services.update_question(exam, question, parsed, **actor()), with_answers=True)
 
 
 @bp.delete("/api/exams/<int:exam_id>/questions/<int:question_id>")
 @access.require_launch(MAKER)
 def delete_question(exam_id, question_id):
     exam = _my_exam(exam_id)
-    services.delete_question(exam, services.get_question(exam, question_id), **_actor())
+    services.delete_question(exam, services.get_question(exam, question_id), **actor())
     return "", 204
 
 
@@ -195,7 +196,7 @@ def delete_question(exam_id, question_id):
 @access.require_launch(MAKER)
 def reorder_questions(exam_id):
     exam = _my_exam(exam_id)
-    services.reorder_questions(exam, json_body().get("order"), **_actor())
+    services.reorder_questions(exam, json_body().get("order"), **actor())
     return exam_detail(exam)
 
 
@@ -208,7 +209,7 @@ def exam_draws(exam_id):
 @bp.put("/api/exams/<int:exam_id>/draws")
 @access.require_launch(MAKER)
 def set_exam_draws(exam_id):
-    return draws.summary(draws.set_rules(_my_exam(exam_id), json_body().get("draws"), **_actor()))
+    return draws.summary(draws.set_rules(_my_exam(exam_id), json_body().get("draws"), **actor()))
 
 
 @bp.get("/api/exams/<int:exam_id>/question-sources")
@@ -231,9 +232,9 @@ def source_questions(exam_id, source_id):
 def copy_questions(exam_id):
     body = json_body()
     if body.get("bank") is True:
-        copied = question_copies.copy_from_bank(_my_exam(exam_id), body.get("question_ids"), **_actor())
+        copied = question_copies.copy_from_bank(_my_exam(exam_id), body.get("question_ids"), **actor())
     else:
-        copied = question_copies.copy(_my_exam(exam_id), body.get("exam_id"), body.get("question_ids"), **_actor())
+        copied = question_copies.copy(_my_exam(exam_id), body.get("exam_id"), body.get("question_ids"), **actor())
     return {"copied": len(copied)}, 201
 
 
@@ -246,7 +247,7 @@ IMPORT_MAX_BYTES = question_files.MAX_BYTES
 @body_limits.allows_body(IMPORT_MAX_BYTES)
 def import_questions(exam_id):
     upload, dry_run = uploaded_questions()
-    read = services.import_file(_my_exam(exam_id), upload.read(), upload.filename, dry_run=dry_run, **_actor())
+    read = services.import_file(_my_exam(exam_id), upload.read(), upload.filename, dry_run=dry_run, **actor())
     return import_json(read, dry_run)
 
 
@@ -296,7 +297,7 @@ EXPORTS = {"json": ("application/json", "json"), "moodle_xml": ("application/xml
 def set_accommodation(exam_id, user_id):
     body = json_body()
     row = services.set_accommodation(_my_exam(exam_id), user_id, extra_minutes=body.get("extra_minutes", 0),
-                                     time_multiplier=body.get("time_multiplier", 1.0), **_actor())
+                                     time_multiplier=body.get("time_multiplier", 1.0), **actor())
     return {"user_id": row.user_id, "extra_minutes": row.extra_minutes, "time_multiplier": row.time_multiplier}
 
 
@@ -305,7 +306,7 @@ def set_accommodation(exam_id, user_id):
 def set_proctors(exam_id):
     body = json_body()
     people = proctors.set_listed(_my_exam(exam_id), user_ids=body.get("user_ids"), emails=body.get("emails"),
-                                 **_actor())
+                                 **actor())
     return {"proctors": [person_json(p) for p in people]}
 
 
