@@ -4,7 +4,14 @@ import { api, start } from "../session.js";
 const status = document.getElementById("dl-status");
 start();
 
+const createButton = document.getElementById("create-button");
+let choosing = false;
+
 async function choose(body) {
+  // One answer per press: a second press while the first is on its way would create or add the exam twice.
+  if (choosing) return;
+  choosing = true;
+  createButton.disabled = true;
   status.textContent = "Adding the exam to your course…";
   try {
     const answer = await api("/api/deep-link", { method: "POST", body });
@@ -14,6 +21,8 @@ async function choose(body) {
     form.submit();
   } catch (error) {
     status.textContent = `Could not add the exam: ${error.message}`;
+    choosing = false;
+    createButton.disabled = false;
   }
 }
 
@@ -39,6 +48,7 @@ document.getElementById("create-form").addEventListener("submit", (event) => {
   event.preventDefault();
   choose({ title: document.getElementById("exam-title").value });
 });
+createButton.disabled = false;
 
 try {
   const options = await api("/api/deep-link");
