@@ -236,7 +236,7 @@ def test_the_countdown_reaching_zero_ends_the_attempt_with_the_saved_answers(liv
     # the first question within 15 s.
     closes = (datetime.now(timezone.utc) + timedelta(seconds=20)).isoformat()
     maker.call("PATCH", f"/api/exams/{exam_id}", json={"closes_at": closes})
-    start.press("Enter")  # the keyboard: no hit-testing of a frame that may still be drawing (see test_camera.open_check)
+    start.press("Enter")  # the keyboard: no hit-testing of a frame still drawing (see test_camera.open_check)
     expect(frame.locator("#question-heading")).to_have_text("Question 1 of 2", timeout=15000)
     frame.get_by_label("Paris").check()
     expect(frame.locator("#save-state")).to_have_text("Saved")
