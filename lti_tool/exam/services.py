@@ -135,22 +135,25 @@ def require_link_exam(exam, resource_link_id):
 
 
 def bind_link_from_custom(link, custom_exam_id):
-    """Bind an unbound resource link to the exam of its course its deep-linking custom parameter names. An exam of
-    another course is never bound: the link offers its test maker a copy (a course copied into a new term)."""
+    """Bind an unbound resource link (a row as a launch read it) to the exam of its course its deep-linking custom
+    parameter names; the link's exam. An exam of another course is never bound: the link offers its test maker a
+    copy (a course copied into a new term)."""
     if link.exam_id is not None or not custom_exam_id:
-        return
+        return link.exam_id
     try:
         exam_id = int(custom_exam_id)
     except (TypeError, ValueError):
         log.info("resource link %s carries a malformed exam_id %r", link.lti_id, custom_exam_id)
-        return
+        return None
     exam = db.session.get(Exam, exam_id)
     if exam is None:
         log.info("resource link %s names exam %s, which does not exist", link.lti_id, exam_id)
-    elif exam.course_id != link.course_id:
-        copies.note_offer(link, exam)
-    else:
-        link.exam_id = exam.id
+        return None
+    if exam.course_id != link.course_id:
+        copies.note_offer(db.session.get(ResourceLink, link.id), exam)
+        return None
+    db.session.get(ResourceLink, link.id).exam_id = exam.id
+    return exam.id
 
 
 # --- questions ----------------------------------------------------------------------------------

@@ -3,9 +3,8 @@
 import re
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
-from lti_tool.db import db, fit
+from lti_tool.db import db, dialect_insert, fit, utcnow
 from lti_tool.errors import Forbidden, NotAuthenticated
 from lti_tool.identity import notices
 from lti_tool.identity.models import Course, Membership, ResourceLink, User
@@ -14,19 +13,26 @@ from lti_tool.identity.roles import staffed
 EMAIL = re.compile(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")
 
 
-def _find_or_add(model, defaults=None, **key):
-    """The row with this natural key, inserting it if missing. Two first launches at once (the whole
-    class opening an exam) race to insert the same course: the loser takes the winner's row."""
-    row = db.session.scalar(select(model).filter_by(**key))
-    if row is not None:
+def _row(table, key):
+    """The row with this natural key, or None. Read and written as Core rows, not loaded as objects: the ORM's
+    unit of work cost a launch more than its statements (bench/README.md, section 13)."""
+    return db.session.connection().execute(
+        select(table).where(*(table.c[name] == value for name, value in key.items()))).one_or_none()
+
+
+def _upsert(table, key, values, row):
+    """The row with this natural key (`row` as read, or None), with `values` written where they differ; a value
+    None keeps what the row has (platforms send names and emails only when their privacy settings allow). One
+    INSERT … ON CONFLICT DO UPDATE, so two first launches at once (the whole class opening an exam) both get the
+    one row; a launch that changes nothing writes nothing."""
+    if row is not None and all(value is None or row._mapping[name] == value for name, value in values.items()):
         return row
-    try:
-        with db.session.begin_nested():
-            row = model(**key, **(defaults or {}))
-            db.session.add(row)
-    except IntegrityError:
-        row = db.session.scalar(select(model).filter_by(**key))
-    return row
+    statement = dialect_insert(table).values(**key, **values)
+    update = {name: func.coalesce(statement.excluded[name], table.c[name]) for name in values}
+    if "updated_at" in table.c:
+        update["updated_at"] = utcnow()
+    return db.session.connection().execute(
+        statement.on_conflict_do_update(index_elements=list(key), set_=update).returning(*table.c)).one()
 
 
 def is_email(value):
@@ -39,17 +45,17 @@ def _email_or_none(value):
     return value if is_email(value) else None
 
 
+def _stated(**values):
+    """What a launch states of a row: an empty value states nothing, and keeps what the row has."""
+    return {name: value or None for name, value in values.items()}
+
+
 def upsert_user(platform_id, sub, *, name=None, email=None, username=None):
     """The platform's user `sub` (an id that fits its column), with the name and login name shortened to fit
-    and an email only if it is one."""
-    name, email, username = fit(User.name, name), _email_or_none(email), fit(User.username, username)
-    user = _find_or_add(User, {"name": name, "email": email, "username": username},
-                        platform_id=platform_id, sub=sub)
-    # Platforms send name and email only when their privacy settings allow; keep what we had.
-    user.name = name or user.name
-    user.email = email or user.email
-    user.username = username or user.username
-    return user
+    and an email only if it is one; a row (id, name, email, ...)."""
+    key = {"platform_id": platform_id, "sub": sub}
+    values = _stated(name=fit(User.name, name), email=_email_or_none(email), username=fit(User.username, username))
+    return _upsert(User.__table__, key, values, _row(User.__table__, key))
 
 
 def names_withheld(course_id):
@@ -64,61 +70,58 @@ def names_withheld(course_id):
 
 def upsert_course(platform_id, context_id, *, title=None, label=None, memberships_url=None, context_history=None):
     """The course, with what the launch says of it; the context history as the latest launch that carried one
-    states it (a course can be copied into again)."""
-    title, label = fit(Course.title, title), fit(Course.label, label)
-    course = _find_or_add(Course, {"title": title, "label": label, "memberships_url": memberships_url,
-                                   "context_history": context_history},
-                          platform_id=platform_id, context_id=context_id)
-    course.title = title or course.title
-    course.label = label or course.label
-    course.memberships_url = memberships_url or course.memberships_url
-    if context_history is not None:
-        course.context_history = context_history
-    return course
+    states it (a course can be copied into again). A row."""
+    key = {"platform_id": platform_id, "context_id": context_id}
+    values = _stated(title=fit(Course.title, title), label=fit(Course.label, label), memberships_url=memberships_url)
+    values["context_history"] = context_history  # "": the platform says the course was copied from nowhere
+    return _upsert(Course.__table__, key, values, _row(Course.__table__, key))
 
 
 def set_membership(user, course, tool_roles, lti_roles):
     """Store the user's roles in the course as a launch or the roster states them, staffed as the course's test
     makers set (proctor only stays until they change it). A role lost is announced after commit: the open
-    sockets that need it close, and no page keeps it by refreshing its token."""
-    db.session.flush()
-    roles, lti_roles = [str(r) for r in tool_roles], list(lti_roles)
-    membership = _find_or_add(Membership, {"roles": roles, "lti_roles": lti_roles}, user_id=user.id,
-                              course_id=course.id)
-    return restaff(membership, roles, lti_roles)
+    sockets that need it close, and no page keeps it by refreshing its token. A row."""
+    key = {"user_id": user.id, "course_id": course.id}
+    return _set_membership(key, _row(Membership.__table__, key), tool_roles, lti_roles)
+
+
+def _set_membership(key, row, tool_roles, lti_roles):
+    roles = _staffed(key["course_id"], key["user_id"], row.roles if row else [], tool_roles,
+                     row.proctor_only if row else False)
+    return _upsert(Membership.__table__, key, {"roles": roles, "lti_roles": list(lti_roles)}, row)
 
 
 def restaff(membership, tool_roles, lti_roles):
-    """Give the membership these roles (as staffed); announce any role it loses."""
-    roles = [str(r) for r in staffed(tool_roles, membership.proctor_only)]
-    if set(membership.roles) - set(roles):
-        notices.roles_lost(membership.course_id, membership.user_id)
-    membership.roles = roles
+    """Give the membership (an object) these roles (as staffed); announce any role it loses."""
+    membership.roles = _staffed(membership.course_id, membership.user_id, membership.roles, tool_roles,
+                                membership.proctor_only)
     membership.lti_roles = list(lti_roles)
     return membership
+
+
+def _staffed(course_id, user_id, roles_before, tool_roles, proctor_only):
+    roles = [str(r) for r in staffed(tool_roles, proctor_only)]
+    if set(roles_before) - set(roles):
+        notices.roles_lost(course_id, user_id)
+    return roles
 
 
 def set_roster_membership(user, course, tool_roles, lti_roles, *, active):
     """The roster's word on a person: it adds people and marks who has left, and never changes the roles of
     someone still in the course. A signed launch decides what a person may do: Moodle launches a non-editing
-    teacher as Instructor but lists them as Learner in its roster."""
-    if not active:
-        return set_membership(user, course, [], lti_roles)
-    membership = db.session.scalar(select(Membership).filter_by(user_id=user.id, course_id=course.id))
-    if membership is not None and membership.roles:
-        return membership
-    return set_membership(user, course, tool_roles, lti_roles)
+    teacher as Instructor but lists them as Learner in its roster. A row."""
+    key = {"user_id": user.id, "course_id": course.id}
+    row = _row(Membership.__table__, key)
+    if active and row is not None and row.roles:
+        return row
+    return _set_membership(key, row, tool_roles if active else [], lti_roles)
 
 
 def upsert_resource_link(course, lti_id, *, title=None, lineitem_url=None, lineitems_url=None):
-    title = fit(ResourceLink.title, title)
-    db.session.flush()
-    link = _find_or_add(ResourceLink, {"title": title, "lineitem_url": lineitem_url, "lineitems_url": lineitems_url},
-                        course_id=course.id, lti_id=lti_id)
-    link.title = title or link.title
-    link.lineitem_url = lineitem_url or link.lineitem_url
-    link.lineitems_url = lineitems_url or link.lineitems_url
-    return link
+    """The course's link, with what the launch says of it. A row."""
+    key = {"course_id": course.id, "lti_id": lti_id}
+    values = _stated(title=fit(ResourceLink.title, title), lineitem_url=lineitem_url, lineitems_url=lineitems_url)
+    return _upsert(ResourceLink.__table__, key, values, _row(ResourceLink.__table__, key))
 
 
 def current_roles(user_id, course_id):

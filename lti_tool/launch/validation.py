@@ -11,6 +11,7 @@ import requests
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
 from pylti1p3.exception import LtiException
 from pylti1p3.session import SessionService
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool import plain_text
@@ -167,9 +168,11 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if not nonce or nonce != self.login_state.nonce:
             raise LtiException("nonce does not match the login")
         expires = max(utcnow(), self.login_state.expires_at) + timedelta(days=1)
-        db.session.add(UsedNonce(issuer=self.platform.issuer, nonce=nonce, expires_at=expires))
+        # In the launch's own transaction, written at once: the nonce's key refuses a replay here, and a launch
+        # refused later (no role in the course) leaves its nonce unused, as nothing else of it is kept either.
         try:
-            db.session.commit()
+            db.session.connection().execute(insert(UsedNonce.__table__).values(
+                issuer=self.platform.issuer, nonce=nonce, expires_at=expires))
         except IntegrityError as exc:
             db.session.rollback()
             raise LaunchRefused(

@@ -17,27 +17,28 @@ def make_platform():
     return platform
 
 
-def test_a_course_inserted_by_a_concurrent_launch_is_reused(app):
+def test_a_course_inserted_by_a_concurrent_launch_is_reused(app, monkeypatch):
     platform = make_platform()
-    # Another worker inserts the course between our lookup and our insert.
+    # Another worker inserts the course between our lookup (which found nothing) and our insert.
+    monkeypatch.setattr(services, "_row", lambda table, key: None)
     with db.engine.begin() as other:
         other.execute(sa.insert(Course).values(platform_id=platform.id, context_id="c1", title="Theirs",
-                                               created_at=sa.func.now()))
-    original_scalar = db.session.scalar
-    calls = []
-
-    def lookup_that_misses_once(statement):
-        calls.append(statement)
-        return None if len(calls) == 1 else original_scalar(statement)
-
-    db.session.scalar = lookup_that_misses_once
-    try:
-        course = services.upsert_course(platform.id, "c1", title="Ours")
-    finally:
-        del db.session.scalar
+                                               label="THEIRS", created_at=sa.func.now()))
+    course = services.upsert_course(platform.id, "c1", title="Ours")
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 1
-    assert course.title == "Ours"
+    assert (course.title, course.label) == ("Ours", "THEIRS")  # what this launch did not state is kept
+
+
+def test_a_launch_that_changes_nothing_writes_nothing(app):
+    platform = make_platform()
+    first = services.upsert_user(platform.id, "u", name="Ada", email="ada@example.edu")
+    db.session.commit()
+    written = []
+    sa.event.listen(db.engine, "before_cursor_execute", lambda *args: written.append(args[2].split()[0]))
+    again = services.upsert_user(platform.id, "u", name="Ada")
+    assert written and set(written) == {"SELECT"}, written
+    assert (again.id, again.name, again.email) == (first.id, "Ada", "ada@example.edu")
 
 
 def test_user_keeps_name_and_email_when_a_later_launch_omits_them(app):
