@@ -109,6 +109,17 @@ def upgrade_schema():
     upgrade(directory=directory)
 
 
+def commit_keeping_loaded():
+    """Commit without expiring what the session has loaded: a response built from what was just written (an
+    attempt just started, with the questions it drew) need not read it all back (bench/README.md, section 13)."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def dialect_insert(model):
     """INSERT for this database's dialect, which has on_conflict_do_nothing / on_conflict_do_update."""
     return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(model)

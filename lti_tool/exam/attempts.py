@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lti_tool import audit
-from lti_tool.db import db, upsert, utcnow
+from lti_tool.db import commit_keeping_loaded, db, upsert, utcnow
 from lti_tool.errors import AppError, NotFound
 from lti_tool.exam import draws, gradebook, grading, notices, option_sets, proctors, publishing, timer, versions
 from lti_tool.exam.lifecycle import FINAL, OPEN, Status, TransitionLost, check_legal, transition
@@ -84,7 +84,7 @@ def start_or_resume(exam, user_id, *, resource_link_id, origin, grace_seconds, c
                  data={"exam_id": exam.id, "number": attempt.number, "deadline": attempt.deadline.isoformat()},
                  origin=origin)
     notices.attempt_changed(attempt)
-    db.session.commit()
+    commit_keeping_loaded()
     return attempt
 
 
@@ -117,11 +117,13 @@ def new_attempt(exam, user_id, number, resource_link_id, now, deadline, *, is_pr
         if exam.shuffle_options:
             shuffler.shuffle(ids)
         option_order[str(question.id)] = ids
-    return Attempt(
+    attempt = Attempt(
         exam_id=exam.id, user_id=user_id, resource_link_id=resource_link_id, number=number,
         status=str(Status.IN_PROGRESS), started_at=now, deadline=deadline, check_at=deadline,
         question_order=[q.id for q in questions], option_order=option_order, position=0, is_preview=is_preview,
     )
+    attempt.drawn = {q.id: q for q in questions}
+    return attempt
 
 
 def _questions_for_new_attempt(exam):
@@ -376,8 +378,8 @@ def questions_by_id(ids):
 
 
 def questions_in_order(attempt, questions=None):
-    """The attempt's questions with their options, in the attempt's order."""
-    questions = questions if questions is not None else questions_by_id(attempt.question_order)
+    """The attempt's questions with their options, in the attempt's order (an attempt just started has them)."""
+    questions = questions if questions is not None else attempt.drawn or questions_by_id(attempt.question_order)
     return [questions[qid] for qid in attempt.question_order if qid in questions]
 
 

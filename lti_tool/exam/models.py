@@ -170,6 +170,8 @@ class Attempt(db.Model):
 
     __tablename__ = "attempts"
     __table_args__ = (UniqueConstraint("exam_id", "user_id", "number"),)
+    # Not a column: {question id: question} on an attempt this request started, so showing it reads them not again.
+    drawn = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id", ondelete="CASCADE"), index=True)

@@ -513,7 +513,7 @@ def attempt_state(attempt):
     ordered = attempts.questions_in_order(attempt)
     # A finished attempt shows the wording it was answered against, as its review does (exam/versions.py).
     questions = {q.id: q for q in (versions.as_seen(attempt, ordered) if final else ordered)}
-    answers = attempts.answers_of(attempt.id)
+    answers = {} if attempt.drawn is not None else attempts.answers_of(attempt.id)  # just started: none yet
     state = {
         "id": attempt.id,
         "exam": {"id": exam.id, "title": exam.title, "instructions": exam.instructions,

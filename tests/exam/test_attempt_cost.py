@@ -28,3 +28,11 @@ def test_starting_an_attempt_takes_as_many_statements_for_twelve_questions_as_fo
     short = statements_to_start(course, 2, "link-short")
     long = statements_to_start(course, 12, "link-long")
     assert len(long) == len(short), (short, long)
+
+
+def test_a_start_reads_nothing_back_it_has_just_written(course):
+    # The attempt, its exam, the questions it drew and their options are shown as written, not read again after
+    # the commit; a new attempt has no answers to read.
+    statements = statements_to_start(course, 3, "link-once")
+    reads = [s for s in statements if s == "SELECT"]
+    assert statements.count("INSERT") == 2 and len(reads) == 10, statements
