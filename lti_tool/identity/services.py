@@ -1,8 +1,9 @@
 """Keeping users, courses, memberships and resource links in step with each launch."""
 
+import functools
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from lti_tool.db import db, dialect_insert, fit, utcnow
 from lti_tool.errors import Forbidden, NotAuthenticated
@@ -16,8 +17,7 @@ EMAIL = re.compile(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")
 def _row(table, key):
     """The row with this natural key, or None. Read and written as Core rows, not loaded as objects: the ORM's
     unit of work cost a launch more than its statements (bench/README.md, section 13)."""
-    return db.session.connection().execute(
-        select(table).where(*(table.c[name] == value for name, value in key.items()))).one_or_none()
+    return db.session.connection().execute(_select_by(table, tuple(key)), key).one_or_none()
 
 
 def _upsert(table, key, values, row):
@@ -27,12 +27,23 @@ def _upsert(table, key, values, row):
     one row; a launch that changes nothing writes nothing."""
     if row is not None and all(value is None or row._mapping[name] == value for name, value in values.items()):
         return row
-    statement = dialect_insert(table).values(**key, **values)
-    update = {name: func.coalesce(statement.excluded[name], table.c[name]) for name in values}
+    statement = _insert_or_update(db.engine.dialect.name, table, tuple(key), tuple(values))
+    return db.session.connection().execute(statement, {**key, **values, "now": utcnow()}).one()
+
+
+# Each statement built once per worker: building one costs more than running it.
+@functools.cache
+def _select_by(table, key):
+    return select(table).where(*(table.c[name] == bindparam(name) for name in key))
+
+
+@functools.cache
+def _insert_or_update(dialect, table, key, names):  # ON CONFLICT is written per dialect
+    statement = dialect_insert(table).values({name: bindparam(name) for name in (*key, *names)})
+    update = {name: func.coalesce(statement.excluded[name], table.c[name]) for name in names}
     if "updated_at" in table.c:
-        update["updated_at"] = utcnow()
-    return db.session.connection().execute(
-        statement.on_conflict_do_update(index_elements=list(key), set_=update).returning(*table.c)).one()
+        update["updated_at"] = bindparam("now", type_=table.c.updated_at.type)
+    return statement.on_conflict_do_update(index_elements=list(key), set_=update).returning(*table.c)
 
 
 def is_email(value):
