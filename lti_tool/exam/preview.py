@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool import audit
-from lti_tool.db import db, utcnow
+from lti_tool.db import commit_keeping_loaded, db, utcnow
 from lti_tool.exam import attempts, draws
 from lti_tool.exam.lifecycle import OPEN, Status
 from lti_tool.exam.models import Answer, Attempt
@@ -44,5 +44,5 @@ def start_or_resume(exam, user_id, *, origin, grace_seconds, now=None):
         return attempts.latest(exam.id, user_id, preview=True)
     audit.record("attempt.preview_started", "attempt", attempt.id, actor_user_id=user_id, course_id=exam.course_id,
                  data={"exam_id": exam.id}, origin=origin)
-    db.session.commit()
+    commit_keeping_loaded()  # shown as written, with the questions it drew (attempts.questions_in_order)
     return attempt

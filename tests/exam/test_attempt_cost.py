@@ -36,3 +36,19 @@ def test_a_start_reads_nothing_back_it_has_just_written(course):
     statements = statements_to_start(course, 3, "link-once")
     reads = [s for s in statements if s == "SELECT"]
     assert statements.count("INSERT") == 2 and len(reads) == 10, statements
+
+
+def test_a_preview_reads_nothing_back_it_has_just_written(course):
+    exam = course.exam(questions=3)
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement.split()[0])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        preview = course.call("POST", f"/api/exams/{exam['id']}/preview")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert preview.status_code == 200 and len(preview.json["questions"]) == 3, preview.json
+    assert statements.count("SELECT") <= 8, statements  # 15 when the commit expired the questions it drew
