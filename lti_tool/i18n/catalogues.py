@@ -7,6 +7,7 @@ The scripts' plural forms are keyed by CLDR category ("one", "few", "other"…),
 `Intl.PluralRules`; the `.po` numbers them by its Plural-Forms expression, so each category is mapped to the form
 that expression picks for the numbers of that category."""
 
+import functools
 import gettext
 import json
 import os
@@ -27,6 +28,7 @@ PLURAL_SAMPLES = (*range(0, 1001), 10**6, 2 * 10**6)  # millions are "many" in F
 cli = AppGroup("translations", help="The translation catalogues.")
 
 
+@functools.cache  # read on every request that picks a language; the catalogues come with the release
 def locales():
     """Every language the tool has: English and each catalogue's."""
     return (SOURCE, *sorted(path.parent.parent.name for path in DIRECTORY.glob("*/LC_MESSAGES/messages.po")))
