@@ -215,7 +215,7 @@ def save_answer(attempt_id, question_id, option_ids, *, user_id, course_id, flag
             _refuse_save(attempt_id, user_id, course_id, grace_seconds, now)
         if question_id not in held.question_order:
             raise SaveRefused("That question is not part of this attempt.")
-        _check_options(question_id, chosen, frozen=not held.is_preview)
+        check_options(question_id, chosen, frozen=not held.is_preview)
     except AppError:
         db.session.rollback()
         raise
@@ -238,22 +238,27 @@ def _hold_open(attempt_id, user_id, course_id, grace_seconds, now):
         update(Attempt.__table__)
         .where(attempts.id == attempt_id, attempts.user_id == user_id,
                attempts.exam_id.in_(select(Exam.__table__.c.id).where(Exam.__table__.c.course_id == course_id)),
-               attempts.status == str(Status.IN_PROGRESS),
-               attempts.deadline >= now - timedelta(seconds=grace_seconds))
+               *taking_saves(grace_seconds, now))
         .values(last_saved_at=now)
         .returning(attempts.question_order, attempts.is_preview)
     ).first()
+
+
+def taking_saves(grace_seconds, now):
+    """The conditions of an attempt that takes saves (check_accepts_saves says why one does not)."""
+    attempts = Attempt.__table__.c
+    return attempts.status == str(Status.IN_PROGRESS), attempts.deadline >= now - timedelta(seconds=grace_seconds)
 
 
 def _refuse_save(attempt_id, user_id, course_id, grace_seconds, now):
     """Say why the attempt takes no saves (ending it if it is overdue)."""
     db.session.rollback()
     attempt = attempt_for_student(attempt_id, user_id, course_id, grace_seconds=grace_seconds, now=now)
-    _check_accepts_saves(attempt, grace_seconds, now)
+    check_accepts_saves(attempt, grace_seconds, now)
     raise SaveRefused(gettext("This attempt has just ended; the answer was not saved."))
 
 
-def _check_accepts_saves(attempt, grace_seconds, now):
+def check_accepts_saves(attempt, grace_seconds, now):
     status = Status(attempt.status)
     if status is Status.PAUSED:
         raise SaveRefused(gettext("Your exam is paused by the proctor. Your answers are safe; wait to continue."))
@@ -278,7 +283,7 @@ def _option_id_list(option_ids):
     return sorted(set(option_ids))
 
 
-def _check_options(question_id, chosen, *, frozen):
+def check_options(question_id, chosen, *, frozen):
     kind, options = option_sets.of(question_id, frozen=frozen)
     if not set(chosen) <= options:
         raise SaveRefused("That option does not belong to this question.")

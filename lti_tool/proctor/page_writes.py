@@ -1,4 +1,4 @@
-"""What the student pages' socket messages write (violations, warning acknowledgements, presence), committed
+"""What the student pages' socket messages write (violations, warning acknowledgements, presence, answers), committed
 in groups: a burst of violations was one transaction each, serial on the worker (bench/README.md, section 7).
 One thread per process (a greenlet under gevent) takes whatever has queued, up to MAX_GROUP, writes it with one
 multi-row statement per table and commits once; only then does each handler wake to acknowledge, and the bus
@@ -17,6 +17,7 @@ from sqlalchemy import select, tuple_
 from lti_tool import audit
 from lti_tool.db import db, dialect_insert, first_line, utcnow
 from lti_tool.errors import AppError, NotFound
+from lti_tool.exam import grouped_saves
 from lti_tool.exam.models import Attempt
 from lti_tool.metrics import events as metrics
 from lti_tool.proctor import actions, events, presence
@@ -64,6 +65,11 @@ class Violation(_Write):
 @dataclass(eq=False)
 class WarningAck(_Write):
     warning_id: int
+
+
+@dataclass(eq=False)
+class AnswerSave(_Write):
+    save: grouped_saves.Save  # its result: (saved_at, applied), as attempts.save_answer's
 
 
 @dataclass(eq=False)
@@ -163,10 +169,16 @@ def _add(group):
         on_commit.publish(channels.exam(item.page.exam_id), {
             "type": "presence", "attempt_id": item.page.attempt_id, "state": item.state, "at": item.at.isoformat()})
         outcomes[item] = (None, None)
+    saves = [item for item in group if isinstance(item, AnswerSave)]
+    if saves:
+        saved = grouped_saves.save_all([item.save for item in saves], now=now,
+                                       grace_seconds=current_app.config["ANSWER_GRACE_SECONDS"])
+        for item, outcome in zip(saves, saved, strict=True):
+            outcomes[item] = (None, outcome) if isinstance(outcome, AppError) else ((now, outcome), None)
     wanted = []
     checks = _Checks(group)
     for item in group:
-        if isinstance(item, Seen):
+        if not isinstance(item, Violation | WarningAck):
             continue
         try:
             wanted.append((item, checks.event_row(item, now)))

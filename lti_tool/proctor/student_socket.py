@@ -1,10 +1,11 @@
-"""The student exam page's socket: presence from heartbeats, violations on record, the proctor's
+"""The student exam page's socket: presence from heartbeats, violations on record, answers saved, the proctor's
 warnings (acknowledged), pauses, extra time, announcements and the attempt's end, pushed to the page."""
 
 import logging
 
 from lti_tool.db import UNAVAILABLE, db, first_line, utcnow
 from lti_tool.errors import Forbidden
+from lti_tool.exam import grouped_saves
 from lti_tool.exam.lifecycle import FINAL, Status
 from lti_tool.exam.models import Attempt
 from lti_tool.identity.roles import ToolRole
@@ -63,6 +64,14 @@ class StudentSocket(SocketSession):
         event_id = page_writes.write(page_writes.Violation(
             self.page, message["kind"], message["client_time"], message.get("id"), message.get("detail")))
         self.send({"type": "ack", "id": message.get("id"), "event_id": event_id})
+
+    def on_save(self, message):
+        saved_at, applied = page_writes.write(page_writes.AnswerSave(self.page, grouped_saves.Save(
+            self.attempt_id, message["question_id"], message["option_ids"], message.get("flagged", False),
+            message["seq"])))
+        # As the PUT's answer: `superseded` when a later save of the question is already stored.
+        self.send({"type": "saved", "id": message["id"], "question_id": message["question_id"],
+                   "saved_at": saved_at.isoformat(), "superseded": not applied})
 
     def on_warn_ack(self, message):
         page_writes.write(page_writes.WarningAck(self.page, message["warning_id"]))

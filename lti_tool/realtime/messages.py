@@ -7,6 +7,7 @@ import math
 
 from lti_tool import plain_text
 from lti_tool.errors import AppError
+from lti_tool.exam.question_files import MAX_OPTIONS
 
 VIOLATION_KINDS = frozenset({
     "tab_hidden", "window_blur", "page_reloaded", "fullscreen_exit", "copy", "paste", "context_menu",
@@ -14,6 +15,7 @@ VIOLATION_KINDS = frozenset({
     "screen_share_stopped",
 })
 TOKEN_MAX = 4096
+
 TEXT_MAX = 2000
 
 
@@ -67,6 +69,16 @@ def number(*, required=True):
     return Field(check, required=required)
 
 
+def integers(max_items, *, required=True):
+    def check(value):
+        if not isinstance(value, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in value):
+            return "must be a list of integers"
+        if len(value) > max_items:
+            return f"must have at most {max_items} items"
+        return None
+    return Field(check, required=required)
+
+
 def choice(values, *, required=True):
     def check(value):
         if not isinstance(value, str) or value not in values:
@@ -95,6 +107,15 @@ STUDENT = {
         "detail": text(500, required=False),
     },
     "warn_ack": {"warning_id": integer(1)},
+    # An answer, as the exam page's PUT of it says it (the socket is the cheaper road: its saves are committed
+    # in groups); `id` pairs the reply (`saved`, or an error frame with the same id) with it.
+    "save": {
+        "id": text(64),
+        "question_id": integer(1),
+        "option_ids": integers(MAX_OPTIONS),
+        "flagged": flag(required=False),
+        "seq": integer(0, 2**53 - 1),
+    },
 }
 PROCTOR = {
     "hello": {"token": text(TOKEN_MAX), "exam_id": integer(1)},
@@ -152,6 +173,12 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
-def error_frame(exc: AppError) -> dict:
+def error_frame(exc: AppError, message=None) -> dict:
     """What a socket sends back for a refused message or action."""
-    return {"type": "error", "code": exc.code, "message": exc.message}
+    return {"type": "error", "code": exc.code, "message": exc.message, **naming(message, exc.http_status)}
+
+
+def naming(message, status):
+    """What names the message a refusal is about, where it has an `id`: that id, and the HTTP status of the same
+    refusal of a request, so the page treats both alike."""
+    return {"id": message["id"], "status": status} if message is not None and "id" in message else {}

@@ -14,7 +14,7 @@ from wsproto.events import CloseConnection, TextMessage
 from lti_tool.db import UNAVAILABLE, first_line
 from lti_tool.errors import AppError, NotAuthenticated
 from lti_tool.metrics import events as metrics
-from lti_tool.realtime.messages import STUDENT, decode, error_frame
+from lti_tool.realtime.messages import STUDENT, decode, error_frame, naming
 from lti_tool.realtime.rate import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -135,17 +135,20 @@ def _receive(ws, connection, schema, handle, config, kind):
             connection.close(CLOSE_UNAUTHENTICATED, "no hello in time")
             return
         connection.received += 1
+        message = None
         try:
+            # Read before the rate is checked, so a refusal names the message it refuses (`id`): bounded by
+            # max_bytes, reading costs less than the round trip of a message sent again for want of its name.
+            message = decode(raw, schema, max_bytes)
             if not bucket.take():
                 raise RateLimited("Too many messages; this one was not taken. Send it again in a moment.")
-            message = decode(raw, schema, max_bytes)
             metrics.message_received(kind, message)
             if not greeted and message["type"] != "hello":
                 raise NotAuthenticated("Send hello with your launch token first.")
             with current_app.app_context():
                 handle(connection, message)
         except AppError as exc:
-            connection.send(error_frame(exc))
+            connection.send(error_frame(exc, message))
             if exc.http_status in CLOSE_CODES:
                 connection.close(CLOSE_CODES[exc.http_status], exc.code)
         except UNAVAILABLE as exc:
@@ -156,6 +159,6 @@ def _receive(ws, connection, schema, handle, config, kind):
             connection.close(CLOSE_INTERNAL_ERROR, "database unavailable")
         except Exception:
             log.exception("socket handler failed")
-            connection.send(INTERNAL_ERROR_FRAME)
+            connection.send({**INTERNAL_ERROR_FRAME, **naming(message, 500)})
         else:
             greeted = True

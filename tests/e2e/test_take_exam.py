@@ -70,7 +70,33 @@ MODULE_CHECKS = importing("""async () => {
     queue.enqueue(4, { option_ids: [9], flagged: false });
     const third = await queue.flush();
     queue.stop();
+    // The save's road: the socket's reply or refusal as it is; a save the socket cannot carry, and one without a
+    // socket, go as the PUT (to an attempt that does not exist here, so the server's 404 shows it went).
+    const { saveRoad } = await import("/static/js/attempt/save-road.js");
+    const { SocketUnavailable } = await import("/static/js/attempt/socket.js");
+    const road = (save) => saveRoad({ socket: () => save && { save }, path: () => "/api/attempts/0/answers/1" });
+    const outcome = (promise) => promise.then(
+        (reply) => reply.via, (error) => `${error.constructor.name} ${error.status}`);
+    // The socket pairs each save with its reply by id, and fails those in flight when it closes.
+    const { ProctorSocket } = await import("/static/js/attempt/socket.js");
+    const socket = new ProctorSocket({ attemptId: 0, onMessage: () => {}, onState: () => {}, onOutage: () => {} });
+    const frames = [];
+    const notConnected = await outcome(socket.save(1, {}));
+    Object.assign(socket, { ready: true, ws: { send: (text) => frames.push(JSON.parse(text)) } });
+    const replies = [socket.save(1, { option_ids: [2], seq: 7 }), socket.save(2, { option_ids: [], seq: 8 }),
+                     socket.save(3, { option_ids: [], seq: 9 })];
+    socket.receive(JSON.stringify({ type: "error", id: frames[1].id, status: 409, message: "Time is up" }));
+    socket.receive(JSON.stringify({ type: "saved", id: frames[0].id, via: "socket" }));
+    socket.disconnected();
+    const paired = [notConnected, ...await Promise.all(replies.map(outcome)), frames[0]];
+    const roads = [
+        await outcome(road(async () => ({ via: "socket" }))(1, { option_ids: [] })),
+        await outcome(road(async () => { throw new HttpError(409, "Time is up"); })(1, { option_ids: [] })),
+        await outcome(road(async () => { throw new SocketUnavailable("closed"); })(1, { option_ids: [] })),
+        await outcome(road(null)(1, { option_ids: [] })),
+    ];
     return {
+        roads, paired,
         milestones: reached, clock: [clock.formatClock(3723000), clock.formatClock(59001), clock.formatClock(0)],
         words: clock.describeRemaining(600000), sent, early, kept,
         flushed: [second, third && first && memory.size === 0],
@@ -123,6 +149,10 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
     expect(heading).to_have_text("Question 1 of 4", timeout=15000)
     expect(answered).to_have_text("0 of 4 answered")
     expect(frame.get_by_role("group", name="Which city is the capital of France?")).to_be_visible()
+    # With the proctoring socket connected, answers are saved over it, not with a request each.
+    answer_requests = []
+    page.on("request", lambda r: "/answers/" in r.url and answer_requests.append(r.url))
+    expect(frame.locator("#proctoring-status")).to_have_attribute("data-state", "connected", timeout=15000)
     frame.get_by_label("Paris").check()
     expect(save_state).to_have_text("Saved")
 
@@ -139,6 +169,7 @@ def test_student_takes_an_exam_through_a_reload_and_a_lost_connection(live_serve
     expect(answered).to_have_text("2 of 4 answered")
     expect(frame.get_by_role("button", name="Question 2, answered, flagged for review")).to_have_attribute(
         "aria-current", "step")
+    assert answer_requests == []
     screenshot(page, "take-exam-question")
 
     with page.expect_response(lambda r: r.url.endswith("/position") and r.request.method == "PUT") as moved:
@@ -247,6 +278,9 @@ def test_the_countdown_reaching_zero_ends_the_attempt_with_the_saved_answers(liv
         "milestones": [10, 5, 1], "clock": ["1:02:03", "1:00", "0:00"], "words": "10 minutes",
         "sent": [[1, [1], 41], [2, [5], 43], [1, [3], 44], [3, [7], 45], [3, [7], 45], [4, [9], 46]], "early": 0,
         "refused": [[2, "refused"]], "kept": [3], "flushed": [False, True],
+        "roads": ["socket", "HttpError 409", "HttpError 404", "HttpError 404"],
+        "paired": ["SocketUnavailable undefined", "socket", "HttpError 409", "SocketUnavailable undefined",
+                   {"type": "save", "id": "save-1", "question_id": 1, "option_ids": [2], "seq": 7}],
     }, checks
 
     # The page's own countdown reaches zero: input stops, and the server's ending is shown in place.

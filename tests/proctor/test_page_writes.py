@@ -38,7 +38,7 @@ class Database:
 
     def _statement(self, conn, cursor, statement, *args):
         verb = statement.split()[0]
-        table = re.search(r"(?:INTO|FROM)\s+(\w+)", statement).group(1)
+        table = re.search(r"(?:INTO|FROM|UPDATE)\s+(\w+)", statement).group(1)
         self.statements.append(f"{verb} {table}")
 
     def _commit(self, conn):

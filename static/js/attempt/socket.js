@@ -4,7 +4,9 @@
 // browser has not noticed. A socket that drops is opened again with capped exponential backoff and jitter:
 // after 4401 with a fresh token first, never after 4403. Violations and warning acknowledgements stay queued
 // until the server acknowledges them and are sent again after each reconnect (it records a resend once).
+// Answer saves go over it while it is connected (save-road.js); one it cannot carry is the caller's to send again.
 import { launchToken, onTokenRefresh, refreshToken } from "../session.js";
+import { HttpError } from "./request.js";
 
 const HEARTBEAT_MS = 15000;
 const REPLY_TIMEOUT_MS = 10000;
@@ -12,6 +14,9 @@ const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 30000;
 const CLOSE_UNAUTHENTICATED = 4401;
 const CLOSE_FORBIDDEN = 4403;
+
+/** The socket could not carry a save: it is not connected, or closed or fell silent before the server's reply. */
+export class SocketUnavailable extends Error {}
 
 /** Pairs a message with the server's acknowledgement of it: a violation by its id, a warning acknowledgement
  * by the warning's id. */
@@ -38,6 +43,8 @@ export class ProctorSocket {
     this.ws = null;
     this.ready = false; // the server answered this socket's hello
     this.unacknowledged = new Map(); // ackKey -> message
+    this.saves = new Map(); // a save's id -> { resolve, reject, timer } until the server replies
+    this.savesSent = 0;
     this.failures = 0;
     this.lostAt = null;
     this.refusal = null; // the server's last error message: says why a 4403 refused us
@@ -78,6 +85,28 @@ export class ProctorSocket {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
 
+  /** Send an answer save ({option_ids, flagged, seq}, as the PUT's body). Resolves with the server's reply once
+   * the answer is committed; rejects with an HttpError for a refusal (as the PUT would be answered), or with
+   * SocketUnavailable. */
+  save(questionId, payload) {
+    if (!this.ready) return Promise.reject(new SocketUnavailable("not connected"));
+    const id = `save-${++this.savesSent}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.settleSave(id, null, new SocketUnavailable("no reply")), REPLY_TIMEOUT_MS);
+      this.saves.set(id, { resolve, reject, timer });
+      this.ws.send(JSON.stringify({ type: "save", id, question_id: questionId, ...payload }));
+    });
+  }
+
+  settleSave(id, reply, error) {
+    const pending = this.saves.get(id);
+    if (!pending) return;
+    this.saves.delete(id);
+    clearTimeout(pending.timer);
+    if (error) pending.reject(error);
+    else pending.resolve(reply);
+  }
+
   hello() {
     return { type: "hello", token: launchToken(), attempt_id: this.attemptId };
   }
@@ -113,6 +142,10 @@ export class ProctorSocket {
       if (!this.ready) this.connected();
     } else if (message.type === "ack") {
       this.unacknowledged.delete(ackKey(message));
+    } else if (message.type === "saved") {
+      this.settleSave(message.id, message);
+    } else if (message.type === "error" && this.saves.has(message.id)) {
+      this.settleSave(message.id, null, new HttpError(message.status, message.message));
     } else if (message.type === "error") {
       this.refusal = message.message;
     } else {
@@ -158,6 +191,7 @@ export class ProctorSocket {
     this.heartbeatAt = null;
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.replyTimer);
+    for (const id of [...this.saves.keys()]) this.settleSave(id, null, new SocketUnavailable("closed"));
   }
 
   closed(code) {

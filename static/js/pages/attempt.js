@@ -16,6 +16,7 @@ import { Proctoring } from "../attempt/proctoring.js";
 import { showPreviewBanner } from "../attempt/preview.js";
 import { HttpError, NetworkError, isConnectionProblem, request } from "../attempt/request.js";
 import { SaveQueue } from "../attempt/save-queue.js";
+import { saveRoad } from "../attempt/save-road.js";
 import { PreExamCheck } from "../check/pre-exam-check.js";
 import { reviewPromise } from "../review-timing.js";
 
@@ -772,7 +773,7 @@ function openAttempt() {
   queue = new SaveQueue({
     store: tabStore,
     storageKey: `proctor-lti:unsent-answers:${attemptId}`,
-    send: (questionId, payload) => request(attemptPath(`/answers/${questionId}`), { method: "PUT", body: payload }),
+    send: saveRoad({ socket: () => proctoring?.socket, path: (questionId) => attemptPath(`/answers/${questionId}`) }),
     onStatus: saveStatusChanged,
     onConnection: connectionChanged,
   });

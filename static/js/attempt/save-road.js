@@ -1,0 +1,26 @@
+// Where an answer save goes: over the proctoring socket while it is connected (the server commits the saves of
+// many pages together, at a third of a request's cost: bench/README.md, section 15), else as a PUT. A save the
+// socket cannot carry (not connected, closed before the reply, no reply in time) goes as a PUT at once. Both
+// carry the save queue's `seq`, so a copy that arrives after a later choice changes nothing.
+import { request } from "./request.js";
+import { SocketUnavailable } from "./socket.js";
+
+/**
+ * The save queue's `send`.
+ * @param {object} options
+ * @param {() => (import("./socket.js").ProctorSocket | undefined)} options.socket  the page's socket, if any
+ * @param {(questionId: number) => string} options.path  the PUT's path
+ */
+export function saveRoad({ socket, path }) {
+  return async (questionId, payload) => {
+    const open = socket();
+    if (open) {
+      try {
+        return await open.save(questionId, payload);
+      } catch (error) {
+        if (!(error instanceof SocketUnavailable)) throw error;
+      }
+    }
+    return request(path(questionId), { method: "PUT", body: payload });
+  };
+}
