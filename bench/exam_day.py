@@ -88,6 +88,8 @@ def parse_args():
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     p.add_argument("--client-processes", type=int, default=2)
     p.add_argument("--save-every", type=float, default=5.0, help="mean s between a student's answers")
+    p.add_argument("--saves", choices=("socket", "http"), default="socket",
+                   help="the road of the saves: over the page's socket while connected (the page's), or PUTs only")
     p.add_argument("--heartbeat-every", type=float, default=15.0, help="s between heartbeats (the page's)")
     p.add_argument("--violation-every", type=float, default=90.0, help="mean s between a student's violations")
     p.add_argument("--act-every", type=float, default=6.0, help="mean s between one proctor's acts")
@@ -203,7 +205,8 @@ def client_plans(args, server, platform, exam_id, timeline, workdir):
                  "acts": acts} for i, (role, acts) in enumerate(PROCTOR_ACTS)]
     common = {"host": "127.0.0.1", "port": server.port, "issuer": platform.issuer, "kid": platform.key.kid,
               "private_pem": platform.key.private_pem.decode(), "link_id": LINK_ID, "context_id": CONTEXT_ID,
-              "exam_id": exam_id, "save_every": args.save_every, "heartbeat_every": args.heartbeat_every,
+              "exam_id": exam_id, "save_every": args.save_every, "saves_over_socket": args.saves == "socket",
+              "heartbeat_every": args.heartbeat_every,
               "violation_every": args.violation_every, "act_every": args.act_every,
               "done_file": str(workdir / "done.json"), **timeline}
     n = args.client_processes
@@ -352,10 +355,13 @@ def save_figures(students, settled_at):
     statuses = Counter(str(status) for _, _, status in log if status != 200)
     span = (max(t for t, _, _ in log) - min(t for t, _, _ in log)) if log else None
     return {"acknowledged": len(ok), "per_second": round(len(ok) / span, 1) if span else None,
+            "over_socket": sum(s["socket_saves"] for s in students),
             "latency": _latencies(ok), "other_answers": dict(statuses),
             "latency_after_arrivals": _latencies([latency for t, latency, status in log
                                                   if status == 200 and t > settled_at]),
-            "server_errors": sum(n for status, n in statuses.items() if not status.startswith("4"))}
+            # A save the socket could not carry went as the PUT: logged, not an error.
+            "server_errors": sum(n for status, n in statuses.items()
+                                 if not status.startswith("4") and status != "socket lost")}
 
 
 def violation_figures(students, proctors, settled_at):
@@ -460,7 +466,8 @@ def print_report(out):
         f"last launch {launches['last_launch_after_window_start']} s after the first could start",
         f"  LTI launch (login -> enter page) {_p(launches['lti_launch'])}; "
         f"click -> first question {_p(launches['click_to_first_question'])}",
-        f"answer saves: {saves['acknowledged']} acknowledged, {saves['per_second']}/s, {_p(saves['latency'])}; "
+        f"answer saves: {saves['acknowledged']} acknowledged ({saves['over_socket']} over the socket), "
+        f"{saves['per_second']}/s, {_p(saves['latency'])}; "
         f"after the arrivals {_p(saves['latency_after_arrivals'])}; "
         f"other answers {saves['other_answers'] or 'none'} ({saves['server_errors']} server errors or no answer)",
         f"violations: {violations['sent']} sent, {violations['acknowledged']} acknowledged; violation -> dashboard "

@@ -20,12 +20,15 @@ import secrets
 import statistics
 import sys
 import tempfile
+import threading
+import time
 from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scenario  # noqa: E402
+from simple_websocket import Client  # noqa: E402
 
 ISSUER = "http://127.0.0.1:5999"  # the in-process app's TOOL_BASE_URL (--profile)
 
@@ -59,6 +62,61 @@ class Saver:
         spent = scenario.cpu_seconds(worker) - before
         conn.close()
         return spent / count
+
+
+class Page:
+    """A student's exam page socket (/ws/student) that saves as the page does: one at a time, the next once the
+    server has replied."""
+
+    def __init__(self, server, student):
+        self.student = student
+        self.ws = Client.connect(f"ws://127.0.0.1:{server.port}/ws/student")
+        self.ws.send(json.dumps({"type": "hello", "token": student["token"], "attempt_id": student["attempt"]}))
+        self.reply("hello")
+        self.seq = 0
+
+    def reply(self, kind, **match):
+        while True:
+            message = json.loads(self.ws.receive(timeout=30))
+            if message["type"] == kind and all(message.get(k) == v for k, v in match.items()):
+                return message
+            if message["type"] == "error":
+                raise RuntimeError(f"the socket refused: {message}")
+
+    def save(self, count, took):
+        for _ in range(count):
+            self.seq += 1
+            question, options = self.student["questions"][self.seq % len(self.student["questions"])]
+            started = time.perf_counter()
+            self.ws.send(json.dumps({"type": "save", "id": str(self.seq), "question_id": question,
+                                     "option_ids": [options[self.seq % len(options)]], "seq": self.seq}))
+            self.reply("saved", id=str(self.seq))
+            took.append(time.perf_counter() - started)
+
+
+class SocketSaver:
+    """Pages saving over their sockets at once, each as fast as the server replies; the worker's CPU seconds per
+    save, and the saves' rate and latency."""
+
+    def __init__(self, server, students):
+        self.server = server
+        self.pages = [Page(server, student) for student in students]
+        self.rates, self.latencies = [], []
+
+    def batch(self, count, path=None):
+        [worker] = self.server.workers()
+        per_page = max(1, count // len(self.pages))
+        took = []
+        threads = [threading.Thread(target=page.save, args=(per_page, took)) for page in self.pages]
+        before, started = scenario.cpu_seconds(worker), time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed, spent = time.perf_counter() - started, scenario.cpu_seconds(worker) - before
+        self.rates.append(len(took) / elapsed)
+        self.latencies.extend(took)
+        return spent / len(took)
 
 
 def students_of(seeded, secret, issuer):
@@ -115,6 +173,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--per-round", type=int, default=2000)
     parser.add_argument("--students", type=int, default=300)
+    parser.add_argument("--pages", type=int, default=50, help="student sockets saving at once")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--budget", type=float, default=900)
     args = parser.parse_args()
@@ -127,12 +186,19 @@ def main():
                                     deadline=now + timedelta(hours=6))
         servers = {}
         try:
-            servers["tool"] = scenario.Server(url, 1, secret, workdir, name="tool")
+            # A page saves at a person's pace; these save as fast as they are answered, past the socket's rate guard.
+            servers["tool"] = scenario.Server(url, 1, secret, workdir, name="tool", env={
+                "SOCKET_MESSAGES_PER_SECOND": "100000", "SOCKET_MESSAGE_BURST": "100000"})
             servers["bare"] = scenario.Server(url, 1, secret, workdir, app="bare_save_app:app", name="bare",
                                               env={"PYTHONPATH": str(Path(__file__).resolve().parent)})
-            savers = {name: Saver(server, students_of(seeded, secret, servers["tool"].base))
-                      for name, server in servers.items()}
+            # The sockets' students are their own, so neither road's saves are superseded by the other's seq.
+            students = students_of(seeded, secret, servers["tool"].base)
+            by_request, by_socket = students[:-args.pages - 1], students[-args.pages - 1:]
+            savers = {name: Saver(server, by_request) for name, server in servers.items()}
+            savers["socket, 1 page"] = SocketSaver(servers["tool"], by_socket[:1])
+            savers[f"socket, {args.pages} pages"] = SocketSaver(servers["tool"], by_socket[1:])
             measured = [(name, path) for name in servers for path in (None, "/healthz")]
+            measured += [(name, None) for name in savers if name.startswith("socket")]
             for name, path in measured:
                 savers[name].batch(50, path)  # imports, connections and first reads, outside the figures
             figures = defaultdict(list)
@@ -148,6 +214,12 @@ def main():
                 ratios = [value / base for value, base in zip(values, floor, strict=True)]
                 print(f"  {label(*key)}: {statistics.median(values) * 1000:.3f} ms; ratio "
                       f"{statistics.median(ratios):.2f} (rounds {min(ratios):.2f}-{max(ratios):.2f})", flush=True)
+            for name, saver in savers.items():
+                if isinstance(saver, SocketSaver):
+                    took = sorted(saver.latencies)
+                    p50, p99 = took[len(took) // 2] * 1000, took[int(len(took) * 0.99)] * 1000
+                    print(f"  tool {name}: {statistics.median(saver.rates):.0f} saves/s (median of the rounds); "
+                          f"reply p50 {p50:.1f} ms, p99 {p99:.1f} ms", flush=True)
             for name, server in servers.items():
                 if server.error_lines():
                     print(f"{name}: gunicorn logged errors, the first: {server.error_lines()[0]}", flush=True)
@@ -159,6 +231,8 @@ def main():
 
 
 def label(name, path):
+    if name.startswith("socket"):
+        return f"tool save over the {name}"
     return f"{name} {'save' if path is None else path}"
 
 

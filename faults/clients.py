@@ -10,6 +10,10 @@ when, so the scenario can check its invariants afterwards.
   reports violations and keeps each one until the server acknowledges it (resent after a reconnect),
   acknowledges each warning as the student's OK does, and reconnects with the page's backoff (0.5-1 s, 1-2 s,
   ...).
+- With the plan's `saves_over_socket`, a student saves as the page does while its socket is connected: over the
+  socket (a `save` with an id, answered `saved` or with an error frame of the same id and the HTTP status), and
+  as the PUT above when the socket is not connected, closes or stays silent 10 s before the reply, or refuses
+  the message for its rate (429).
 - A dashboard (/ws/proctor) records every roster and every violation event as it arrives, and reconnects.
 - A slow dashboard says hello from a socket with a tiny receive buffer and then never reads, until the plan
   says to look what happened to it.
@@ -38,6 +42,7 @@ REQUEST_TIMEOUT = 20.0  # the exam page's
 HANDSHAKE_TIMEOUT = 5.0
 HELLO_TIMEOUT = 10.0
 KINDS = ("tab_hidden", "window_blur", "copy", "paste", "fullscreen_exit", "context_menu")
+SOCKET_REPLY_TIMEOUT = 10.0  # the page's, for a save over its socket
 STALE = (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected)
 FINAL_MESSAGES = ("ended", "terminate", "exam_closed")
 
@@ -81,6 +86,10 @@ class Student:
         self.submit = None  # {"at", "ok_at", "failures"} when the plan has this student submit
         self.submit_at = None  # set once everyone is in, for the students the plan names
         self.ws = None  # the page's socket while it is open
+        self.socket_ready = False  # its hello answered: saves may go over it
+        self.save_replies = {}  # a socket save's id -> AsyncResult of the server's reply, while awaited
+        self.saves_sent = 0
+        self.socket_saves = 0  # saves acknowledged over the socket (the rest over HTTP)
         self.seq = spec.get("seq", 0)  # counted on from the highest the server holds, as the page does
         self.resumed = gevent.event.Event()  # cleared while the proctor has the attempt paused
         self.resumed.set()
@@ -170,8 +179,10 @@ class Student:
 
     def _save(self, conn, qid, chosen):
         self.seq += 1  # the page's order number for its saves; a resend keeps it
-        answered = self._until_answered(conn, "PUT", f"/api/attempts/{self.spec['attempt']}/answers/{qid}",
-                                        {"option_ids": chosen, "seq": self.seq})
+        body = {"option_ids": chosen, "seq": self.seq}
+        answered = self._over_socket(qid, body) if self.plan.get("saves_over_socket") else None
+        if answered is None:
+            answered = self._until_answered(conn, "PUT", f"/api/attempts/{self.spec['attempt']}/answers/{qid}", body)
         if answered is None:
             return
         status, data = answered
@@ -187,6 +198,36 @@ class Student:
                 self.saving_over = True
         else:
             self.errors[f"save HTTP {status}"] = self.errors.get(f"save HTTP {status}", 0) + 1
+
+    def _over_socket(self, qid, body):
+        """The save sent over the page's socket: (status, data) as the PUT would answer, or None where the socket
+        could not carry it (the caller sends the PUT)."""
+        ws = self.ws
+        if ws is None or not self.socket_ready:
+            return None
+        self.saves_sent += 1
+        save_id = f"save-{self.saves_sent}"
+        reply = self.save_replies[save_id] = gevent.event.AsyncResult()
+        started = time.time()
+        try:
+            ws.send({"type": "save", "id": save_id, "question_id": int(qid), **body})
+            message = reply.get(timeout=SOCKET_REPLY_TIMEOUT)
+        except (Closed, OSError, gevent.Timeout):
+            message = None
+        finally:
+            self.save_replies.pop(save_id, None)
+        status = None if message is None else 200 if message["type"] == "saved" else message.get("status")
+        self.save_log.append([round(started, 3), round(time.time() - started, 4), status or "socket lost"])
+        if status is None or status == 429 or status >= 500:
+            return None
+        if status == 200:
+            self.socket_saves += 1
+        return status, {"error": {"message": message.get("message")}} if status != 200 else message
+
+    def _lose_socket_saves(self):
+        self.socket_ready = False
+        for reply in self.save_replies.values():
+            reply.set({"type": "lost"})
 
     def _standing(self, conn):
         """What the page shows after a refused save: "taking" (time left), "paused", or "over"."""
@@ -237,6 +278,7 @@ class Student:
                 ws.send({"type": "hello", "token": self.spec["token"], "attempt_id": self.spec["attempt"]})
                 _expect(ws, "hello", HELLO_TIMEOUT, self._on_message)
                 self.hellos.append(time.time())
+                self.socket_ready = True
                 if lost_at is not None:
                     self.socket_outages.append([lost_at, time.time()])
                     lost_at = None
@@ -263,9 +305,11 @@ class Student:
                     message = ws.receive(timeout=max(0.01, wake - time.time()))
                     if message is not None:
                         self._on_message(message)
+                self._lose_socket_saves()
                 ws.close()
                 return
             except (Closed, OSError, gevent.Timeout) as exc:
+                self._lose_socket_saves()
                 self.ws = None
                 self.close_codes.append([time.time(), getattr(exc, "code", None) or type(exc).__name__])
                 if ws is not None:
@@ -279,7 +323,9 @@ class Student:
     def _on_message(self, message):
         kind = message.get("type")
         now = time.time()
-        if kind == "ack" and message.get("id"):
+        if kind in ("saved", "error") and message.get("id") in self.save_replies:
+            self.save_replies[message["id"]].set(message)
+        elif kind == "ack" and message.get("id"):
             self.violations_acked[message["id"]] = [now, message.get("event_id")]
             self.unacked.pop(message["id"], None)
         elif kind == "time":
@@ -309,7 +355,7 @@ class Student:
             pass  # the server resends it after the reconnect
 
     def result(self):
-        hidden = ("plan", "spec", "rng", "stop_at", "unacked", "ws", "resumed")
+        hidden = ("plan", "spec", "rng", "stop_at", "unacked", "ws", "resumed", "save_replies")
         return {k: v for k, v in vars(self).items() if k not in hidden} | {
             "index": self.spec["index"], "attempt": self.spec["attempt"],
             "unacked": {i: m["client_time"] / 1000 for i, m in self.unacked.items()}}
@@ -354,6 +400,7 @@ class Dashboard:
                 _expect(ws, "hello", HELLO_TIMEOUT, self._on_message)
                 self.ws = ws
                 self.hellos.append(time.time())
+                self.socket_ready = True
                 if lost_at is not None:
                     self.outages.append([lost_at, time.time()])
                     lost_at = None

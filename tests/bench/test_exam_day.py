@@ -45,6 +45,8 @@ def test_a_small_exam_day_keeps_every_invariant(postgres_url, redis_server_binar
     launches = figures["launches"]
     assert (launches["in_the_exam"], launches["failed"], launches["errors"]) == (STUDENTS, 0, {}), report
     assert figures["saves"]["acknowledged"] > STUDENTS and figures["saves"]["server_errors"] == 0, report
+    # As the page does: over its socket while connected (the PUT when it is not).
+    assert figures["saves"]["over_socket"] > figures["saves"]["acknowledged"] // 2, report
     assert figures["violations"]["missed_per_dashboard"] == [0, 0, 0, 0], report
     acts = figures["acts"]
     assert set(acts["by_kind"]) == {"warn", "pause", "resume", "extend", "terminate", "note"}, report

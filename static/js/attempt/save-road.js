@@ -1,9 +1,12 @@
 // Where an answer save goes: over the proctoring socket while it is connected (the server commits the saves of
-// many pages together, at a third of a request's cost: bench/README.md, section 15), else as a PUT. A save the
-// socket cannot carry (not connected, closed before the reply, no reply in time) goes as a PUT at once. Both
-// carry the save queue's `seq`, so a copy that arrives after a later choice changes nothing.
+// many pages together: a tenth of a PUT's worker CPU, bench/README.md, section 15), else as a PUT. A save the
+// socket cannot carry goes as a PUT at once: not connected, closed before the reply, no reply in time, or more
+// messages than the socket takes a second (its guard is the socket's, not the answer's). Both roads carry the save
+// queue's `seq`, so a copy that arrives after a later choice changes nothing.
 import { request } from "./request.js";
 import { SocketUnavailable } from "./socket.js";
+
+const TOO_MANY_MESSAGES = 429;
 
 /**
  * The save queue's `send`.
@@ -18,7 +21,7 @@ export function saveRoad({ socket, path }) {
       try {
         return await open.save(questionId, payload);
       } catch (error) {
-        if (!(error instanceof SocketUnavailable)) throw error;
+        if (!(error instanceof SocketUnavailable) && error.status !== TOO_MANY_MESSAGES) throw error;
       }
     }
     return request(path(questionId), { method: "PUT", body: payload });
