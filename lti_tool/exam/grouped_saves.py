@@ -8,7 +8,7 @@ attempt is the student's was checked when the socket said hello (proctor/student
 from dataclasses import dataclass
 
 from flask_babel import gettext
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from lti_tool.db import db, dialect_insert
 from lti_tool.errors import AppError
@@ -27,16 +27,27 @@ class Save:
     seq: int
 
 
+class SaveBusy(AppError):
+    """The attempt is held by another write (a finalize, most often): the save goes as the PUT, which waits for it
+    alone, where the group would have waited with every page's writes."""
+
+    code = "save_busy"
+    title = "The answer was not saved yet"
+    http_status = 503
+
+
 def save_all(saves, *, grace_seconds, now):
     """Add `saves` to the session's transaction; the caller commits. One outcome per save, in order: whether it
     was applied (False where a later save of the question is stored or is in the same group: the page has moved
-    on), or the AppError that refused it. On PostgreSQL the stamp's row locks order these saves against a
-    concurrent finalize, as for a save over HTTP."""
-    questions = _hold_open({save.attempt_id for save in saves}, grace_seconds, now)
+    on), or the AppError that refused it (SaveBusy: not refused, to be sent as the PUT). On PostgreSQL the stamp's
+    row locks order these saves against a concurrent finalize, as for a save over HTTP."""
+    attempt_ids = {save.attempt_id for save in saves}
+    questions = _hold_open(attempt_ids, grace_seconds, now)
+    closed = _why_not(attempt_ids - questions.keys(), grace_seconds, now)
     outcomes, latest = [], {}
     for index, save in enumerate(saves):
         try:
-            chosen = _checked(save, questions, grace_seconds, now)
+            chosen = _checked(save, questions, closed)
         except AppError as refusal:
             outcomes.append(refusal)
             continue
@@ -52,19 +63,37 @@ def save_all(saves, *, grace_seconds, now):
 
 
 def _hold_open(attempt_ids, grace_seconds, now):
-    """Stamp the attempts that still take saves: {attempt id: its question order}."""
+    """Stamp the attempts that still take saves and that no other transaction holds: {attempt id: its question
+    order}. Waiting for one held by a finalize (the sweeper ends a whole class at the close) would hold up every
+    page's writes in the group with it (the exam day's close, bench/README.md section 15)."""
     table = Attempt.__table__
+    free = (select(table.c.id).where(table.c.id.in_(attempt_ids), *attempts.taking_saves(grace_seconds, now))
+            .with_for_update(skip_locked=True))
     rows = db.session.connection().execute(
-        update(table).where(table.c.id.in_(attempt_ids), *attempts.taking_saves(grace_seconds, now))
-        .values(last_saved_at=now).returning(table.c.id, table.c.question_order))
+        update(table).where(table.c.id.in_(free)).values(last_saved_at=now)
+        .returning(table.c.id, table.c.question_order))
     return {row.id: row.question_order for row in rows}
 
 
-def _checked(save, questions, grace_seconds, now):
-    """The save's options, sorted, once it passes the rules; raises SaveRefused saying which it breaks."""
-    if save.attempt_id not in questions:
-        attempts.check_accepts_saves(db.session.get(Attempt, save.attempt_id), grace_seconds, now)
-        raise attempts.SaveRefused(gettext("This attempt has just ended; the answer was not saved."))
+def _why_not(attempt_ids, grace_seconds, now):
+    """{attempt id: the refusal of its saves} for attempts the stamp left: SaveBusy for one that takes saves as
+    last committed (another transaction holds it)."""
+    reasons = {attempt_id: attempts.SaveRefused(gettext("This attempt has just ended; the answer was not saved."))
+               for attempt_id in attempt_ids}
+    if attempt_ids:
+        for attempt in db.session.scalars(select(Attempt).where(Attempt.id.in_(attempt_ids))):
+            try:
+                attempts.check_accepts_saves(attempt, grace_seconds, now)
+                reasons[attempt.id] = SaveBusy("Another write holds this attempt; send the answer as a request.")
+            except AppError as refusal:
+                reasons[attempt.id] = refusal
+    return reasons
+
+
+def _checked(save, questions, closed):
+    """The save's options, sorted, once it passes the rules; raises the AppError of the rule it breaks."""
+    if save.attempt_id in closed:
+        raise closed[save.attempt_id]
     if save.question_id not in questions[save.attempt_id]:
         raise attempts.SaveRefused("That question is not part of this attempt.")
     chosen = sorted(set(save.option_ids))

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from lti_tool.demo.roster import FIRST_STUDENT, PROCTOR
 from tests.e2e.conftest import screenshot
-from tests.e2e.demo_lms import launch
+from tests.e2e.demo_lms import launch, open_in_tool_frame, tool_frame
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +32,11 @@ def gift(name, text):
 
 def launch_as_test_maker(page, live_server):
     page.goto(live_server["demo"])
-    page.get_by_role("link", name=re.compile("^Launch as test maker ")).first.click()
-    frame = page.frame_locator('iframe[name="tool-frame"]')
-    expect(frame.get_by_role("heading", level=1)).to_have_text("Exam management", timeout=15000)
+    frame = tool_frame(page)
+    heading = frame.get_by_role("heading", level=1)
+    open_in_tool_frame(page, page.get_by_role("link", name=re.compile("^Launch as test maker ")).first, heading,
+                       "the exam management page")
+    expect(heading).to_have_text("Exam management")
     return frame
 
 

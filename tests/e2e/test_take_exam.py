@@ -94,6 +94,7 @@ MODULE_CHECKS = importing("""async () => {
         await outcome(road(async () => { throw new HttpError(409, "Time is up"); })(1, { option_ids: [] })),
         await outcome(road(async () => { throw new SocketUnavailable("closed"); })(1, { option_ids: [] })),
         await outcome(road(async () => { throw new HttpError(429, "Too many messages"); })(1, { option_ids: [] })),
+        await outcome(road(async () => { throw new HttpError(503, "Held"); })(1, { option_ids: [] })),
         await outcome(road(null)(1, { option_ids: [] })),
     ];
     return {
@@ -279,7 +280,7 @@ def test_the_countdown_reaching_zero_ends_the_attempt_with_the_saved_answers(liv
         "milestones": [10, 5, 1], "clock": ["1:02:03", "1:00", "0:00"], "words": "10 minutes",
         "sent": [[1, [1], 41], [2, [5], 43], [1, [3], 44], [3, [7], 45], [3, [7], 45], [4, [9], 46]], "early": 0,
         "refused": [[2, "refused"]], "kept": [3], "flushed": [False, True],
-        "roads": ["socket", "HttpError 409", "HttpError 404", "HttpError 404", "HttpError 404"],
+        "roads": ["socket", "HttpError 409", "HttpError 404", "HttpError 404", "HttpError 404", "HttpError 404"],
         "paired": ["SocketUnavailable undefined", "socket", "HttpError 409", "SocketUnavailable undefined",
                    {"type": "save", "id": "save-1", "question_id": 1, "option_ids": [2], "seq": 7}],
     }, checks
