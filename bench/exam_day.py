@@ -356,12 +356,11 @@ def save_figures(students, settled_at):
     span = (max(t for t, _, _ in log) - min(t for t, _, _ in log)) if log else None
     return {"acknowledged": len(ok), "per_second": round(len(ok) / span, 1) if span else None,
             "over_socket": sum(s["socket_saves"] for s in students),
+            "socket_fallbacks": dict(Counter(str(why) for s in students for _, _, why in s["socket_fallbacks"])),
             "latency": _latencies(ok), "other_answers": dict(statuses),
             "latency_after_arrivals": _latencies([latency for t, latency, status in log
                                                   if status == 200 and t > settled_at]),
-            # A save the socket could not carry went as the PUT: logged, not an error.
-            "server_errors": sum(n for status, n in statuses.items()
-                                 if not status.startswith("4") and status != "socket lost")}
+            "server_errors": sum(n for status, n in statuses.items() if not status.startswith("4"))}
 
 
 def violation_figures(students, proctors, settled_at):
@@ -466,7 +465,8 @@ def print_report(out):
         f"last launch {launches['last_launch_after_window_start']} s after the first could start",
         f"  LTI launch (login -> enter page) {_p(launches['lti_launch'])}; "
         f"click -> first question {_p(launches['click_to_first_question'])}",
-        f"answer saves: {saves['acknowledged']} acknowledged ({saves['over_socket']} over the socket), "
+        f"answer saves: {saves['acknowledged']} acknowledged ({saves['over_socket']} over the socket; sent as the "
+        f"PUT after the socket could not carry them: {saves['socket_fallbacks'] or 'none'}), "
         f"{saves['per_second']}/s, {_p(saves['latency'])}; "
         f"after the arrivals {_p(saves['latency_after_arrivals'])}; "
         f"other answers {saves['other_answers'] or 'none'} ({saves['server_errors']} server errors or no answer)",

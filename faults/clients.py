@@ -90,6 +90,7 @@ class Student:
         self.save_replies = {}  # a socket save's id -> AsyncResult of the server's reply, while awaited
         self.saves_sent = 0
         self.socket_saves = 0  # saves acknowledged over the socket (the rest over HTTP)
+        self.socket_fallbacks = []  # [time, seconds, why] of saves the socket could not carry (then sent as PUTs)
         self.seq = spec.get("seq", 0)  # counted on from the highest the server holds, as the page does
         self.resumed = gevent.event.Event()  # cleared while the proctor has the attempt paused
         self.resumed.set()
@@ -217,9 +218,10 @@ class Student:
         finally:
             self.save_replies.pop(save_id, None)
         status = None if message is None else 200 if message["type"] == "saved" else message.get("status")
-        self.save_log.append([round(started, 3), round(time.time() - started, 4), status or "socket lost"])
         if status is None or status == 429 or status >= 500:
+            self.socket_fallbacks.append([round(started, 3), round(time.time() - started, 4), status or "lost"])
             return None
+        self.save_log.append([round(started, 3), round(time.time() - started, 4), status])
         if status == 200:
             self.socket_saves += 1
         return status, {"error": {"message": message.get("message")}} if status != 200 else message

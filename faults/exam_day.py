@@ -106,8 +106,9 @@ def client_plan(day, server, **settings):
         "kinds": {str(q): day["kinds"][q] for q in day["question_ids"]},
     } for i, (user_id, attempt_id) in enumerate(zip(day["user_ids"], day["attempt_ids"], strict=True))]
     maker = launch_token(day, day["maker_id"], ("test_maker",), secret=server.secret, issuer=server.base)
+    # The students save as the exam page does: over its socket while connected, else the PUT.
     return {"host": "127.0.0.1", "port": server.port, "exam_id": day["exam_id"], "students": students,
-            "maker_token": maker, **settings}
+            "maker_token": maker, "saves_over_socket": True, **settings}
 
 
 def in_seconds(seconds):

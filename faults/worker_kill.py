@@ -76,7 +76,8 @@ def _check_resume(result, students, killed_at):
         unresumed == 0 and cut > 0 and longest <= RESUME_LIMIT,
         f"{cut} students cut off; sockets back {len(socket_gaps)}x, longest {secs(max(socket_gaps, default=None))} "
         f"after the kill (median {secs(median(socket_gaps))}); saves retried {len(save_gaps)}x, longest "
-        f"{secs(max(save_gaps, default=None))} from the failed try to the ack; "
+        f"{secs(max(save_gaps, default=None))} from the failed try to the ack; socket saves sent as the PUT "
+        f"{sum(len(s['socket_fallbacks']) for s in students)}x; "
         f"stale keep-alive resent at once {sum(s['stale_retries'] for s in students)}x; never back: {unresumed}")
 
 

@@ -413,7 +413,10 @@ def finalize_due(*, grace_seconds, now=None, limit=SWEEP_BATCH):
         .limit(limit)
     )
     if db.engine.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+        # FOR NO KEY UPDATE, not FOR UPDATE: the pages' writes that name these attempts (violations, presence,
+        # answers: foreign keys, which take a key-share lock) must not wait for the batch; at the close they held
+        # up every page's writes for seconds (bench/README.md, section 4).
+        due = due.with_for_update(skip_locked=True, key_share=True)
     batch = db.session.scalars(due).all()
     batch_ids = [attempt.id for attempt in batch]
     ending = {"actor_user_id": None, "origin": "sweeper", "reason": "deadline", "now": now}

@@ -68,7 +68,7 @@ def _hold_open(attempt_ids, grace_seconds, now):
     page's writes in the group with it (the exam day's close, bench/README.md section 15)."""
     table = Attempt.__table__
     free = (select(table.c.id).where(table.c.id.in_(attempt_ids), *attempts.taking_saves(grace_seconds, now))
-            .with_for_update(skip_locked=True))
+            .with_for_update(skip_locked=True, key_share=True))
     rows = db.session.connection().execute(
         update(table).where(table.c.id.in_(free)).values(last_saved_at=now)
         .returning(table.c.id, table.c.question_order))

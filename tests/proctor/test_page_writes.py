@@ -2,14 +2,17 @@
 that fails written again one by one, so one bad message sinks only itself."""
 
 import re
+import threading
 import time
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.audit import AuditEntry
 from lti_tool.db import db, utcnow
+from lti_tool.exam import attempts
 from lti_tool.exam.models import Attempt
 from lti_tool.proctor import page_writes
 from lti_tool.proctor.models import Presence, ProctorEvent
@@ -123,3 +126,45 @@ def test_a_writer_holds_no_connection_while_it_waits_for_the_committer(app, room
     monkeypatch.setattr(page_writes, "commit", lambda group: (holding.append(caller.in_transaction()), commit(group)))
     assert page_writes.Committer(app).write(Violation(page, "copy", time.time() * 1000, "v-1", None)) > 0
     assert holding == [False]  # 2,000 hellos at once would otherwise hold every pooled connection
+
+
+def test_the_pages_writes_do_not_wait_for_the_sweepers_batch(app, room, monkeypatch):
+    """At the close the sweeper holds a batch of attempts while it grades them; a violation naming one of them
+    (its foreign key takes a key-share lock) must not wait for that batch, or every page's writes in the group
+    wait with it (the exam day's close, bench/README.md section 4)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the sweeper and the pages cannot overlap")
+    attempt = room.student()[1]
+    page = page_of(attempt)
+    db.session.execute(update(Attempt).where(Attempt.id == attempt["id"])
+                       .values(check_at=utcnow() - timedelta(minutes=1), deadline=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+    grading, release = threading.Event(), threading.Event()
+    end = attempts._end
+    monkeypatch.setattr(attempts, "_end", lambda *args, **kwargs: (grading.set(), release.wait(20),
+                                                                   end(*args, **kwargs))[-1])
+
+    def sweep():
+        with app.app_context():
+            attempts.finalize_due(grace_seconds=0)
+            db.session.remove()
+
+    def report():
+        with app.app_context():
+            page_writes.commit([violation])
+            db.session.remove()
+
+    violation = Violation(page, "copy", time.time() * 1000, "v-1", None)
+    sweeper = threading.Thread(target=sweep)
+    sweeper.start()
+    assert grading.wait(10)  # the batch's rows are locked until the sweeper commits
+    writer = threading.Thread(target=report)
+    writer.start()
+    writer.join(timeout=10)
+    waited = writer.is_alive()
+    release.set()
+    sweeper.join(timeout=20)
+    writer.join(timeout=20)
+    assert not waited, "the violation waited for the sweeper's batch"
+    assert violation.error is None and violation.result
+    assert room.attempt_row(attempt).status == "timed_out"
