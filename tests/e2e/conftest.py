@@ -14,8 +14,8 @@ from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-# The tool's frame in the demo LMS is cross-site, as in a real LMS; the cookie, storage and permission rules that
-# makes it meet do not depend on the frame's process. Out-of-process frames are turned off
+# The tool's frame in the demo LMS is cross-site, as in a real LMS; the cookie, storage and permission rules it
+# meets do not depend on the frame's process. Out-of-process frames are turned off
 # (--disable-site-isolation-trials) because Playwright 1.65 loses track of one now and then when it moves to its
 # own process mid-navigation: the frame never shows its page to the test, and the next navigation in it stops
 # Playwright's driver ("Assertion error" in FrameManager.frameAttached), so every browser test after it failed
@@ -111,8 +111,8 @@ def screenshot(page, name):
     the whole page where the tool is the page.
 
     Never a full-page shot of a page with the cross-site frame: that resizes the viewport and back, and until
-    Chromium has redrawn the frame its hit-testing is stale, so the next click
-    lands on the <iframe> element and the button inside never sees it (one e2e run in about ten lost a click)."""
+    Chromium has redrawn the frame its hit-testing is stale, so the next click lands on the <iframe> element and
+    the button inside never sees it (one e2e run in about ten lost a click)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = str(ARTIFACTS / f"{name}.png")
     tool = page.locator('iframe[name="tool-frame"]')
